@@ -1,0 +1,24 @@
+"""kmeans-anim: animate K-means clustering, one frame per iteration.
+
+>>> from kmeans_anim import animate, make_blobs
+>>> points, _ = make_blobs(seed=0)
+>>> animate(points, 3).save("out.mp4")  # doctest: +SKIP
+"""
+
+from .core import KMeansState, KMeansWarning, Partition, lloyd
+from .data import load_dataset, load_points, make_blobs
+from .palette import hsv_palette
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "KMeansState",
+    "KMeansWarning",
+    "Partition",
+    "__version__",
+    "hsv_palette",
+    "lloyd",
+    "load_dataset",
+    "load_points",
+    "make_blobs",
+]

@@ -1,0 +1,639 @@
+"""The K-means core: Lloyd's algorithm as a generator of immutable states.
+
+Nothing here draws, prints or touches files. :func:`lloyd` validates its input
+once and then yields one :class:`KMeansState` per iteration.
+
+Two step implementations share one set of semantics:
+
+* ``"sorted"`` (1-D data): the points are sorted once; every cluster is then a
+  contiguous run of the sorted points, found with a ``searchsorted`` of the
+  midpoints between centroids, and its sum and sum of squares come from prefix
+  sums. An iteration costs O(k log n); ``state.labels`` in the caller's order is
+  only built when somebody reads it.
+* ``"dense"`` (any dimension): squared distances by BLAS in chunks of bounded
+  size (no n-by-k float64 matrix over a few MB), cluster sums by ``bincount``
+  or a one-hot product.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+__all__ = ["KMeansState", "KMeansWarning", "Partition", "lloyd"]
+
+INITS = ("k-means++", "random")
+EMPTY_POLICIES = ("farthest", "keep")
+ALGORITHMS = ("auto", "sorted", "dense")
+
+#: Largest number of float64 values in one temporary distance block (4 MiB).
+_BLOCK = 1 << 19
+
+
+class KMeansWarning(UserWarning):
+    """A recoverable oddity in the data, such as fewer distinct points than clusters."""
+
+
+def _readonly(a: NDArray[Any]) -> NDArray[Any]:
+    a.setflags(write=False)
+    return a
+
+
+@dataclass(frozen=True)
+class Partition:
+    """The clusters of 1-D data as contiguous runs of the sorted points.
+
+    Attributes
+    ----------
+    order : ndarray of shape (n,)
+        ``points[order]`` is sorted ascending. The same array in every state of a run.
+    starts, stops : ndarray of shape (k,)
+        Cluster ``j`` is ``points[order[starts[j]:stops[j]]]`` (empty when equal).
+    """
+
+    order: NDArray[np.intp]
+    starts: NDArray[np.intp]
+    stops: NDArray[np.intp]
+
+    def labels(self) -> NDArray[np.intp]:
+        """Each point's cluster, in the caller's order of the points."""
+        ranked = np.argsort(self.starts, kind="stable")
+        sorted_labels = np.repeat(ranked, (self.stops - self.starts)[ranked])
+        labels = np.empty(len(self.order), dtype=np.intp)
+        labels[self.order] = sorted_labels
+        return labels
+
+
+@dataclass(frozen=True)
+class KMeansState:
+    """One iteration of Lloyd's algorithm. Immutable; its arrays are read-only.
+
+    Attributes
+    ----------
+    iteration : int
+        0 for the initial centroids, then 1, 2, ...
+    centroids : ndarray of shape (k, d)
+        The centroids of this iteration (means of the previous state's clusters).
+    inertia : float
+        Sum of squared distances of the points to their centroid.
+    shift : float
+        Largest distance any centroid moved since the previous state (0.0 at iteration 0).
+    moved : int
+        Number of points whose label changed since the previous state (n at iteration 0).
+    converged : bool
+        True for the last state of a run that converged.
+    labels : ndarray of shape (n,)
+        Index of each point's nearest centroid (ties go to the lowest index). For 1-D
+        data it is computed on first access from :attr:`partition`.
+    partition : Partition or None
+        For 1-D data, the clusters as runs of the sorted points; None otherwise.
+    """
+
+    iteration: int
+    centroids: NDArray[np.float64]
+    inertia: float
+    shift: float
+    moved: int
+    converged: bool
+    _labels: NDArray[np.intp] | None = field(default=None, repr=False, compare=False)
+    partition: Partition | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def k(self) -> int:
+        """Number of clusters."""
+        return len(self.centroids)
+
+    @property
+    def labels(self) -> NDArray[np.intp]:
+        """Index of each point's nearest centroid, in the caller's order of the points."""
+        if self._labels is None:
+            assert self.partition is not None  # noqa: S101 - set by the constructor's caller
+            object.__setattr__(self, "_labels", _readonly(self.partition.labels()))
+        assert self._labels is not None  # noqa: S101
+        return self._labels
+
+    def counts(self) -> NDArray[np.intp]:
+        """Number of points in each cluster."""
+        if self.partition is not None:
+            return self.partition.stops - self.partition.starts
+        return np.bincount(self.labels, minlength=self.k)
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def as_points(points: ArrayLike, name: str = "points") -> NDArray[np.float64]:
+    """Validate data and return it as a C-contiguous float64 array of shape (n, d).
+
+    1-D input of shape ``(n,)`` becomes ``(n, 1)``.
+
+    Raises
+    ------
+    TypeError
+        For non-numeric data (strings, booleans, complex numbers, non-numeric objects).
+    ValueError
+        For empty, ragged, 3-D or non-finite data.
+    """
+    try:
+        arr = np.asarray(points)
+    except ValueError as exc:  # ragged nested sequences
+        raise ValueError(f"{name} must be a rectangular array; got a ragged sequence.") from exc
+    if arr.dtype == object:
+        try:
+            arr = arr.astype(np.float64)
+        except (TypeError, ValueError) as exc:
+            raise TypeError(
+                f"{name} must hold real numbers; got an object array with non-numeric values."
+            ) from exc
+    if arr.dtype.kind not in "iuf":
+        raise TypeError(f"{name} must hold real numbers; got dtype={arr.dtype}.")
+    if arr.ndim not in (1, 2):
+        raise ValueError(
+            f"{name} must have shape (n,) or (n, d); got an array with ndim={arr.ndim}, "
+            f"shape={arr.shape}."
+        )
+    if arr.ndim == 1:
+        arr = arr[:, None]
+    if arr.shape[0] == 0 or arr.shape[1] == 0:
+        raise ValueError(f"{name} is empty: shape={arr.shape}; need at least one point.")
+    arr = np.ascontiguousarray(arr, dtype=np.float64)
+    if not np.isfinite(arr).all():
+        bad = int(np.count_nonzero(~np.isfinite(arr)))
+        raise ValueError(f"{name} must be finite; found {bad} NaN or infinite value(s).")
+    return arr
+
+
+def check_int(value: Any, name: str, minimum: int) -> int:
+    """Return ``value`` as an int, refusing bools, floats and values below ``minimum``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an int; got {name}={value!r}.")
+    if value < minimum:
+        raise ValueError(f"{name}={value} should be >= {minimum}.")
+    return int(value)
+
+
+def check_real(value: Any, name: str, *, minimum: float, strict: bool) -> float:
+    """Return ``value`` as a finite float ``> minimum`` (strict) or ``>= minimum``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number; got {name}={value!r}.")
+    value = float(value)
+    if not math.isfinite(value) or value < minimum or (strict and value == minimum):
+        op = ">" if strict else ">="
+        raise ValueError(f"{name}={value!r} should be finite and {op} {minimum}.")
+    return value
+
+
+def check_choice(value: Any, name: str, choices: tuple[str, ...]) -> str:
+    """Return ``value`` if it is one of ``choices``, else raise a ValueError listing them."""
+    if not isinstance(value, str) or value not in choices:
+        listed = ", ".join(repr(c) for c in choices)
+        raise ValueError(f"{name}={value!r} is not valid; choose one of {listed}.")
+    return value
+
+
+def make_rng(seed: int | np.random.Generator | None) -> np.random.Generator:
+    """A numpy Generator from an int, a Generator or None."""
+    if seed is None or isinstance(seed, np.random.Generator):
+        return np.random.default_rng(seed)
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+        raise TypeError(f"seed must be an int, a numpy.random.Generator or None; got seed={seed!r}.")
+    if seed < 0:
+        raise ValueError(f"seed={seed} should be >= 0.")
+    return np.random.default_rng(int(seed))
+
+
+# --------------------------------------------------------------------------- distances
+
+
+def _chunks(n: int, k: int) -> Iterator[slice]:
+    step = max(1, _BLOCK // max(k, 1))
+    for start in range(0, n, step):
+        yield slice(start, min(start + step, n))
+
+
+def _sq_norms(x: NDArray[np.float64]) -> NDArray[np.float64]:
+    return np.einsum("ij,ij->i", x, x)
+
+
+def _nearest(
+    xc: NDArray[np.float64], x_sq: NDArray[np.float64], cc: NDArray[np.float64]
+) -> tuple[NDArray[np.intp], NDArray[np.float64]]:
+    """Index of the nearest centre (ties to the lowest) and the squared distance to it.
+
+    ``xc`` and ``cc`` are the points and centres in the same (centred) frame;
+    ``x_sq`` is ``(xc**2).sum(1)``.
+    """
+    n, k = len(xc), len(cc)
+    labels = np.empty(n, dtype=np.intp)
+    best = np.empty(n, dtype=np.float64)
+    c_sq = _sq_norms(cc)
+    for s in _chunks(n, k):
+        d = xc[s] @ cc.T
+        d *= -2.0
+        d += c_sq
+        lab = np.argmin(d, axis=1)
+        labels[s] = lab
+        # ||x||^2 - 2 x.c + ||c||^2 at the winner, clipped: rounding can make it negative.
+        best[s] = np.maximum(np.take_along_axis(d, lab[:, None], axis=1)[:, 0] + x_sq[s], 0.0)
+    return labels, best
+
+
+def _min_sq_dist(
+    xc: NDArray[np.float64], x_sq: NDArray[np.float64], cc: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    return _nearest(xc, x_sq, cc)[1]
+
+
+# --------------------------------------------------------------------------- initialisation
+
+
+def _has_k_distinct(x: NDArray[np.float64], k: int) -> bool:
+    head = np.unique(x[: 4 * k], axis=0)
+    if len(head) >= k:
+        return True
+    return len(np.unique(x, axis=0)) >= k
+
+
+def _init_random(x: NDArray[np.float64], k: int, rng: np.random.Generator) -> NDArray[np.float64]:
+    return x[np.sort(rng.choice(len(x), size=k, replace=False))].copy()
+
+
+def _init_kmeanspp(
+    x: NDArray[np.float64], xc: NDArray[np.float64], x_sq: NDArray[np.float64], k: int,
+    rng: np.random.Generator,
+) -> NDArray[np.float64]:
+    """Greedy k-means++ (D² sampling, ``2 + int(log k)`` candidates a step), as scikit-learn.
+
+    Prior validation of data is assumed.
+    """
+    n = len(x)
+    trials = 2 + int(math.log(k))
+    idx = np.empty(k, dtype=np.intp)
+    idx[0] = rng.integers(n)
+    closest = _min_sq_dist(xc, x_sq, xc[idx[:1]])
+    pot = closest.sum()
+    for c in range(1, k):
+        if pot <= 0.0:  # every point sits on a chosen centre: fewer distinct points than k
+            rest = np.setdiff1d(np.arange(n), idx[:c])
+            idx[c:] = rng.choice(rest, size=k - c, replace=False)
+            break
+        cum = np.cumsum(closest)
+        cand = np.searchsorted(cum, rng.uniform(size=trials) * cum[-1])
+        cand = np.minimum(cand, n - 1)
+        # squared distance of every point to each candidate, in bounded chunks
+        cand_d = np.empty((trials, n))
+        for t, ci in enumerate(cand):
+            diff = xc - xc[ci]
+            cand_d[t] = np.einsum("ij,ij->i", diff, diff)
+        np.minimum(cand_d, closest, out=cand_d)
+        pots = cand_d.sum(axis=1)
+        best = int(np.argmin(pots))
+        idx[c] = cand[best]
+        closest, pot = cand_d[best], pots[best]
+    return x[idx].copy()
+
+
+def _initial_centroids(
+    x: NDArray[np.float64], xc: NDArray[np.float64], x_sq: NDArray[np.float64], k: int,
+    init: str | ArrayLike, rng: np.random.Generator,
+) -> NDArray[np.float64]:
+    if isinstance(init, str):
+        check_choice(init, "init", INITS)
+        if init == "random":
+            return _init_random(x, k, rng)
+        return _init_kmeanspp(x, xc, x_sq, k, rng)
+    try:
+        c0 = as_points(init, name="init")
+    except (TypeError, ValueError) as exc:
+        raise type(exc)(f"{exc} (init must be 'k-means++', 'random' or an array)") from None
+    raw_shape = np.shape(init)
+    d = x.shape[1]
+    if c0.shape != (k, d) or (len(raw_shape) == 1 and d != 1):
+        want = f"({k},) or ({k}, 1)" if d == 1 else f"({k}, {d})"
+        raise ValueError(f"init has shape {raw_shape}; expected {want} for k={k} and d={d}.")
+    return c0.copy()
+
+
+# --------------------------------------------------------------------------- steps
+
+
+class _DenseSteps:
+    """Assignment and update for data of any dimension."""
+
+    def __init__(self, x: NDArray[np.float64]) -> None:
+        self.x = x
+        self.mean = x.mean(axis=0)
+        self.xc = x - self.mean
+        self.x_sq = _sq_norms(self.xc)
+
+    def assign(self, c: NDArray[np.float64]) -> tuple[NDArray[np.intp], float]:
+        labels, _ = _nearest(self.xc, self.x_sq, c - self.mean)
+        return labels, self.inertia(c, labels)
+
+    def inertia(self, c: NDArray[np.float64], labels: NDArray[np.intp]) -> float:
+        total = 0.0
+        for s in _chunks(len(self.x), 1):
+            diff = self.x[s] - c[labels[s]]
+            total += float(np.einsum("ij,ij->", diff, diff))
+        return total
+
+    def sums(self, labels: NDArray[np.intp], k: int) -> tuple[NDArray[np.float64], NDArray[np.intp]]:
+        counts = np.bincount(labels, minlength=k)
+        n, d = self.x.shape
+        if d <= 16:
+            sums = np.stack([np.bincount(labels, weights=self.x[:, j], minlength=k)
+                             for j in range(d)], axis=1)
+        else:
+            sums = np.zeros((k, d))
+            ks = np.arange(k)
+            for s in _chunks(n, k):
+                onehot = (labels[s, None] == ks).astype(np.float64)
+                sums += onehot.T @ self.x[s]
+        return sums, counts
+
+    def distance_to_own(self, c: NDArray[np.float64], labels: NDArray[np.intp]) -> NDArray[np.float64]:
+        diff = self.x - c[labels]
+        return np.einsum("ij,ij->i", diff, diff)
+
+
+class _SortedSteps:
+    """Assignment and update for 1-D data, on the points sorted once."""
+
+    def __init__(self, x: NDArray[np.float64]) -> None:
+        v = x[:, 0]
+        self.order = _readonly(np.argsort(v, kind="stable"))
+        s = v[self.order]
+        self.s = s
+        # Prefix sums run outward from zero on each side so that a run's sum has a
+        # relative error of at most n * eps (no cancellation of a large running total).
+        self.z = int(np.searchsorted(s, 0.0, side="left"))
+        pos, neg = s[self.z:], s[: self.z][::-1]
+        self.p1 = np.concatenate(([0.0], np.cumsum(pos)))
+        self.p2 = np.concatenate(([0.0], np.cumsum(pos * pos)))
+        self.n1 = np.concatenate(([0.0], np.cumsum(neg)))
+        self.n2 = np.concatenate(([0.0], np.cumsum(neg * neg)))
+
+    def _run_sums(
+        self, a: NDArray[np.intp], b: NDArray[np.intp]
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        z = self.z
+        pa, pb = np.maximum(a, z) - z, np.maximum(b, z) - z
+        na, nb = z - np.minimum(a, z), z - np.minimum(b, z)  # counted leftward from z
+        s1 = (self.p1[pb] - self.p1[pa]) + (self.n1[na] - self.n1[nb])
+        s2 = (self.p2[pb] - self.p2[pa]) + (self.n2[na] - self.n2[nb])
+        return s1, s2
+
+    def partition(self, c: NDArray[np.float64]) -> Partition:
+        v = c[:, 0]
+        k = len(v)
+        rank = np.argsort(v, kind="stable")  # equal values: lowest index first
+        cv = v[rank]
+        # Of equal centroids only the lowest index can win (ties go to it), so the
+        # others get empty runs.
+        live = np.ones(k, dtype=bool)
+        live[1:] = cv[1:] != cv[:-1]
+        lr, lv = rank[live], cv[live]
+        mid = 0.5 * lv[:-1] + 0.5 * lv[1:]
+        # A point exactly on a midpoint goes to the lower index of its two neighbours.
+        left_wins = lr[:-1] < lr[1:]
+        cut = np.where(
+            left_wins,
+            np.searchsorted(self.s, mid, side="right"),
+            np.searchsorted(self.s, mid, side="left"),
+        )
+        edges = np.concatenate(([0], cut, [len(self.s)]))
+        starts = np.zeros(k, dtype=np.intp)
+        stops = np.zeros(k, dtype=np.intp)
+        starts[lr], stops[lr] = edges[:-1], edges[1:]
+        return Partition(self.order, _readonly(starts), _readonly(stops))
+
+    def inertia(self, c: NDArray[np.float64], part: Partition) -> float:
+        v = c[:, 0]
+        s1, s2 = self._run_sums(part.starts, part.stops)
+        m = part.stops - part.starts
+        fast = s2 - 2.0 * v * s1 + m * v * v
+        # Where the expansion cancels badly (a run far from zero relative to its
+        # spread) fall back to the direct sum over that run.
+        scale = s2 + m * v * v
+        bad = np.flatnonzero(~(fast > 1e-6 * scale))
+        for j in bad:
+            r = self.s[part.starts[j]: part.stops[j]] - v[j]
+            fast[j] = float(r @ r)
+        return float(np.maximum(fast, 0.0).sum())
+
+    def sums(self, part: Partition) -> tuple[NDArray[np.float64], NDArray[np.intp]]:
+        s1, _ = self._run_sums(part.starts, part.stops)
+        return s1[:, None], part.stops - part.starts
+
+
+def _moved_between(a: Partition, b: Partition) -> int:
+    n = len(a.order)
+    stay = np.maximum(0, np.minimum(a.stops, b.stops) - np.maximum(a.starts, b.starts))
+    return int(n - stay.sum())
+
+
+def _relocate_empty(
+    sums: NDArray[np.float64], counts: NDArray[np.intp],
+    dist: NDArray[np.float64], labels: NDArray[np.intp], x: NDArray[np.float64],
+) -> None:
+    """Move each empty cluster to a point far from its own centroid (scikit-learn's rule).
+
+    The farthest point goes to the lowest-index empty cluster, and is taken out of its
+    old cluster's sum. When every distance is 0 nothing moves.
+    """
+    empty = np.flatnonzero(counts == 0)
+    if not len(empty) or dist.max() <= 0.0:
+        return
+    far = np.argsort(-dist, kind="stable")[: len(empty)]
+    for j, p in zip(empty, far, strict=True):
+        if dist[p] <= 0.0:
+            break
+        old = labels[p]
+        sums[old] -= x[p]
+        counts[old] -= 1
+        sums[j] = x[p]
+        counts[j] = 1
+
+
+def _means(
+    previous: NDArray[np.float64], sums: NDArray[np.float64], counts: NDArray[np.intp]
+) -> NDArray[np.float64]:
+    out = previous.copy()
+    full = counts > 0
+    out[full] = sums[full] / counts[full, None]
+    return out
+
+
+# --------------------------------------------------------------------------- public
+
+
+def lloyd(
+    points: ArrayLike,
+    k: int,
+    *,
+    init: Literal["k-means++", "random"] | ArrayLike = "k-means++",
+    seed: int | np.random.Generator | None = None,
+    max_iter: int = 300,
+    tol: float = 0.0,
+    empty: Literal["farthest", "keep"] = "farthest",
+    algorithm: Literal["auto", "sorted", "dense"] = "auto",
+) -> Iterator[KMeansState]:
+    """Run Lloyd's K-means algorithm, yielding one immutable state per iteration.
+
+    Parameters
+    ----------
+    points : array-like of shape (n,) or (n, d)
+        Real, finite data. Computed in float64.
+    k : int
+        Number of clusters, ``1 <= k <= n``.
+    init : {'k-means++', 'random'} or array-like of shape (k, d), default='k-means++'
+        ``'random'`` picks k distinct rows uniformly (the tutorial's method);
+        ``'k-means++'`` is greedy D² sampling as in scikit-learn; an array gives the
+        initial centroids (shape ``(k,)`` is accepted for 1-D data).
+    seed : int, numpy.random.Generator or None, default=None
+        Source of randomness for the initialisation. The same int gives the same states.
+    max_iter : int, default=300
+        The run stops at the state with ``iteration == max_iter`` if it has not converged.
+    tol : float, default=0.0
+        With ``tol > 0`` a state also counts as converged when the summed squared
+        centroid movement is ``<= tol * mean(var(points, axis=0))``.
+    empty : {'farthest', 'keep'}, default='farthest'
+        What happens to a cluster that lost all its points. ``'farthest'`` moves its
+        centroid to the point farthest from its own centroid (scikit-learn's rule; nothing
+        moves when all those distances are 0). ``'keep'`` leaves it where it was (the
+        tutorial's rule).
+    algorithm : {'auto', 'sorted', 'dense'}, default='auto'
+        ``'sorted'`` (1-D only) works on the points sorted once, O(k log n) an
+        iteration; ``'dense'`` works for any dimension. ``'auto'`` picks ``'sorted'``
+        for 1-D data. Both give the same states up to rounding.
+
+    Yields
+    ------
+    KMeansState
+        State 0 holds the initial centroids and each point's nearest centroid; state i
+        holds the means of state i-1's clusters and each point's nearest of those. The
+        last state has ``converged=True`` if the labels stopped changing (or, with
+        ``tol > 0``, the centroids stopped moving), else it is the state with
+        ``iteration == max_iter``.
+
+    Raises
+    ------
+    ValueError, TypeError
+        For bad input, naming the parameter and its value; raised when the generator is
+        created, before the first state.
+
+    Warns
+    -----
+    KMeansWarning
+        When the data has fewer distinct points than k.
+    """
+    x = as_points(points)
+    n, d = x.shape
+    k = check_int(k, "k", 1)
+    if k > n:
+        raise ValueError(f"n_samples={n} should be >= k={k}.")
+    max_iter = check_int(max_iter, "max_iter", 1)
+    tol = check_real(tol, "tol", minimum=0.0, strict=False)
+    check_choice(empty, "empty", EMPTY_POLICIES)
+    check_choice(algorithm, "algorithm", ALGORITHMS)
+    if algorithm == "sorted" and d != 1:
+        raise ValueError(f"algorithm='sorted' needs 1-D data; got d={d}.")
+    rng = make_rng(seed)
+    dense = _DenseSteps(x) if (algorithm == "dense" or d > 1) else None
+    if dense is not None:
+        xc, x_sq = dense.xc, dense.x_sq
+    else:
+        xc = x - x.mean(axis=0)
+        x_sq = _sq_norms(xc)
+    c0 = _initial_centroids(x, xc, x_sq, k, init, rng)
+    if not _has_k_distinct(x, k):
+        warnings.warn(
+            f"points have fewer distinct values than k={k}; some clusters will be "
+            "empty or share a centroid.",
+            KMeansWarning,
+            stacklevel=2,
+        )
+    tol_abs = tol * float(np.mean(np.var(x, axis=0)))
+    if dense is not None:
+        return _run_dense(dense, c0, max_iter, tol, tol_abs, empty)
+    return _run_sorted(_SortedSteps(x), x, c0, max_iter, tol, tol_abs, empty)
+
+
+def _state(
+    i: int, c: NDArray[np.float64], prev_c: NDArray[np.float64] | None, inertia: float,
+    moved: int, converged: bool, labels: NDArray[np.intp] | None, part: Partition | None,
+) -> KMeansState:
+    shift = 0.0 if prev_c is None else float(np.sqrt(((c - prev_c) ** 2).sum(axis=1)).max())
+    return KMeansState(
+        iteration=i,
+        centroids=_readonly(c),
+        inertia=inertia,
+        shift=shift,
+        moved=moved,
+        converged=converged,
+        _labels=None if labels is None else _readonly(labels),
+        partition=part,
+    )
+
+
+def _stop(
+    i: int, same_labels: bool, c: NDArray[np.float64], prev_c: NDArray[np.float64],
+    tol: float, tol_abs: float, max_iter: int,
+) -> tuple[bool, bool]:
+    """(stop now, converged)."""
+    if same_labels:
+        return True, True
+    if tol > 0 and float(((c - prev_c) ** 2).sum()) <= tol_abs:
+        return True, True
+    return i >= max_iter, False
+
+
+def _run_dense(
+    steps: _DenseSteps, c: NDArray[np.float64], max_iter: int, tol: float, tol_abs: float,
+    empty: str,
+) -> Iterator[KMeansState]:
+    k, n = len(c), len(steps.x)
+    labels, inertia = steps.assign(c)
+    yield _state(0, c, None, inertia, n, False, labels, None)
+    for i in range(1, max_iter + 1):
+        sums, counts = steps.sums(labels, k)
+        if empty == "farthest" and (counts == 0).any():
+            _relocate_empty(sums, counts, steps.distance_to_own(c, labels), labels, steps.x)
+        new_c = _means(c, sums, counts)
+        new_labels, inertia = steps.assign(new_c)
+        moved = int(np.count_nonzero(new_labels != labels))
+        stop, converged = _stop(i, moved == 0, new_c, c, tol, tol_abs, max_iter)
+        yield _state(i, new_c, c, inertia, moved, converged, new_labels, None)
+        if stop:
+            return
+        c, labels = new_c, new_labels
+
+
+def _run_sorted(
+    steps: _SortedSteps, x: NDArray[np.float64], c: NDArray[np.float64], max_iter: int,
+    tol: float, tol_abs: float, empty: str,
+) -> Iterator[KMeansState]:
+    n = len(x)
+    part = steps.partition(c)
+    yield _state(0, c, None, steps.inertia(c, part), n, False, None, part)
+    for i in range(1, max_iter + 1):
+        sums, counts = steps.sums(part)
+        if empty == "farthest" and (counts == 0).any():
+            labels = part.labels()
+            diff = x[:, 0] - c[labels, 0]
+            _relocate_empty(sums, counts, diff * diff, labels, x)
+        new_c = _means(c, sums, counts)
+        new_part = steps.partition(new_c)
+        moved = _moved_between(part, new_part)
+        stop, converged = _stop(i, moved == 0, new_c, c, tol, tol_abs, max_iter)
+        yield _state(i, new_c, c, steps.inertia(new_c, new_part), moved, converged, None, new_part)
+        if stop:
+            return
+        c, part = new_c, new_part

@@ -1,0 +1,223 @@
+"""Data for the animations: generated blobs, files of points, and the bundled datasets."""
+
+from __future__ import annotations
+
+import csv
+import os
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .core import as_points, check_int, check_real, make_rng
+
+__all__ = ["DATASETS", "load_dataset", "load_points", "make_blobs"]
+
+#: The bundled datasets and the numeric columns each one returns.
+DATASETS: dict[str, tuple[str, ...]] = {
+    "old_faithful": ("eruptions", "waiting"),
+    "iris": ("sepal_length", "sepal_width", "petal_length", "petal_width"),
+}
+
+
+def make_blobs(
+    n_clusters: int = 3,
+    points_per_cluster: int = 40,
+    dim: int = 1,
+    center_bounds: tuple[float, float] = (-2.0, 2.0),
+    std: float = 0.15,
+    seed: int | np.random.Generator | None = None,
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Normal blobs around centres drawn uniformly in a box (the tutorial's data).
+
+    Parameters
+    ----------
+    n_clusters : int, default=3
+        Number of blobs.
+    points_per_cluster : int, default=40
+        Points in each blob.
+    dim : int, default=1
+        Dimension of the points.
+    center_bounds : (float, float), default=(-2.0, 2.0)
+        Each coordinate of each centre is uniform in this interval.
+    std : float, default=0.15
+        Standard deviation of the normal spread around each centre.
+    seed : int, numpy.random.Generator or None, default=None
+        Source of randomness.
+
+    Returns
+    -------
+    points : ndarray of shape (n_clusters * points_per_cluster,) if dim == 1, else (n, dim)
+        The points, blob after blob.
+    centers : ndarray of shape (n_clusters,) if dim == 1, else (n_clusters, dim)
+        The true centres.
+    """
+    n_clusters = check_int(n_clusters, "n_clusters", 1)
+    points_per_cluster = check_int(points_per_cluster, "points_per_cluster", 1)
+    dim = check_int(dim, "dim", 1)
+    std = check_real(std, "std", minimum=0.0, strict=False)
+    try:
+        lo, hi = (float(b) for b in center_bounds)
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"center_bounds must be two numbers (low, high); got center_bounds={center_bounds!r}."
+        ) from None
+    if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
+        raise ValueError(f"center_bounds={center_bounds!r} should be finite with low < high.")
+    rng = make_rng(seed)
+    centers = rng.uniform(lo, hi, size=(n_clusters, dim))
+    noise = rng.normal(0.0, std, size=(n_clusters, points_per_cluster, dim))
+    points = (centers[:, None, :] + noise).reshape(-1, dim)
+    if dim == 1:
+        return points[:, 0], centers[:, 0]
+    return points, centers
+
+
+def _column_index(header: list[str] | None, column: str | int, path: Path) -> int:
+    if isinstance(column, int) and not isinstance(column, bool):
+        width = len(header) if header is not None else None
+        if column < 0 or (width is not None and column >= width):
+            raise ValueError(f"columns: index {column} is out of range for {path.name} "
+                             f"({width} columns).")
+        return column
+    if header is None:
+        if isinstance(column, str) and column.strip().lstrip("-").isdigit():
+            return _column_index(None, int(column), path)
+        raise ValueError(f"columns: {path.name} has no header row, so column {column!r} "
+                         "must be given as a 0-based index.")
+    name = str(column).strip()
+    if name in header:
+        return header.index(name)
+    if name.lstrip("-").isdigit():
+        return _column_index(header, int(name), path)
+    raise ValueError(f"columns: no column {name!r} in {path.name}; it has "
+                     f"{', '.join(header)}.")
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _read_csv(path: Path, columns: list[str | int] | None) -> NDArray[np.float64]:
+    with path.open(newline="", encoding="utf-8-sig") as f:
+        sample = f.read(65536)
+        f.seek(0)
+        try:
+            dialect = csv.Sniffer().sniff(sample, delimiters=",;\t ")
+        except csv.Error:
+            dialect = csv.excel
+        rows = [[c.strip() for c in row] for row in csv.reader(f, dialect)]
+    rows = [r for r in rows if any(r)]
+    if not rows:
+        raise ValueError(f"{path.name} is empty: no rows to read.")
+    header = None
+    if not all(_is_number(c) for c in rows[0]):
+        header, rows = rows[0], rows[1:]
+    if not rows:
+        raise ValueError(f"{path.name} has a header row but no data rows.")
+    width = len(header) if header is not None else len(rows[0])
+    for line, row in enumerate(rows, start=2 if header else 1):
+        if len(row) != width:
+            raise ValueError(f"{path.name}, row {line}: {len(row)} fields where "
+                             f"{width} were expected (ragged CSV).")
+    if columns is None:
+        idx = list(range(width))
+        if header is not None:
+            # without an explicit choice, take the columns that hold numbers
+            idx = [i for i in idx if all(_is_number(r[i]) for r in rows)]
+            if not idx:
+                raise ValueError(f"{path.name} has no numeric column.")
+    else:
+        idx = [_column_index(header, c, path) for c in columns]
+        if any(i >= width for i in idx):
+            raise ValueError(f"columns: index out of range for {path.name} ({width} columns).")
+    out = np.empty((len(rows), len(idx)))
+    for line, row in enumerate(rows, start=2 if header else 1):
+        for j, i in enumerate(idx):
+            text = row[i]
+            try:
+                out[line - (2 if header else 1), j] = float(text)
+            except ValueError:
+                col = header[i] if header is not None else str(i)
+                what = "an empty field" if text == "" else f"{text!r}"
+                raise ValueError(f"{path.name}, row {line}, column {col}: {what} is not "
+                                 "a number.") from None
+    return out
+
+
+def load_points(
+    path: str | os.PathLike[str], columns: str | int | list[str | int] | None = None
+) -> NDArray[np.float64]:
+    """Read points from a CSV file (with or without a header row) or a ``.npy`` file.
+
+    Parameters
+    ----------
+    path : str or path-like
+        A ``.csv``/``.txt``/``.tsv`` file of numbers, or a ``.npy`` array.
+    columns : str, int, or list of them, default=None
+        Columns to read, by header name or 0-based index; a string may list several
+        separated by commas (``"x,y"``). None takes every numeric column.
+
+    Returns
+    -------
+    ndarray of shape (n,) for one column, else (n, d)
+        Finite float64 values.
+
+    Raises
+    ------
+    ValueError
+        If the file is missing or unreadable, ragged, has no data rows, holds text or
+        blanks where numbers are expected, names a column it does not have, or holds NaN
+        or infinite values.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ValueError(f"path={str(path)!r}: no such file.")
+    if isinstance(columns, str):
+        columns = [c for c in columns.split(",") if c.strip()]
+    elif isinstance(columns, int) and not isinstance(columns, bool):
+        columns = [columns]
+    try:
+        if path.suffix.lower() == ".npy":
+            arr = np.load(path, allow_pickle=False)
+            if columns is not None:
+                if arr.ndim != 2:
+                    raise ValueError(f"columns: {path.name} has ndim={arr.ndim}; columns "
+                                     "need a 2-D array.")
+                idx = [_column_index([str(i) for i in range(arr.shape[1])], c, path)
+                       for c in columns]
+                arr = arr[:, idx]
+        else:
+            arr = _read_csv(path, columns)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ValueError(f"path={str(path)!r} could not be read: {exc}") from None
+    points = as_points(arr, name=path.name)
+    return points[:, 0] if points.shape[1] == 1 else points
+
+
+def load_dataset(name: str) -> NDArray[np.float64]:
+    """Load a bundled dataset by name.
+
+    Parameters
+    ----------
+    name : {'old_faithful', 'iris'}
+        ``old_faithful``: 272 eruptions of the Old Faithful geyser, (eruption minutes,
+        minutes to the next eruption). ``iris``: Fisher's 150 irises, their four
+        numeric measurements (the species column is left out). Provenance is in
+        ``kmeans_anim/datasets/README.md``.
+
+    Returns
+    -------
+    ndarray of shape (n, d)
+    """
+    if not isinstance(name, str) or name not in DATASETS:
+        raise ValueError(f"dataset={name!r} does not exist; choose one of "
+                         f"{', '.join(repr(n) for n in DATASETS)}.")
+    ref = resources.files("kmeans_anim") / "datasets" / f"{name}.csv"
+    with resources.as_file(ref) as p:
+        return load_points(p, columns=list(DATASETS[name]))
