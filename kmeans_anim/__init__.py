@@ -5,6 +5,7 @@
 >>> animate(points, 3).save("out.mp4")  # doctest: +SKIP
 """
 
+from .animation import KMeansAnimation, animate
 from .core import KMeansState, KMeansWarning, Partition, lloyd
 from .data import load_dataset, load_points, make_blobs
 from .palette import hsv_palette
@@ -12,10 +13,12 @@ from .palette import hsv_palette
 __version__ = "0.1.0"
 
 __all__ = [
+    "KMeansAnimation",
     "KMeansState",
     "KMeansWarning",
     "Partition",
     "__version__",
+    "animate",
     "hsv_palette",
     "lloyd",
     "load_dataset",

@@ -223,12 +223,15 @@ def _sq_norms(x: NDArray[np.float64]) -> NDArray[np.float64]:
 
 
 def _nearest(
-    xc: NDArray[np.float64], x_sq: NDArray[np.float64], cc: NDArray[np.float64]
+    xc: NDArray[np.float64], x_sq: NDArray[np.float64], cc: NDArray[np.float64],
+    x: NDArray[np.float64] | None = None, c: NDArray[np.float64] | None = None,
 ) -> tuple[NDArray[np.intp], NDArray[np.float64]]:
     """Index of the nearest centre (ties to the lowest) and the squared distance to it.
 
     ``xc`` and ``cc`` are the points and centres in the same (centred) frame;
-    ``x_sq`` is ``(xc**2).sum(1)``.
+    ``x_sq`` is ``(xc**2).sum(1)``. Given the uncentred ``x`` and ``c`` too, points whose
+    two nearest centres are within rounding of each other are decided on directly
+    computed distances, so that exact ties go to the lowest index.
     """
     n, k = len(xc), len(cc)
     labels = np.empty(n, dtype=np.intp)
@@ -239,6 +242,16 @@ def _nearest(
         d *= -2.0
         d += c_sq
         lab = np.argmin(d, axis=1)
+        if x is not None and c is not None and k > 1:
+            win = np.take_along_axis(d, lab[:, None], axis=1)
+            err = 1e-12 * (x_sq[s, None] + c_sq + c_sq[lab][:, None])
+            close = d - win <= err
+            rows = np.flatnonzero(close.sum(axis=1) > 1)
+            if len(rows):
+                diff = x[s][rows][:, None, :] - c[None, :, :]
+                exact = np.einsum("ijk,ijk->ij", diff, diff)
+                exact[~close[rows]] = np.inf
+                lab[rows] = np.argmin(exact, axis=1)
         labels[s] = lab
         # ||x||^2 - 2 x.c + ||c||^2 at the winner, clipped: rounding can make it negative.
         best[s] = np.maximum(np.take_along_axis(d, lab[:, None], axis=1)[:, 0] + x_sq[s], 0.0)
@@ -334,7 +347,7 @@ class _DenseSteps:
         self.x_sq = _sq_norms(self.xc)
 
     def assign(self, c: NDArray[np.float64]) -> tuple[NDArray[np.intp], float]:
-        labels, _ = _nearest(self.xc, self.x_sq, c - self.mean)
+        labels, _ = _nearest(self.xc, self.x_sq, c - self.mean, self.x, c)
         return labels, self.inertia(c, labels)
 
     def inertia(self, c: NDArray[np.float64], labels: NDArray[np.intp]) -> float:

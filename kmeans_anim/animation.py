@@ -1,0 +1,392 @@
+"""``animate()`` and :class:`KMeansAnimation`: a matplotlib ``FuncAnimation`` over the
+core's states, with a fast save path, a live preview and notebook display."""
+
+from __future__ import annotations
+
+import contextlib
+import numbers
+import os
+import warnings
+from collections.abc import Iterator, Sequence
+from functools import partial
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+from matplotlib import cbook
+from matplotlib.animation import FuncAnimation
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from numpy.typing import ArrayLike
+
+from .core import KMeansState, KMeansWarning, as_points, check_choice, check_int, check_real, lloyd
+from .palette import hsv_palette
+from .progress import progress as progress_bar
+from .scenes import Scene, make_scene, needs_3d
+from .timeline import STEPS, Frame, Trace, frame_count, frames
+from .writers import FrameWriter, atomic_output, check_output
+
+__all__ = ["KMeansAnimation", "animate"]
+
+DEFAULT_FIGSIZE = (6.4, 4.8)
+OBJECTIVE_FIGSIZE = (6.4, 6.4)
+
+
+class KMeansAnimation(FuncAnimation):
+    """A K-means run as a matplotlib animation. Made by :func:`animate`.
+
+    It is a :class:`matplotlib.animation.FuncAnimation`: frames come from a generator
+    function that replays the run (same seed, same frames every time) and the artists,
+    made once, are moved by the scene.
+
+    Attributes
+    ----------
+    trace : Trace
+        The run's per-iteration centroids, inertia and moved counts.
+    scene : Scene
+        The view that draws the frames.
+    seed : int
+        The seed of the run (drawn once by :func:`animate` when none was given).
+    """
+
+    def __init__(
+        self, fig: Figure, scene: Scene, states: partial[Iterator[KMeansState]], trace: Trace,
+        *, fps: float, hold: float, steps: Literal["iteration", "split"], tween: int,
+        seed: int,
+    ) -> None:
+        self.scene = scene
+        self.trace = trace
+        self.seed = seed
+        self._states = states
+        self._fps = fps
+        self._hold = hold
+        self._steps = steps
+        self._tween = tween
+        super().__init__(
+            fig, self._draw_frame_of, frames=partial(self._frames, fps), init_func=self._init,
+            interval=1000.0 / fps, blit=scene.blittable, cache_frame_data=False,
+            save_count=self.frame_count(fps), repeat=True,
+        )
+        # Rendering is on demand (save, show, notebook), never implied by keeping a
+        # reference; matplotlib's "deleted without rendering" warning does not apply.
+        self._draw_was_started = True
+
+    # -- the frames -----------------------------------------------------------------------
+
+    def frame_count(self, fps: float | None = None) -> int:
+        """Number of frames a save at ``fps`` writes: the run's frames plus the held ones."""
+        fps = self._fps if fps is None else fps
+        return frame_count(len(self.trace), self._steps, self._tween, self._hold_frames(fps))
+
+    def _hold_frames(self, fps: float) -> int:
+        return round(self._hold * fps)
+
+    def _frames(self, fps: float) -> Iterator[Frame]:
+        with warnings.catch_warnings():
+            # animate() already warned about this data once; replays stay quiet
+            warnings.simplefilter("ignore", KMeansWarning)
+            yield from frames(self._states, steps=self._steps, tween=self._tween,
+                              hold=self._hold_frames(fps))
+
+    def _init(self) -> list[Artist]:
+        self.scene.reset()
+        return self.scene.artists
+
+    def _draw_frame_of(self, frame: Frame) -> list[Artist]:
+        return self.scene.update(frame)
+
+    # -- output -----------------------------------------------------------------------
+
+    def save(  # type: ignore[override]
+        self, filename: str | os.PathLike[str], writer: Any = None, *, fps: float | None = None,
+        dpi: float | None = None, progress: bool | None = None, **kwargs: Any,
+    ) -> Path:
+        """Save the animation; the format follows the suffix.
+
+        Parameters
+        ----------
+        filename : str or path-like
+            ``.mp4`` (H.264, yuv420p), ``.gif`` (looping, generated palette), ``.webm``
+            (VP9) or ``.html`` (self-contained page). The file is written beside the
+            target under a temporary name and renamed when complete: a failed or
+            interrupted save leaves an existing file untouched and nothing else behind.
+        writer : optional
+            Given (with any other ``FuncAnimation.save`` keyword), the call goes to
+            matplotlib's own ``FuncAnimation.save`` unchanged.
+        fps : float, optional
+            Frames per second; default the ``fps`` given to :func:`animate`. The final
+            frame is held for ``hold`` seconds at this rate.
+        dpi : float, optional
+            Resolution; default the figure's. Frame size is figsize × dpi pixels.
+        progress : bool or None, default=None
+            Draw a progress bar on stderr; None draws it only when stderr is a terminal.
+
+        Returns
+        -------
+        Path
+            The path written.
+        """
+        if writer is not None or kwargs:
+            super().save(filename, writer, fps=fps, dpi=dpi, **kwargs)
+            return Path(filename)
+        path = check_output(filename)
+        fps = self._fps if fps is None else check_real(fps, "fps", minimum=0.0, strict=True)
+        dpi = self._fig.dpi if dpi is None else check_real(dpi, "dpi", minimum=0.0, strict=True)
+        if progress is not None and not isinstance(progress, bool):
+            raise TypeError(f"progress must be True, False or None; got progress={progress!r}.")
+        suffix = path.suffix.lower()
+        with atomic_output(path) as tmp:
+            if suffix == ".html":
+                with self._resolution(dpi):
+                    tmp.write_text(self.to_jshtml(fps=fps), encoding="utf-8")
+            else:
+                self._encode(tmp, suffix, fps, dpi, progress, label=path.name)
+        return path
+
+    def _encode(
+        self, tmp: Path, suffix: str, fps: float, dpi: float, progress: bool | None, label: str
+    ) -> None:
+        """The fast path: the static background is drawn once; each frame restores it,
+        draws only the animated artists and pipes the canvas's RGBA buffer to ffmpeg."""
+        fig = self._fig
+        writer = FrameWriter(suffix, fps)
+        with self._resolution(dpi, even=suffix != ".gif") as canvas, \
+                writer.saving(fig, tmp, dpi):
+            self.scene.reset()
+            artists = self.scene.artists
+            background = None
+            if self.scene.blittable:
+                for a in artists:
+                    a.set_animated(True)
+                canvas.draw()
+                background = canvas.copy_from_bbox(fig.bbox)
+            else:
+                for a in artists:
+                    a.set_animated(False)
+            try:
+                seq = progress_bar(self._frames(fps), self.frame_count(fps), label, progress)
+                for frame in seq:
+                    changed = self.scene.update(frame)
+                    if background is not None:
+                        canvas.restore_region(background)
+                        for a in changed:
+                            fig.draw_artist(a)
+                    else:
+                        canvas.draw()
+                    writer.write(canvas.buffer_rgba())
+            finally:
+                for a in artists:
+                    a.set_animated(self._blit)
+
+    @contextlib.contextmanager
+    def _resolution(self, dpi: float, *, even: bool = False) -> Iterator[FigureCanvasAgg]:
+        """Render offscreen with Agg at ``dpi``; restore canvas, dpi and size afterwards.
+
+        The size is set so that both matplotlib's writer and Agg agree on whole pixels
+        (even ones for video codecs that need them).
+        """
+        fig = self._fig
+        old_canvas, old_dpi, old_size = fig.canvas, fig.dpi, fig.get_size_inches().copy()
+        w, h = (round(v * dpi) for v in old_size)
+        if even:
+            w, h = w + w % 2, h + h % 2
+        try:
+            canvas = FigureCanvasAgg(fig)
+            fig.set_dpi(dpi)
+            fig.set_size_inches((w + 1e-3) / dpi, (h + 1e-3) / dpi, forward=False)
+            # like Animation.save: the draw_event that would start the live animation
+            # must not fire while saving
+            with cbook._setattr_cm(canvas, _is_saving=True):
+                yield canvas
+        finally:
+            fig.set_canvas(old_canvas)
+            fig.set_dpi(old_dpi)
+            fig.set_size_inches(old_size, forward=False)
+
+    def show(self, *, block: bool = True) -> None:
+        """Open the live preview window (the interactive backend matplotlib picks).
+
+        Raises
+        ------
+        RuntimeError
+            If no interactive backend can be used (no display): use :meth:`save` instead.
+        """
+        import matplotlib.pyplot as plt
+        from matplotlib.backends import BackendFilter, backend_registry
+
+        backend = plt.get_backend().lower()
+        static = {b.lower() for b in backend_registry.list_builtin(BackendFilter.NON_INTERACTIVE)}
+        if backend in static:
+            raise RuntimeError(
+                f"cannot open a preview window: matplotlib's backend is {backend!r} (no display "
+                "found). Use save('out.mp4') instead, or run where a display is available."
+            )
+        fig = self._fig
+        if fig.canvas.manager is None:
+            try:
+                plt.figure(fig)
+            except Exception as exc:  # the GUI toolkit could not open a window
+                raise RuntimeError(f"cannot open a preview window ({exc}); use save('out.mp4') "
+                                   "instead.") from exc
+            # the timer made with the figure's first (offscreen) canvas never fires
+            self.event_source = fig.canvas.new_timer(interval=self._interval)
+        plt.show(block=block)
+
+    def _repr_html_(self) -> str:
+        """Display in a Jupyter notebook as an embedded JavaScript player."""
+        return self.to_jshtml()
+
+
+def _check_figsize(figsize: Any) -> tuple[float, float] | None:
+    if figsize is None:
+        return None
+    try:
+        w, h = figsize
+    except (TypeError, ValueError):
+        raise TypeError(f"figsize must be (width, height) in inches; got figsize={figsize!r}.") \
+            from None
+    return (check_real(w, "figsize width", minimum=0.0, strict=True),
+            check_real(h, "figsize height", minimum=0.0, strict=True))
+
+
+def _check_bool(value: Any, name: str) -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False; got {name}={value!r}.")
+    return bool(value)
+
+
+def _layout(
+    ax: Axes | None, d: int, projection: Any, figsize: tuple[float, float] | None, dpi: float,
+    objective: bool,
+) -> tuple[Figure, Axes, Axes | None]:
+    three_d = needs_3d(d, projection)
+    if ax is not None:
+        if not isinstance(ax, Axes):
+            raise TypeError(f"ax must be a matplotlib Axes; got ax={ax!r}.")
+        if objective:
+            raise ValueError("objective=True lays out its own figure; it cannot be combined "
+                             "with ax=.")
+        if figsize is not None:
+            raise ValueError("figsize applies to the figure animate() makes; with ax= size "
+                             "your own figure.")
+        fig = ax.get_figure(root=True)
+        assert isinstance(fig, Figure)  # noqa: S101 - an Axes always has a root Figure
+        return fig, ax, None
+    size = figsize or (OBJECTIVE_FIGSIZE if objective else DEFAULT_FIGSIZE)
+    fig = Figure(figsize=size, dpi=dpi, layout="constrained")
+    kw = {"projection": "3d"} if three_d else {}
+    if objective:
+        gs = fig.add_gridspec(2, 1, height_ratios=(3, 1))
+        return fig, fig.add_subplot(gs[0], **kw), fig.add_subplot(gs[1])
+    return fig, fig.add_subplot(**kw), None
+
+
+def animate(
+    points: ArrayLike,
+    k: int,
+    *,
+    init: Literal["k-means++", "random"] | ArrayLike = "k-means++",
+    seed: int | np.random.Generator | None = None,
+    max_iter: int = 300,
+    tol: float = 0.0,
+    empty: Literal["farthest", "keep"] = "farthest",
+    fps: float = 2.0,
+    hold: float = 1.0,
+    figsize: tuple[float, float] | None = None,
+    dpi: float = 100.0,
+    title: str | None = None,
+    ax: Axes | None = None,
+    marker_size: float = 7.0,
+    steps: Literal["iteration", "split"] = "iteration",
+    tween: int = 0,
+    trails: bool = False,
+    regions: bool = False,
+    objective: bool = False,
+    jitter: bool = False,
+    rotate: bool = False,
+    projection: Literal["pca"] | tuple[int, int] | None = None,
+) -> KMeansAnimation:
+    """Animate K-means on ``points``: one frame per iteration.
+
+    Parameters
+    ----------
+    points : array-like of shape (n,) or (n, d)
+        The data. 1 column is drawn on a line, 2 on the plane, 3 in 3-D space, more as a
+        projection onto a plane.
+    k : int
+        Number of clusters.
+    init, seed, max_iter, tol, empty
+        As for :func:`kmeans_anim.lloyd`. When ``seed`` is None (or a Generator) a seed
+        is drawn once here, so every replay of the animation is the same run.
+    fps : float, default=2
+        Frames per second of the preview and of saved videos.
+    hold : float, default=1
+        Seconds the final frame stays on screen at the end.
+    figsize : (float, float), optional
+        Figure size in inches; default (6.4, 4.8), or (6.4, 6.4) with ``objective``.
+    dpi : float, default=100
+        Figure resolution; the default size and dpi give 640×480 frames.
+    title : str, optional
+        Title above the plot.
+    ax : matplotlib Axes, optional
+        Draw into this existing Axes instead of a new figure.
+    marker_size : float, default=7
+        Size of the ``x`` markers of the points.
+    steps : {'iteration', 'split'}, default='iteration'
+        ``'split'`` shows each iteration as two frames: ``assign`` (points recoloured)
+        and ``update`` (centroids moved).
+    tween : int, default=0
+        Eased in-between frames carrying each centroid from its old to its new position.
+    trails : bool, default=False
+        Draw the path each centroid has travelled.
+    regions : bool, default=False
+        Shade every pixel by its nearest centroid (Voronoi cells; on a line, bands with
+        their boundaries). For projected data, the cells of the projected centroids.
+    objective : bool, default=False
+        Add a panel under the plot with inertia per iteration.
+    jitter : bool, default=False
+        1-D data: spread the points over a thin band so that overlapping ones show.
+    rotate : bool, default=False
+        3-D data: turn the camera slowly.
+    projection : 'pca' or (int, int), optional
+        Data with 3 or more columns: project onto its first two principal components
+        (default for more than 3 columns) or show two of its columns.
+
+    Returns
+    -------
+    KMeansAnimation
+        Call ``.save("out.mp4")``, ``.show()``, or display it in a notebook.
+    """
+    x = as_points(points)
+    n, d = x.shape
+    fps = check_real(fps, "fps", minimum=0.0, strict=True)
+    hold = check_real(hold, "hold", minimum=0.0, strict=False)
+    dpi = check_real(dpi, "dpi", minimum=0.0, strict=True)
+    marker_size = check_real(marker_size, "marker_size", minimum=0.0, strict=True)
+    tween = check_int(tween, "tween", 0)
+    steps = check_choice(steps, "steps", STEPS)  # type: ignore[assignment]
+    flags = {name: _check_bool(v, name) for name, v in
+             (("trails", trails), ("regions", regions), ("objective", objective),
+              ("jitter", jitter), ("rotate", rotate))}
+    if title is not None and not isinstance(title, str):
+        raise TypeError(f"title must be a str or None; got title={title!r}.")
+    size = _check_figsize(figsize)
+    if seed is None or isinstance(seed, np.random.Generator):
+        seed = int(np.random.default_rng(seed).integers(2**63))
+    elif isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+        raise TypeError(f"seed must be an int, a numpy.random.Generator or None; got seed={seed!r}.")
+    states = partial(lloyd, x, k, init=init, seed=int(seed), max_iter=max_iter, tol=tol,
+                     empty=empty)
+    trace = Trace.of(states())
+    fig, main_ax, objective_ax = _layout(ax, d, projection, size, dpi, flags["objective"])
+    colours: Sequence[tuple[float, float, float]] = hsv_palette(trace.centroids.shape[1])
+    scene = make_scene(main_ax, x, trace, colours, projection=projection,
+                       jitter=flags["jitter"], rotate=flags["rotate"], marker_size=marker_size,
+                       trails=flags["trails"], regions=flags["regions"],
+                       objective_ax=objective_ax)
+    if title:
+        main_ax.set_title(title)
+    return KMeansAnimation(fig, scene, states, trace, fps=fps, hold=hold, steps=steps,
+                           tween=tween, seed=int(seed))

@@ -1,0 +1,116 @@
+"""What every view shares: points, centroids, trails, the caption and the objective panel."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
+from numpy.typing import NDArray
+
+from ..timeline import Frame, Trace
+from .layers import (
+    Caption,
+    Centroids,
+    Colour,
+    Objective,
+    Place,
+    Points,
+    Regions,
+    Trails,
+    place_2d,
+)
+
+
+class Scene:
+    """A view of a run: artists made once in ``__init__``, moved by :meth:`update`.
+
+    Subclasses set up the axes and say how data coordinates map to the view
+    (:meth:`view`); they may add layers by overriding :meth:`update`.
+
+    Parameters
+    ----------
+    ax : Axes
+        Where to draw.
+    points : ndarray of shape (n, d)
+        The data.
+    trace : Trace
+        The run's per-iteration numbers (axis limits, trails, objective).
+    colours : sequence of RGB
+        One colour per cluster.
+    marker_size : float
+        Size of the point markers; centroids are drawn 1.6 times larger, at least 9.
+    trails : bool
+        Draw the path each centroid has travelled.
+    regions : bool
+        Shade the view by nearest centroid (see :meth:`make_regions`).
+    objective_ax : Axes or None
+        If given, a panel of inertia per iteration is drawn there.
+    """
+
+    #: Whether the static background may be drawn once and reused for every frame.
+    blittable = True
+    place: Place = staticmethod(place_2d)
+    view_dim = 2
+
+    def __init__(
+        self, ax: Axes, points: NDArray[np.float64], trace: Trace, colours: Sequence[Colour],
+        *, marker_size: float, trails: bool = False, regions: bool = False,
+        objective_ax: Axes | None = None,
+    ) -> None:
+        self.ax = ax
+        self.setup_axes(points, trace)
+        self.regions = self.make_regions(colours) if regions else None
+        self.points = self.make_points(points, colours, marker_size)
+        csize = max(9.0, 1.6 * marker_size)
+        self.centroids = Centroids(ax, colours, size=csize, dim=self.view_dim, place=self.place)
+        history = np.stack([self.view(c) for c in trace.centroids])
+        self.trails = (Trails(ax, colours, history, dim=self.view_dim, place=self.place)
+                       if trails else None)
+        self.caption = Caption(ax)
+        self.objective = Objective(objective_ax, trace) if objective_ax is not None else None
+
+    # -- for subclasses ---------------------------------------------------------------
+
+    def setup_axes(self, points: NDArray[np.float64], trace: Trace) -> None:
+        """Fix limits, labels and aspect once, from the data and every centroid of the run."""
+        raise NotImplementedError
+
+    def view(self, centroids: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Map (k, d) data coordinates to (k, view_dim) view coordinates."""
+        raise NotImplementedError
+
+    def make_points(
+        self, points: NDArray[np.float64], colours: Sequence[Colour], size: float
+    ) -> Points:
+        """The layer that draws the data points."""
+        return Points(self.ax, self.view(points), colours, size=size, place=self.place)
+
+    def make_regions(self, colours: Sequence[Colour]) -> Regions:
+        """The layer that shades the view by nearest centroid."""
+        raise ValueError(f"regions=True is not available in the {type(self).__name__}.")
+
+    def reset(self) -> None:
+        """Called before the first frame of every run through the frames."""
+
+    # -- drawing ------------------------------------------------------------------------
+
+    @property
+    def artists(self) -> list[Artist]:
+        """Every artist that changes from frame to frame, bottom to top."""
+        layers = [self.regions, self.points, self.trails, self.centroids, self.caption, self.objective]
+        return [a for layer in layers if layer is not None for a in layer.artists]
+
+    def update(self, frame: Frame) -> list[Artist]:
+        """Show ``frame``; returns the artists that changed."""
+        view = self.view(frame.centroids)
+        out = self.regions.update(view) if self.regions is not None else []
+        out += self.points.update(frame)
+        if self.trails is not None:
+            out += self.trails.update(frame, view)
+        out += self.centroids.update(view)
+        out += self.caption.update(frame)
+        if self.objective is not None:
+            out += self.objective.update(frame)
+        return out

@@ -1,0 +1,248 @@
+"""The pieces a scene is made of. Each makes its artists once and afterwards only sets
+their data; ``update`` returns the artists it changed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
+from matplotlib.lines import Line2D
+from numpy.typing import NDArray
+
+from ..core import KMeansState
+from ..timeline import Frame, Trace
+
+Colour = tuple[float, float, float]
+#: Sets a line's data from an (m, 2) or (m, 3) array of view coordinates.
+Place = Callable[[Line2D, NDArray[np.float64]], None]
+
+UNASSIGNED = "0.6"
+CAPTION_STYLE = {"fontsize": 12, "family": "monospace"}
+
+
+def place_2d(line: Line2D, xy: NDArray[np.float64]) -> None:
+    """Set a 2-D line's data from an (m, 2) array."""
+    line.set_data(xy[:, 0], xy[:, 1])
+
+
+def padded(lo: float, hi: float, frac: float = 0.05) -> tuple[float, float]:
+    """The interval [lo, hi] widened by ``frac`` of its length on each side.
+
+    A zero-length interval gets a width of ``max(|lo|, 1)`` first, so that a single
+    value still gets a sensible window around it.
+    """
+    span = hi - lo
+    if span <= 0:
+        half = 0.5 * max(abs(lo), 1.0)
+        lo, hi, span = lo - half, hi + half, 2 * half
+    return lo - frac * span, hi + frac * span
+
+
+class Points:
+    """The data points, one line of ``x`` markers per cluster plus one for unassigned."""
+
+    def __init__(
+        self, ax: Axes, coords: NDArray[np.float64], colours: Sequence[Colour], *,
+        size: float, place: Place = place_2d,
+    ) -> None:
+        self.coords = coords
+        self.place = place
+        self.lines = [
+            ax.plot(*[[]] * coords.shape[1], ls="none", marker="x", ms=size, mew=1.2,
+                    color=c, zorder=2)[0]
+            for c in colours
+        ]
+        self.grey = ax.plot(*[[]] * coords.shape[1], ls="none", marker="x", ms=size, mew=1.2,
+                            color=UNASSIGNED, zorder=2)[0]
+        self._sorted: tuple[NDArray[np.intp], NDArray[np.float64]] | None = None
+
+    @property
+    def artists(self) -> list[Artist]:
+        return [*self.lines, self.grey]
+
+    def update(self, frame: Frame) -> list[Artist]:
+        state = frame.colours
+        empty = self.coords[:0]
+        if state is None:
+            for line in self.lines:
+                self.place(line, empty)
+            self.place(self.grey, self.coords)
+            return self.artists
+        self.place(self.grey, empty)
+        for line, run in zip(self.lines, self.runs(state), strict=True):
+            self.place(line, run)
+        return self.artists
+
+    def runs(self, state: KMeansState) -> list[NDArray[np.float64]]:
+        """Each cluster's coordinates, as views of one array sorted by cluster."""
+        part = state.partition
+        if part is not None:
+            # 1-D: the clusters are runs of the points sorted once; no O(n) work here.
+            if self._sorted is None or self._sorted[0] is not part.order:
+                self._sorted = (part.order, self.coords[part.order])
+            sc = self._sorted[1]
+            return [sc[a:b] for a, b in zip(part.starts, part.stops, strict=True)]
+        labels = state.labels
+        order = np.argsort(labels, kind="stable")
+        sc = self.coords[order]
+        edges = np.concatenate(([0], np.cumsum(np.bincount(labels, minlength=state.k))))
+        return [sc[a:b] for a, b in zip(edges[:-1], edges[1:], strict=True)]
+
+
+class Centroids:
+    """One black-edged circle per cluster."""
+
+    def __init__(
+        self, ax: Axes, colours: Sequence[Colour], *, size: float, dim: int,
+        place: Place = place_2d,
+    ) -> None:
+        self.place = place
+        self.lines = [
+            ax.plot(*[[]] * dim, ls="none", marker="o", ms=size, mec="black", mew=1.5,
+                    color=c, zorder=4)[0]
+            for c in colours
+        ]
+
+    @property
+    def artists(self) -> list[Artist]:
+        return list(self.lines)
+
+    def update(self, view: NDArray[np.float64]) -> list[Artist]:
+        for j, line in enumerate(self.lines):
+            self.place(line, view[j : j + 1])
+        return self.artists
+
+
+class Trails:
+    """The path each centroid has travelled so far, one line per cluster."""
+
+    def __init__(
+        self, ax: Axes, colours: Sequence[Colour], history: NDArray[np.float64], *,
+        dim: int, place: Place = place_2d,
+    ) -> None:
+        self.history = history  # (n_states, k, view_dim)
+        self.place = place
+        self.lines = [
+            ax.plot(*[[]] * dim, ls="-", lw=1.5, color=c, alpha=0.7, zorder=3,
+                    solid_capstyle="round")[0]
+            for c in colours
+        ]
+
+    @property
+    def artists(self) -> list[Artist]:
+        return list(self.lines)
+
+    def update(self, frame: Frame, view: NDArray[np.float64]) -> list[Artist]:
+        past = self.history[: frame.iteration]
+        for j, line in enumerate(self.lines):
+            self.place(line, np.concatenate((past[:, j], view[j : j + 1])))
+        return self.artists
+
+
+class Caption:
+    """The ``i = N`` label in the lower-left corner, in axes coordinates."""
+
+    def __init__(self, ax: Axes) -> None:
+        text = getattr(ax, "text2D", ax.text)  # 3-D axes place 2-D text with text2D
+        self.text = text(0.02, 0.03, "", transform=ax.transAxes, ha="left", va="bottom",
+                            zorder=5, bbox={"fc": "white", "ec": "none", "alpha": 0.7,
+                                            "pad": 2}, **CAPTION_STYLE)
+
+    @property
+    def artists(self) -> list[Artist]:
+        return [self.text]
+
+    def update(self, frame: Frame) -> list[Artist]:
+        self.text.set_text(frame.caption)
+        return self.artists
+
+
+class Objective:
+    """A panel plotting inertia per iteration, growing as the animation plays."""
+
+    def __init__(self, ax: Axes, trace: Trace) -> None:
+        self.trace = trace
+        n = len(trace)
+        lo, hi = float(trace.inertia.min()), float(trace.inertia.max())
+        ax.set_xlim(-0.5, max(n - 0.5, 0.5))
+        ax.set_ylim(*padded(lo, hi, 0.08))
+        ax.set_xlabel("iteration")
+        ax.set_ylabel("inertia")
+        ax.grid(True, lw=0.5, alpha=0.4)
+        if n <= 20:
+            ax.set_xticks(range(n))
+        self.line = ax.plot([], [], "-", color="0.25", lw=1.5, zorder=2)[0]
+        self.dot = ax.plot([], [], "o", color="black", ms=6, zorder=3)[0]
+        self.text = ax.text(0.99, 0.92, "", transform=ax.transAxes, ha="right", va="top",
+                            fontsize=9, family="monospace")
+
+    @property
+    def artists(self) -> list[Artist]:
+        return [self.line, self.dot, self.text]
+
+    def update(self, frame: Frame) -> list[Artist]:
+        i = frame.iteration
+        x = np.arange(i + 1)
+        y = self.trace.inertia[: i + 1]
+        self.line.set_data(x, y)
+        self.dot.set_data([i], [y[-1]])
+        self.text.set_text(f"inertia {y[-1]:.4g} · moved {int(self.trace.moved[i])}")
+        return self.artists
+
+
+def tints(colours: Sequence[Colour], strength: float = 0.22) -> NDArray[np.float64]:
+    """Light versions of ``colours``: ``strength`` of the colour over white."""
+    return 1.0 - strength * (1.0 - np.asarray(colours, dtype=np.float64))
+
+
+class Regions:
+    """Each pixel of the view tinted by its nearest centroid (a Voronoi diagram as an image).
+
+    Recomputed per frame from the centroids alone. In 1-D (``height=1``) the cells are
+    bands and their boundaries, the midpoints between neighbouring centroids, are drawn
+    as vertical lines.
+    """
+
+    def __init__(
+        self, ax: Axes, colours: Sequence[Colour], xlim: tuple[float, float],
+        ylim: tuple[float, float], *, width: int = 320, height: int = 240,
+        boundaries: bool = False,
+    ) -> None:
+        self.tint = tints(colours)
+        gx = np.linspace(*xlim, width)
+        gy = np.linspace(*ylim, height)
+        self.one_d = height == 1
+        if self.one_d:
+            self.grid = gx[:, None]
+        else:
+            xx, yy = np.meshgrid(gx, gy)
+            self.grid = np.column_stack((xx.ravel(), yy.ravel()))
+        self.shape = (height, width)
+        self.image = ax.imshow(
+            np.ones((*self.shape, 3)), origin="lower", extent=(*xlim, *ylim),
+            interpolation="nearest", aspect="auto", zorder=0,
+        )
+        self.lines = (ax.plot([], [], ls="--", lw=1.0, color="0.35", zorder=1)[0]
+                      if boundaries else None)
+        self.ylim = ylim
+
+    @property
+    def artists(self) -> list[Artist]:
+        return [self.image] + ([self.lines] if self.lines is not None else [])
+
+    def update(self, view: NDArray[np.float64]) -> list[Artist]:
+        pts = view[:, :1] if self.one_d else view[:, :2]
+        g = self.grid
+        d = (g * g).sum(1)[:, None] - 2.0 * g @ pts.T + (pts * pts).sum(1)
+        nearest = np.argmin(d, axis=1)
+        self.image.set_data(self.tint[nearest].reshape(*self.shape, 3))
+        if self.lines is not None:
+            xs = np.unique(pts[:, 0])
+            mids = 0.5 * (xs[:-1] + xs[1:])
+            lo, hi = self.ylim
+            seg = np.full((len(mids), 3), np.nan)
+            self.lines.set_data(np.column_stack((mids, mids, seg[:, 0])).ravel(),
+                                np.tile([lo, hi, np.nan], len(mids)))
+        return self.artists

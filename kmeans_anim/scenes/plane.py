@@ -1,0 +1,89 @@
+"""2-D data on the plane, and N-D data projected onto a plane."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from matplotlib.axes import Axes
+from numpy.typing import NDArray
+
+from ..timeline import Trace
+from .layers import Colour, Regions, padded
+from .base import Scene
+
+
+class PlaneScene(Scene):
+    """Points and centroids on the plane, both axes padded 5%, equal aspect where sensible.
+
+    Equal aspect is used when the two ranges are within a factor of 3 of each other;
+    otherwise each axis keeps its own scale so that neither is squashed flat.
+    """
+
+    def setup_axes(self, points: NDArray[np.float64], trace: Trace) -> None:
+        view = np.concatenate((self.view(points),
+                               self.view(trace.centroids.reshape(-1, points.shape[1]))))
+        lo, hi = view.min(axis=0), view.max(axis=0)
+        self.xlim = padded(float(lo[0]), float(hi[0]))
+        self.ylim = padded(float(lo[1]), float(hi[1]))
+        self.ax.set_xlim(*self.xlim)
+        self.ax.set_ylim(*self.ylim)
+        wx, wy = self.xlim[1] - self.xlim[0], self.ylim[1] - self.ylim[0]
+        if max(wx, wy) <= 3 * min(wx, wy):
+            self.ax.set_aspect("equal", adjustable="box")
+
+    def view(self, centroids: NDArray[np.float64]) -> NDArray[np.float64]:
+        return centroids[:, :2]
+
+    def make_regions(self, colours: Sequence[Colour]) -> Regions:
+        return Regions(self.ax, colours, self.xlim, self.ylim)
+
+
+class ProjectionScene(PlaneScene):
+    """N-D data drawn on a plane through a fixed linear map.
+
+    ``projection="pca"`` fits principal components once on the points (numpy SVD) and
+    labels the axes with each component's share of the variance, ``"PC1 (73%)"``;
+    ``projection=(i, j)`` shows two of the original columns. Centroids go through the
+    same map every frame. Regions, if asked for, are those of the *projected* centroids.
+    """
+
+    def __init__(
+        self, ax: Axes, points: NDArray[np.float64], trace: Trace, colours: Sequence[Colour],
+        projection: str | tuple[int, int] = "pca", **options: Any,
+    ) -> None:
+        d = points.shape[1]
+        if isinstance(projection, str):
+            if projection != "pca":
+                raise ValueError(f"projection={projection!r} is not valid; use 'pca' or a "
+                                 "pair of column indices (i, j).")
+            self.mean = points.mean(axis=0)
+            _, s, vt = np.linalg.svd(points - self.mean, full_matrices=False)
+            var = s**2
+            share = var / var.sum() if var.sum() > 0 else np.zeros_like(var)
+            self.basis = vt[:2].T.copy()
+            if self.basis.shape[1] < 2:  # fewer than 2 components: pad with zeros
+                self.basis = np.column_stack((self.basis, np.zeros(d)))
+            share = np.concatenate((share, [0.0, 0.0]))[:2]
+            self.labels = tuple(f"PC{c + 1} ({100 * share[c]:.0f}%)" for c in range(2))
+            self.explained = share
+        else:
+            try:
+                i, j = (int(c) for c in projection)
+            except (TypeError, ValueError):
+                raise TypeError(f"projection={projection!r} must be 'pca' or a pair of "
+                                "column indices.") from None
+            if not (0 <= i < d and 0 <= j < d) or i == j:
+                raise ValueError(f"projection={projection!r}: need two different column "
+                                 f"indices in [0, {d}).")
+            self.mean = np.zeros(d)
+            self.basis = np.zeros((d, 2))
+            self.basis[i, 0] = self.basis[j, 1] = 1.0
+            self.labels = (f"column {i}", f"column {j}")
+        super().__init__(ax, points, trace, colours, **options)
+        ax.set_xlabel(self.labels[0])
+        ax.set_ylabel(self.labels[1])
+
+    def view(self, centroids: NDArray[np.float64]) -> NDArray[np.float64]:
+        return (centroids - self.mean) @ self.basis

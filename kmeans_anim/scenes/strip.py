@@ -1,0 +1,63 @@
+"""1-D data: the points on a line, as in the tutorial."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from matplotlib.axes import Axes
+from numpy.typing import NDArray
+
+from ..timeline import Trace
+from .base import Scene
+from .layers import Colour, Points, Regions, padded
+
+#: Half-height of the band that ``jitter=True`` spreads the points over.
+JITTER = 0.3
+
+
+def jitter_offsets(n: int) -> NDArray[np.float64]:
+    """Deterministic offsets in [-JITTER, JITTER]: a low-discrepancy (golden ratio) sequence."""
+    golden = (np.sqrt(5.0) - 1.0) / 2.0
+    return JITTER * (2.0 * ((np.arange(n) * golden) % 1.0) - 1.0)
+
+
+class StripScene(Scene):
+    """Points on the line y = 0 (or a thin band with ``jitter``), x padded 5%, y in (-1, 1).
+
+    With ``regions`` the line is shaded by nearest centroid and the cluster boundaries
+    (midpoints between neighbouring centroids) are drawn as vertical dashed lines.
+    """
+
+    def __init__(
+        self, ax: Axes, points: NDArray[np.float64], trace: Trace, colours: Sequence[Colour],
+        jitter: bool = False, **options: Any,
+    ) -> None:
+        self.jitter = jitter
+        super().__init__(ax, points, trace, colours, **options)
+
+    def setup_axes(self, points: NDArray[np.float64], trace: Trace) -> None:
+        xs = np.concatenate((points[:, 0], trace.centroids[..., 0].ravel()))
+        self.xlim = padded(float(xs.min()), float(xs.max()))
+        self.ax.set_xlim(*self.xlim)
+        self.ax.set_ylim(-1.0, 1.0)
+        self.ax.yaxis.set_visible(False)
+        for side in ("left", "right", "top"):
+            self.ax.spines[side].set_visible(False)
+        self.ax.axhline(0.0, color="0.85", lw=0.8, zorder=0)
+
+    def view(self, centroids: NDArray[np.float64]) -> NDArray[np.float64]:
+        return np.column_stack((centroids[:, 0], np.zeros(len(centroids))))
+
+    def make_points(
+        self, points: NDArray[np.float64], colours: Sequence[Colour], size: float
+    ) -> Points:
+        coords = self.view(points)
+        if self.jitter:
+            coords[:, 1] = jitter_offsets(len(points))
+        return Points(self.ax, coords, colours, size=size)
+
+    def make_regions(self, colours: Sequence[Colour]) -> Regions:
+        return Regions(self.ax, colours, self.xlim, (-1.0, 1.0), width=800, height=1,
+                       boundaries=True)

@@ -1,0 +1,151 @@
+"""From states to frames: what each frame of the animation shows.
+
+The core yields one state per iteration. A video needs more: two frames per iteration
+when the assign and update steps are shown apart, eased in-between frames that carry
+the centroids, and the final frame held. This module turns states into
+:class:`Frame` values; scenes draw frames and never see the core.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .core import KMeansState
+
+__all__ = ["STEPS", "Frame", "Trace", "frame_count", "frames"]
+
+STEPS = ("iteration", "split")
+
+
+@dataclass(frozen=True)
+class Trace:
+    """The small per-iteration numbers of a whole run, known before the first frame.
+
+    Scenes use it to fix their axis limits (all centroids, the inertia range) and to
+    draw centroid trails and the objective.
+
+    Attributes
+    ----------
+    centroids : ndarray of shape (n_states, k, d)
+    inertia : ndarray of shape (n_states,)
+    moved : ndarray of shape (n_states,)
+    converged : bool
+    """
+
+    centroids: NDArray[np.float64]
+    inertia: NDArray[np.float64]
+    moved: NDArray[np.intp]
+    converged: bool
+
+    @classmethod
+    def of(cls, states: Iterator[KMeansState]) -> Trace:
+        """Run ``states`` to the end, keeping only the per-iteration numbers."""
+        cs, inertia, moved, converged = [], [], [], False
+        for s in states:
+            cs.append(s.centroids)
+            inertia.append(s.inertia)
+            moved.append(s.moved)
+            converged = s.converged
+        return cls(np.array(cs), np.array(inertia), np.array(moved), converged)
+
+    def __len__(self) -> int:
+        return len(self.inertia)
+
+
+@dataclass(frozen=True)
+class Frame:
+    """What one frame shows.
+
+    Attributes
+    ----------
+    iteration : int
+        The iteration the frame belongs to (index into the :class:`Trace`).
+    centroids : ndarray of shape (k, d)
+        Centroid positions to draw (between two states while tweening).
+    colours : KMeansState or None
+        The state whose labels colour the points; None draws them unassigned (grey).
+    caption : str
+        The corner label, ``"i = 3"`` or ``"i = 3 · assign"``.
+    """
+
+    iteration: int
+    centroids: NDArray[np.float64]
+    colours: KMeansState | None
+    caption: str
+
+
+def ease(t: float) -> float:
+    """Smoothstep easing on [0, 1]: starts and ends at rest."""
+    return t * t * (3.0 - 2.0 * t)
+
+
+def frame_count(
+    n_states: int, steps: Literal["iteration", "split"], tween: int, hold: int
+) -> int:
+    """Number of frames :func:`frames` yields for a run of ``n_states`` states.
+
+    ``iteration``: one frame per state; ``split``: two (assign and update). Each of the
+    ``n_states - 1`` moves of the centroids adds ``tween`` in-between frames, and the
+    last frame is repeated ``hold`` more times.
+    """
+    per_state = 2 if steps == "split" else 1
+    return per_state * n_states + tween * (n_states - 1) + hold
+
+
+def frames(
+    states: Callable[[], Iterator[KMeansState]],
+    *,
+    steps: Literal["iteration", "split"] = "iteration",
+    tween: int = 0,
+    hold: int = 0,
+) -> Iterator[Frame]:
+    """Yield the frames of one run.
+
+    Parameters
+    ----------
+    states : callable returning an iterator of KMeansState
+        Starts the run afresh (so a frame sequence can be replayed).
+    steps : {'iteration', 'split'}
+        ``'iteration'``: state i is one frame ``i = N`` (centroids and labels of state
+        i). ``'split'``: state i is two frames. ``i = N · update``: the centroids of state
+        i over the colours of state i-1 (at i = 0, ``i = 0 · init``: the initial
+        centroids over grey points); then ``i = N · assign``: the points recoloured to
+        their nearest centroid.
+    tween : int
+        In-between frames for each move of the centroids, eased, drawn with the old
+        colours, before the frame that shows the new centroids.
+    hold : int
+        Extra copies of the last frame.
+    """
+    prev: KMeansState | None = None
+    last: Frame | None = None
+    for state in states():
+        i = state.iteration
+        if prev is not None:
+            a, b = prev.centroids, state.centroids
+            # in split mode the glide is the update step of iteration i
+            it = i if steps == "split" else i - 1
+            for t in range(1, tween + 1):
+                w = ease(t / (tween + 1))
+                yield Frame(it, a + w * (b - a), prev, _caption(it, steps, "update"))
+        if steps == "split":
+            yield Frame(i, state.centroids, prev, _caption(i, steps, "update" if i else "init"))
+            last = Frame(i, state.centroids, state, _caption(i, steps, "assign"))
+        else:
+            last = Frame(i, state.centroids, state, _caption(i, steps, None))
+        yield last
+        prev = state
+    if last is not None:
+        for _ in range(hold):
+            yield last
+
+
+def _caption(i: int, steps: str, phase: str | None) -> str:
+    if steps == "split" and phase is not None:
+        return f"i = {i} · {phase}"
+    return f"i = {i}"

@@ -1,0 +1,188 @@
+"""Getting frames into files: the writer for a suffix, ffmpeg from imageio-ffmpeg, and
+output that is never half-written."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import imageio_ffmpeg
+from matplotlib.animation import FFMpegWriter
+from matplotlib.figure import Figure
+
+__all__ = ["FORMATS", "FFmpegError", "FrameWriter", "atomic_output", "check_output"]
+
+#: Supported suffixes and what they make.
+FORMATS = {
+    ".mp4": "H.264 video (yuv420p, plays everywhere)",
+    ".gif": "looping GIF with a generated palette",
+    ".webm": "VP9 video",
+    ".html": "self-contained HTML page (JavaScript player)",
+}
+
+# Encoder settings per video format. ffmpeg picks the container from the suffix.
+_CODECS: dict[str, tuple[str, list[str]]] = {
+    ".mp4": ("h264", ["-preset", "medium", "-crf", "20", "-movflags", "+faststart"]),
+    ".gif": ("gif", []),  # matplotlib adds the palettegen/paletteuse filter for gif
+    ".webm": ("libvpx-vp9", ["-vcodec", "libvpx-vp9", "-pix_fmt", "yuv420p", "-b:v", "0",
+                             "-crf", "34", "-deadline", "good", "-cpu-used", "5", "-row-mt", "1"]),
+}
+
+
+class FFmpegError(subprocess.CalledProcessError):
+    """ffmpeg failed. ``str()`` ends with the last line ffmpeg printed on stderr."""
+
+    def __str__(self) -> str:
+        err = self.stderr.decode(errors="replace") if isinstance(self.stderr, bytes) else (
+            self.stderr or "")
+        lines = [ln for ln in err.strip().splitlines() if ln.strip()]
+        tail = f": {lines[-1].strip()}" if lines else ""
+        return f"ffmpeg exited with status {self.returncode}{tail}"
+
+
+def check_output(path: str | os.PathLike[str]) -> Path:
+    """Validate an output path before any rendering starts.
+
+    Raises
+    ------
+    TypeError
+        If ``path`` is not a str or path-like.
+    ValueError
+        If the suffix is not supported (the message lists the supported ones), or the
+        folder does not exist.
+    PermissionError
+        If the folder cannot be written to.
+    """
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a str or path-like; got path={path!r}.")
+    p = Path(path)
+    suffix = p.suffix.lower()
+    if suffix not in FORMATS:
+        listed = ", ".join(FORMATS)
+        raise ValueError(f"path={str(p)!r}: unsupported suffix {p.suffix or '(none)'!r}; "
+                         f"use one of {listed}.")
+    folder = p.parent
+    if not folder.is_dir():
+        raise ValueError(f"path={str(p)!r}: the folder {str(folder)!r} does not exist.")
+    if p.is_dir():
+        raise ValueError(f"path={str(p)!r} is a folder; give a file name.")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise PermissionError(f"path={str(p)!r}: the folder {str(folder)!r} is not writable.")
+    return p
+
+
+@contextlib.contextmanager
+def atomic_output(path: Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; rename it onto ``path`` on success.
+
+    On any exception (including ``KeyboardInterrupt``) the temporary file is removed and
+    an existing ``path`` is left untouched.
+    """
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f".partial{path.suffix}",
+                                   dir=path.parent)
+    except PermissionError as exc:
+        raise PermissionError(f"path={str(path)!r}: cannot write in {str(path.parent)!r}: "
+                              f"{exc.strerror}.") from None
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        # mkstemp makes the file private (0600); give it the mode a new file would get
+        umask = os.umask(0)
+        os.umask(umask)
+        tmp_path.chmod(0o666 & ~umask)
+        os.replace(tmp_path, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp_path.unlink()
+
+
+def ffmpeg_exe() -> str:
+    """The ffmpeg binary imageio-ffmpeg ships (or ``IMAGEIO_FFMPEG_EXE``)."""
+    try:
+        return imageio_ffmpeg.get_ffmpeg_exe()
+    except RuntimeError as exc:
+        raise RuntimeError(f"no ffmpeg found: {exc} Reinstall imageio-ffmpeg or set the "
+                           "IMAGEIO_FFMPEG_EXE environment variable.") from None
+
+
+class FrameWriter(FFMpegWriter):
+    """A matplotlib ``FFMpegWriter`` that takes ready RGBA buffers.
+
+    :meth:`write` sends a canvas's ``buffer_rgba()`` straight down ffmpeg's pipe with no
+    ``savefig``. ``grab_frame`` (the plain path) still works. The binary is always the
+    one from imageio-ffmpeg; no rcParams are read or changed for it.
+
+    Parameters
+    ----------
+    suffix : {'.mp4', '.gif', '.webm'}
+        The format to encode.
+    fps : float
+        Frames per second.
+    """
+
+    def __init__(self, suffix: str, fps: float) -> None:
+        codec, extra = _CODECS[suffix]
+        super().__init__(fps=fps, codec=codec, extra_args=extra)
+        self._exe = ffmpeg_exe()
+
+    def bin_path(self) -> str:  # type: ignore[override]
+        return self._exe
+
+    def _run(self) -> None:
+        # Like MovieWriter._run, with stderr to a file instead of a pipe: a pipe nobody
+        # reads until the end can fill up and stall ffmpeg.
+        self._stderr = tempfile.TemporaryFile()
+        self._proc = subprocess.Popen(self._args(), stdin=subprocess.PIPE,
+                                      stdout=subprocess.DEVNULL, stderr=self._stderr)
+
+    def write(self, rgba: memoryview) -> None:
+        """Send one frame: an RGBA buffer of exactly ``frame_size`` pixels."""
+        w, h = self.frame_size
+        if rgba.nbytes != w * h * 4:
+            raise RuntimeError(f"frame of {rgba.nbytes} bytes, expected {w}x{h}x4.")
+        try:
+            self._proc.stdin.write(rgba)  # type: ignore[union-attr]
+        except BrokenPipeError:
+            self._proc.wait()
+            raise self._error() from None
+
+    def _error(self) -> FFmpegError:
+        self._stderr.seek(0)
+        return FFmpegError(self._proc.returncode, self._proc.args, None, self._stderr.read())
+
+    def finish(self) -> None:
+        try:
+            with contextlib.suppress(BrokenPipeError):
+                self._proc.stdin.close()  # type: ignore[union-attr]
+            if self._proc.wait() != 0:
+                raise self._error()
+        finally:
+            self._stderr.close()
+
+    def kill(self) -> None:
+        """Stop ffmpeg at once and reap it (after a failure or an interrupt)."""
+        with contextlib.suppress(OSError):
+            self._proc.kill()
+        self._proc.wait()
+        with contextlib.suppress(OSError, ValueError):
+            self._proc.stdin.close()  # type: ignore[union-attr]
+        self._stderr.close()
+
+    @contextlib.contextmanager
+    def saving(self, fig: Figure, outfile: str | Path, dpi: float | None,  # type: ignore[override]
+               *args: object, **kwargs: object) -> Iterator[FrameWriter]:
+        """Like matplotlib's, but a failure or an interrupt kills ffmpeg instead of
+        waiting for it to finish a file that is about to be thrown away."""
+        self.setup(fig, str(outfile), dpi, *args, **kwargs)
+        try:
+            yield self
+        except BaseException:
+            self.kill()
+            raise
+        self.finish()
