@@ -52,8 +52,16 @@ class KMeansAnimation(FuncAnimation):
     """
 
     def __init__(
-        self, fig: Figure, scene: Scene, states: partial[Iterator[KMeansState]], trace: Trace,
-        *, fps: float, hold: float, steps: Literal["iteration", "split"], tween: int,
+        self,
+        fig: Figure,
+        scene: Scene,
+        states: partial[Iterator[KMeansState]],
+        trace: Trace,
+        *,
+        fps: float,
+        hold: float,
+        steps: Literal["iteration", "split"],
+        tween: int,
         seed: int,
     ) -> None:
         self.scene = scene
@@ -65,9 +73,15 @@ class KMeansAnimation(FuncAnimation):
         self._steps = steps
         self._tween = tween
         super().__init__(
-            fig, self._draw_frame_of, frames=partial(self._frames, fps), init_func=self._init,
-            interval=1000.0 / fps, blit=scene.blittable, cache_frame_data=False,
-            save_count=self.frame_count(fps), repeat=True,
+            fig,
+            self._draw_frame_of,
+            frames=partial(self._frames, fps),
+            init_func=self._init,
+            interval=1000.0 / fps,
+            blit=scene.blittable,
+            cache_frame_data=False,
+            save_count=self.frame_count(fps),
+            repeat=True,
         )
         # Rendering is on demand (save, show, notebook), never implied by keeping a
         # reference; matplotlib's "deleted without rendering" warning does not apply.
@@ -87,8 +101,9 @@ class KMeansAnimation(FuncAnimation):
         with warnings.catch_warnings():
             # animate() already warned about this data once; replays stay quiet
             warnings.simplefilter("ignore", KMeansWarning)
-            yield from frames(self._states, steps=self._steps, tween=self._tween,
-                              hold=self._hold_frames(fps))
+            yield from frames(
+                self._states, steps=self._steps, tween=self._tween, hold=self._hold_frames(fps)
+            )
 
     def _init(self) -> list[Artist]:
         self.scene.reset()
@@ -100,8 +115,14 @@ class KMeansAnimation(FuncAnimation):
     # -- output -----------------------------------------------------------------------
 
     def save(  # type: ignore[override]
-        self, filename: str | os.PathLike[str], writer: Any = None, *, fps: float | None = None,
-        dpi: float | None = None, progress: bool | None = None, **kwargs: Any,
+        self,
+        filename: str | os.PathLike[str],
+        writer: Any = None,
+        *,
+        fps: float | None = None,
+        dpi: float | None = None,
+        progress: bool | None = None,
+        **kwargs: Any,
     ) -> Path:
         """Save the animation; the format follows the suffix.
 
@@ -152,8 +173,7 @@ class KMeansAnimation(FuncAnimation):
         draws only the animated artists and pipes the canvas's RGBA buffer to ffmpeg."""
         fig = self._fig
         writer = FrameWriter(suffix, fps)
-        with self._resolution(dpi, even=suffix != ".gif") as canvas, \
-                writer.saving(fig, tmp, dpi):
+        with self._resolution(dpi, even=suffix != ".gif") as canvas, writer.saving(fig, tmp, dpi):
             self.scene.reset()
             artists = self.scene.artists
             background = None
@@ -228,8 +248,9 @@ class KMeansAnimation(FuncAnimation):
             try:
                 plt.figure(fig)
             except Exception as exc:  # the GUI toolkit could not open a window
-                raise RuntimeError(f"cannot open a preview window ({exc}); use save('out.mp4') "
-                                   "instead.") from exc
+                raise RuntimeError(
+                    f"cannot open a preview window ({exc}); use save('out.mp4') instead."
+                ) from exc
             # the timer made with the figure's first (offscreen) canvas never fires
             self.event_source = fig.canvas.new_timer(interval=self._interval)
         plt.show(block=block)
@@ -245,10 +266,13 @@ def _check_figsize(figsize: Any) -> tuple[float, float] | None:
     try:
         w, h = figsize
     except (TypeError, ValueError):
-        raise TypeError(f"figsize must be (width, height) in inches; got figsize={figsize!r}.") \
-            from None
-    return (check_real(w, "figsize width", minimum=0.0, strict=True),
-            check_real(h, "figsize height", minimum=0.0, strict=True))
+        raise TypeError(
+            f"figsize must be (width, height) in inches; got figsize={figsize!r}."
+        ) from None
+    return (
+        check_real(w, "figsize width", minimum=0.0, strict=True),
+        check_real(h, "figsize height", minimum=0.0, strict=True),
+    )
 
 
 def _check_bool(value: Any, name: str) -> bool:
@@ -258,7 +282,11 @@ def _check_bool(value: Any, name: str) -> bool:
 
 
 def _layout(
-    ax: Axes | None, d: int, projection: Any, figsize: tuple[float, float] | None, dpi: float,
+    ax: Axes | None,
+    d: int,
+    projection: Any,
+    figsize: tuple[float, float] | None,
+    dpi: float,
     objective: bool,
 ) -> tuple[Figure, Axes, Axes | None]:
     three_d = needs_3d(d, projection)
@@ -266,13 +294,15 @@ def _layout(
         if not isinstance(ax, Axes):
             raise TypeError(f"ax must be a matplotlib Axes; got ax={ax!r}.")
         if objective:
-            raise ValueError("objective=True lays out its own figure; it cannot be combined "
-                             "with ax=.")
+            raise ValueError(
+                "objective=True lays out its own figure; it cannot be combined with ax=."
+            )
         if figsize is not None:
-            raise ValueError("figsize applies to the figure animate() makes; with ax= size "
-                             "your own figure.")
+            raise ValueError(
+                "figsize applies to the figure animate() makes; with ax= size your own figure."
+            )
         fig = ax.get_figure(root=True)
-        assert isinstance(fig, Figure)  # noqa: S101 - an Axes always has a root Figure
+        assert isinstance(fig, Figure)
         return fig, ax, None
     size = figsize or (OBJECTIVE_FIGSIZE if objective else DEFAULT_FIGSIZE)
     fig = Figure(figsize=size, dpi=dpi, layout="constrained")
@@ -360,33 +390,53 @@ def animate(
         Call ``.save("out.mp4")``, ``.show()``, or display it in a notebook.
     """
     x = as_points(points)
-    n, d = x.shape
+    _n, d = x.shape
     fps = check_real(fps, "fps", minimum=0.0, strict=True)
     hold = check_real(hold, "hold", minimum=0.0, strict=False)
     dpi = check_real(dpi, "dpi", minimum=0.0, strict=True)
     marker_size = check_real(marker_size, "marker_size", minimum=0.0, strict=True)
     tween = check_int(tween, "tween", 0)
     steps = check_choice(steps, "steps", STEPS)  # type: ignore[assignment]
-    flags = {name: _check_bool(v, name) for name, v in
-             (("trails", trails), ("regions", regions), ("objective", objective),
-              ("jitter", jitter), ("rotate", rotate))}
+    flags = {
+        name: _check_bool(v, name)
+        for name, v in (
+            ("trails", trails),
+            ("regions", regions),
+            ("objective", objective),
+            ("jitter", jitter),
+            ("rotate", rotate),
+        )
+    }
     if title is not None and not isinstance(title, str):
         raise TypeError(f"title must be a str or None; got title={title!r}.")
     size = _check_figsize(figsize)
     if seed is None or isinstance(seed, np.random.Generator):
         seed = int(np.random.default_rng(seed).integers(2**63))
     elif isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
-        raise TypeError(f"seed must be an int, a numpy.random.Generator or None; got seed={seed!r}.")
-    states = partial(lloyd, x, k, init=init, seed=int(seed), max_iter=max_iter, tol=tol,
-                     empty=empty)
+        raise TypeError(
+            f"seed must be an int, a numpy.random.Generator or None; got seed={seed!r}."
+        )
+    states = partial(
+        lloyd, x, k, init=init, seed=int(seed), max_iter=max_iter, tol=tol, empty=empty
+    )
     trace = Trace.of(states())
     fig, main_ax, objective_ax = _layout(ax, d, projection, size, dpi, flags["objective"])
     colours: Sequence[tuple[float, float, float]] = hsv_palette(trace.centroids.shape[1])
-    scene = make_scene(main_ax, x, trace, colours, projection=projection,
-                       jitter=flags["jitter"], rotate=flags["rotate"], marker_size=marker_size,
-                       trails=flags["trails"], regions=flags["regions"],
-                       objective_ax=objective_ax)
+    scene = make_scene(
+        main_ax,
+        x,
+        trace,
+        colours,
+        projection=projection,
+        jitter=flags["jitter"],
+        rotate=flags["rotate"],
+        marker_size=marker_size,
+        trails=flags["trails"],
+        regions=flags["regions"],
+        objective_ax=objective_ax,
+    )
     if title:
         main_ax.set_title(title)
-    return KMeansAnimation(fig, scene, states, trace, fps=fps, hold=hold, steps=steps,
-                           tween=tween, seed=int(seed))
+    return KMeansAnimation(
+        fig, scene, states, trace, fps=fps, hold=hold, steps=steps, tween=tween, seed=int(seed)
+    )

@@ -55,55 +55,111 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     src = p.add_argument_group("data")
-    src.add_argument("data", nargs="?", type=Path, default=None,
-                     help="CSV (with or without header) or .npy file of points")
-    src.add_argument("--columns", default=None,
-                     help="columns of the data file, by name or 0-based index, e.g. 'x,y' "
-                     "(default: every numeric column)")
-    src.add_argument("--dataset", choices=sorted(DATASETS), default=None,
-                     help="a bundled dataset instead of a file")
+    src.add_argument(
+        "data",
+        nargs="?",
+        type=Path,
+        default=None,
+        help="CSV (with or without header) or .npy file of points",
+    )
+    src.add_argument(
+        "--columns",
+        default=None,
+        help="columns of the data file, by name or 0-based index, e.g. 'x,y' "
+        "(default: every numeric column)",
+    )
+    src.add_argument(
+        "--dataset",
+        choices=sorted(DATASETS),
+        default=None,
+        help="a bundled dataset instead of a file",
+    )
     src.add_argument("--clusters", type=int, default=3, help="generated blobs: how many")
     src.add_argument("--points", type=int, default=40, help="generated blobs: points per blob")
     src.add_argument("--dim", type=int, default=1, help="generated blobs: dimension")
     src.add_argument("--std", type=float, default=0.15, help="generated blobs: spread")
-    src.add_argument("--bounds", type=float, nargs=2, default=(-2.0, 2.0),
-                     metavar=("LO", "HI"), help="generated blobs: box of the centres")
-    src.add_argument("--seed", type=int, default=None,
-                     help="seed for the blobs and the initialisation (default: random)")
+    src.add_argument(
+        "--bounds",
+        type=float,
+        nargs=2,
+        default=(-2.0, 2.0),
+        metavar=("LO", "HI"),
+        help="generated blobs: box of the centres",
+    )
+    src.add_argument(
+        "--seed",
+        type=int,
+        default=None,
+        help="seed for the blobs and the initialisation (default: random)",
+    )
     alg = p.add_argument_group("algorithm")
-    alg.add_argument("-k", type=int, default=None,
-                     help="number of clusters (default: --clusters for blobs, else 3)")
+    alg.add_argument(
+        "-k",
+        type=int,
+        default=None,
+        help="number of clusters (default: --clusters for blobs, else 3)",
+    )
     alg.add_argument("--init", choices=INITS, default="k-means++", help="initialisation")
     alg.add_argument("--max-iter", type=int, default=300, help="most iterations")
-    alg.add_argument("--tol", type=float, default=0.0,
-                     help="stop when centroids move less (relative to the data's variance)")
-    alg.add_argument("--empty", choices=EMPTY_POLICIES, default="farthest",
-                     help="what happens to a cluster that lost all its points")
+    alg.add_argument(
+        "--tol",
+        type=float,
+        default=0.0,
+        help="stop when centroids move less (relative to the data's variance)",
+    )
+    alg.add_argument(
+        "--empty",
+        choices=EMPTY_POLICIES,
+        default="farthest",
+        help="what happens to a cluster that lost all its points",
+    )
     view = p.add_argument_group("view")
-    view.add_argument("--steps", choices=STEPS, default="iteration",
-                      help="'split' shows assign and update as two frames")
-    view.add_argument("--tween", type=int, default=0,
-                      help="eased in-between frames for each move of the centroids")
+    view.add_argument(
+        "--steps",
+        choices=STEPS,
+        default="iteration",
+        help="'split' shows assign and update as two frames",
+    )
+    view.add_argument(
+        "--tween",
+        type=int,
+        default=0,
+        help="eased in-between frames for each move of the centroids",
+    )
     view.add_argument("--trails", action="store_true", help="draw centroid trails")
-    view.add_argument("--regions", action="store_true",
-                      help="shade each pixel by its nearest centroid")
+    view.add_argument(
+        "--regions", action="store_true", help="shade each pixel by its nearest centroid"
+    )
     view.add_argument("--objective", action="store_true", help="add a panel of inertia")
     view.add_argument("--jitter", action="store_true", help="1-D: spread points in a band")
     view.add_argument("--rotate", action="store_true", help="3-D: turn the camera")
-    view.add_argument("--projection", type=_projection, default=None,
-                      help="3+ columns: 'pca' or two column indices 'i,j' "
-                      "(default: pca above 3 columns)")
+    view.add_argument(
+        "--projection",
+        type=_projection,
+        default=None,
+        help="3+ columns: 'pca' or two column indices 'i,j' (default: pca above 3 columns)",
+    )
     view.add_argument("--title", default=None, help="title above the plot")
     view.add_argument("--marker-size", type=float, default=7.0, help="size of point markers")
-    view.add_argument("--figsize", type=float, nargs=2, default=None, metavar=("W", "H"),
-                      help="figure size in inches (default: 6.4 4.8)")
+    view.add_argument(
+        "--figsize",
+        type=float,
+        nargs=2,
+        default=None,
+        metavar=("W", "H"),
+        help="figure size in inches (default: 6.4 4.8)",
+    )
     out = p.add_argument_group("output")
-    out.add_argument("-o", "--output", type=Path, default=DEFAULT_OUTPUT,
-                     help=f"file to write: {', '.join(FORMATS)}")
+    out.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        default=DEFAULT_OUTPUT,
+        help=f"file to write: {', '.join(FORMATS)}",
+    )
     out.add_argument("--fps", type=float, default=2.0, help="frames per second")
     out.add_argument("--dpi", type=float, default=100.0, help="resolution")
-    out.add_argument("--hold", type=float, default=1.0,
-                     help="seconds the final frame is held")
+    out.add_argument("--hold", type=float, default=1.0, help="seconds the final frame is held")
     out.add_argument("--show", action="store_true", help="open a preview window instead of saving")
     out.add_argument("--quiet", action="store_true", help="print nothing on success")
     return p
@@ -118,8 +174,9 @@ def _points(args: argparse.Namespace) -> tuple[np.ndarray, int]:
         raise UsageError("--columns needs a data file")
     if args.dataset is not None:
         return load_dataset(args.dataset), 3
-    pts, _ = make_blobs(args.clusters, args.points, args.dim, tuple(args.bounds), args.std,
-                        seed=args.seed)
+    pts, _ = make_blobs(
+        args.clusters, args.points, args.dim, tuple(args.bounds), args.std, seed=args.seed
+    )
     return pts, args.clusters
 
 
@@ -127,11 +184,26 @@ def run(args: argparse.Namespace) -> int:
     """Do what the parsed command line asks."""
     points, default_k = _points(args)
     anim = animate(
-        points, default_k if args.k is None else args.k, init=args.init, seed=args.seed,
-        max_iter=args.max_iter, tol=args.tol, empty=args.empty, fps=args.fps, hold=args.hold,
-        figsize=args.figsize, dpi=args.dpi, title=args.title, marker_size=args.marker_size,
-        steps=args.steps, tween=args.tween, trails=args.trails, regions=args.regions,
-        objective=args.objective, jitter=args.jitter, rotate=args.rotate,
+        points,
+        default_k if args.k is None else args.k,
+        init=args.init,
+        seed=args.seed,
+        max_iter=args.max_iter,
+        tol=args.tol,
+        empty=args.empty,
+        fps=args.fps,
+        hold=args.hold,
+        figsize=args.figsize,
+        dpi=args.dpi,
+        title=args.title,
+        marker_size=args.marker_size,
+        steps=args.steps,
+        tween=args.tween,
+        trails=args.trails,
+        regions=args.regions,
+        objective=args.objective,
+        jitter=args.jitter,
+        rotate=args.rotate,
         projection=args.projection,
     )
     if args.show:

@@ -114,9 +114,9 @@ class KMeansState:
     def labels(self) -> NDArray[np.intp]:
         """Index of each point's nearest centroid, in the caller's order of the points."""
         if self._labels is None:
-            assert self.partition is not None  # noqa: S101 - set by the constructor's caller
+            assert self.partition is not None
             object.__setattr__(self, "_labels", _readonly(self.partition.labels()))
-        assert self._labels is not None  # noqa: S101
+        assert self._labels is not None
         return self._labels
 
     def counts(self) -> NDArray[np.intp]:
@@ -203,7 +203,9 @@ def make_rng(seed: int | np.random.Generator | None) -> np.random.Generator:
     if seed is None or isinstance(seed, np.random.Generator):
         return np.random.default_rng(seed)
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
-        raise TypeError(f"seed must be an int, a numpy.random.Generator or None; got seed={seed!r}.")
+        raise TypeError(
+            f"seed must be an int, a numpy.random.Generator or None; got seed={seed!r}."
+        )
     if seed < 0:
         raise ValueError(f"seed={seed} should be >= 0.")
     return np.random.default_rng(int(seed))
@@ -223,8 +225,11 @@ def _sq_norms(x: NDArray[np.float64]) -> NDArray[np.float64]:
 
 
 def _nearest(
-    xc: NDArray[np.float64], x_sq: NDArray[np.float64], cc: NDArray[np.float64],
-    x: NDArray[np.float64] | None = None, c: NDArray[np.float64] | None = None,
+    xc: NDArray[np.float64],
+    x_sq: NDArray[np.float64],
+    cc: NDArray[np.float64],
+    x: NDArray[np.float64] | None = None,
+    c: NDArray[np.float64] | None = None,
 ) -> tuple[NDArray[np.intp], NDArray[np.float64]]:
     """Index of the nearest centre (ties to the lowest) and the squared distance to it.
 
@@ -279,7 +284,10 @@ def _init_random(x: NDArray[np.float64], k: int, rng: np.random.Generator) -> ND
 
 
 def _init_kmeanspp(
-    x: NDArray[np.float64], xc: NDArray[np.float64], x_sq: NDArray[np.float64], k: int,
+    x: NDArray[np.float64],
+    xc: NDArray[np.float64],
+    x_sq: NDArray[np.float64],
+    k: int,
     rng: np.random.Generator,
 ) -> NDArray[np.float64]:
     """Greedy k-means++ (D² sampling, ``2 + int(log k)`` candidates a step), as scikit-learn.
@@ -314,8 +322,12 @@ def _init_kmeanspp(
 
 
 def _initial_centroids(
-    x: NDArray[np.float64], xc: NDArray[np.float64], x_sq: NDArray[np.float64], k: int,
-    init: str | ArrayLike, rng: np.random.Generator,
+    x: NDArray[np.float64],
+    xc: NDArray[np.float64],
+    x_sq: NDArray[np.float64],
+    k: int,
+    init: str | ArrayLike,
+    rng: np.random.Generator,
 ) -> NDArray[np.float64]:
     if isinstance(init, str):
         check_choice(init, "init", INITS)
@@ -357,12 +369,15 @@ class _DenseSteps:
             total += float(np.einsum("ij,ij->", diff, diff))
         return total
 
-    def sums(self, labels: NDArray[np.intp], k: int) -> tuple[NDArray[np.float64], NDArray[np.intp]]:
+    def sums(
+        self, labels: NDArray[np.intp], k: int
+    ) -> tuple[NDArray[np.float64], NDArray[np.intp]]:
         counts = np.bincount(labels, minlength=k)
         n, d = self.x.shape
         if d <= 16:
-            sums = np.stack([np.bincount(labels, weights=self.x[:, j], minlength=k)
-                             for j in range(d)], axis=1)
+            sums = np.stack(
+                [np.bincount(labels, weights=self.x[:, j], minlength=k) for j in range(d)], axis=1
+            )
         else:
             sums = np.zeros((k, d))
             ks = np.arange(k)
@@ -371,7 +386,9 @@ class _DenseSteps:
                 sums += onehot.T @ self.x[s]
         return sums, counts
 
-    def distance_to_own(self, c: NDArray[np.float64], labels: NDArray[np.intp]) -> NDArray[np.float64]:
+    def distance_to_own(
+        self, c: NDArray[np.float64], labels: NDArray[np.intp]
+    ) -> NDArray[np.float64]:
         diff = self.x - c[labels]
         return np.einsum("ij,ij->i", diff, diff)
 
@@ -387,7 +404,7 @@ class _SortedSteps:
         # Prefix sums run outward from zero on each side so that a run's sum has a
         # relative error of at most n * eps (no cancellation of a large running total).
         self.z = int(np.searchsorted(s, 0.0, side="left"))
-        pos, neg = s[self.z:], s[: self.z][::-1]
+        pos, neg = s[self.z :], s[: self.z][::-1]
         self.p1 = np.concatenate(([0.0], np.cumsum(pos)))
         self.p2 = np.concatenate(([0.0], np.cumsum(pos * pos)))
         self.n1 = np.concatenate(([0.0], np.cumsum(neg)))
@@ -437,7 +454,7 @@ class _SortedSteps:
         scale = s2 + m * v * v
         bad = np.flatnonzero(~(fast > 1e-6 * scale))
         for j in bad:
-            r = self.s[part.starts[j]: part.stops[j]] - v[j]
+            r = self.s[part.starts[j] : part.stops[j]] - v[j]
             fast[j] = float(r @ r)
         return float(np.maximum(fast, 0.0).sum())
 
@@ -453,8 +470,11 @@ def _moved_between(a: Partition, b: Partition) -> int:
 
 
 def _relocate_empty(
-    sums: NDArray[np.float64], counts: NDArray[np.intp],
-    dist: NDArray[np.float64], labels: NDArray[np.intp], x: NDArray[np.float64],
+    sums: NDArray[np.float64],
+    counts: NDArray[np.intp],
+    dist: NDArray[np.float64],
+    labels: NDArray[np.intp],
+    x: NDArray[np.float64],
 ) -> None:
     """Move each empty cluster to a point far from its own centroid (scikit-learn's rule).
 
@@ -580,8 +600,14 @@ def lloyd(
 
 
 def _state(
-    i: int, c: NDArray[np.float64], prev_c: NDArray[np.float64] | None, inertia: float,
-    moved: int, converged: bool, labels: NDArray[np.intp] | None, part: Partition | None,
+    i: int,
+    c: NDArray[np.float64],
+    prev_c: NDArray[np.float64] | None,
+    inertia: float,
+    moved: int,
+    converged: bool,
+    labels: NDArray[np.intp] | None,
+    part: Partition | None,
 ) -> KMeansState:
     shift = 0.0 if prev_c is None else float(np.sqrt(((c - prev_c) ** 2).sum(axis=1)).max())
     return KMeansState(
@@ -597,8 +623,13 @@ def _state(
 
 
 def _stop(
-    i: int, same_labels: bool, c: NDArray[np.float64], prev_c: NDArray[np.float64],
-    tol: float, tol_abs: float, max_iter: int,
+    i: int,
+    same_labels: bool,
+    c: NDArray[np.float64],
+    prev_c: NDArray[np.float64],
+    tol: float,
+    tol_abs: float,
+    max_iter: int,
 ) -> tuple[bool, bool]:
     """(stop now, converged)."""
     if same_labels:
@@ -609,7 +640,11 @@ def _stop(
 
 
 def _run_dense(
-    steps: _DenseSteps, c: NDArray[np.float64], max_iter: int, tol: float, tol_abs: float,
+    steps: _DenseSteps,
+    c: NDArray[np.float64],
+    max_iter: int,
+    tol: float,
+    tol_abs: float,
     empty: str,
 ) -> Iterator[KMeansState]:
     k, n = len(c), len(steps.x)
@@ -630,8 +665,13 @@ def _run_dense(
 
 
 def _run_sorted(
-    steps: _SortedSteps, x: NDArray[np.float64], c: NDArray[np.float64], max_iter: int,
-    tol: float, tol_abs: float, empty: str,
+    steps: _SortedSteps,
+    x: NDArray[np.float64],
+    c: NDArray[np.float64],
+    max_iter: int,
+    tol: float,
+    tol_abs: float,
+    empty: str,
 ) -> Iterator[KMeansState]:
     n = len(x)
     part = steps.partition(c)

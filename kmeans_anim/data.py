@@ -78,21 +78,23 @@ def _column_index(header: list[str] | None, column: str | int, path: Path) -> in
     if isinstance(column, int) and not isinstance(column, bool):
         width = len(header) if header is not None else None
         if column < 0 or (width is not None and column >= width):
-            raise ValueError(f"columns: index {column} is out of range for {path.name} "
-                             f"({width} columns).")
+            raise ValueError(
+                f"columns: index {column} is out of range for {path.name} ({width} columns)."
+            )
         return column
     if header is None:
         if isinstance(column, str) and column.strip().lstrip("-").isdigit():
             return _column_index(None, int(column), path)
-        raise ValueError(f"columns: {path.name} has no header row, so column {column!r} "
-                         "must be given as a 0-based index.")
+        raise ValueError(
+            f"columns: {path.name} has no header row, so column {column!r} "
+            "must be given as a 0-based index."
+        )
     name = str(column).strip()
     if name in header:
         return header.index(name)
     if name.lstrip("-").isdigit():
         return _column_index(header, int(name), path)
-    raise ValueError(f"columns: no column {name!r} in {path.name}; it has "
-                     f"{', '.join(header)}.")
+    raise ValueError(f"columns: no column {name!r} in {path.name}; it has {', '.join(header)}.")
 
 
 def _is_number(text: str) -> bool:
@@ -123,8 +125,10 @@ def _read_csv(path: Path, columns: list[str | int] | None) -> NDArray[np.float64
     width = len(header) if header is not None else len(rows[0])
     for line, row in enumerate(rows, start=2 if header else 1):
         if len(row) != width:
-            raise ValueError(f"{path.name}, row {line}: {len(row)} fields where "
-                             f"{width} were expected (ragged CSV).")
+            raise ValueError(
+                f"{path.name}, row {line}: {len(row)} fields where "
+                f"{width} were expected (ragged CSV)."
+            )
     if columns is None:
         idx = list(range(width))
         if header is not None:
@@ -145,8 +149,9 @@ def _read_csv(path: Path, columns: list[str | int] | None) -> NDArray[np.float64
             except ValueError:
                 col = header[i] if header is not None else str(i)
                 what = "an empty field" if text == "" else f"{text!r}"
-                raise ValueError(f"{path.name}, row {line}, column {col}: {what} is not "
-                                 "a number.") from None
+                raise ValueError(
+                    f"{path.name}, row {line}, column {col}: {what} is not a number."
+                ) from None
     return out
 
 
@@ -187,10 +192,12 @@ def load_points(
             arr = np.load(path, allow_pickle=False)
             if columns is not None:
                 if arr.ndim != 2:
-                    raise ValueError(f"columns: {path.name} has ndim={arr.ndim}; columns "
-                                     "need a 2-D array.")
-                idx = [_column_index([str(i) for i in range(arr.shape[1])], c, path)
-                       for c in columns]
+                    raise ValueError(
+                        f"columns: {path.name} has ndim={arr.ndim}; columns need a 2-D array."
+                    )
+                idx = [
+                    _column_index([str(i) for i in range(arr.shape[1])], c, path) for c in columns
+                ]
                 arr = arr[:, idx]
         else:
             arr = _read_csv(path, columns)
@@ -216,8 +223,10 @@ def load_dataset(name: str) -> NDArray[np.float64]:
     ndarray of shape (n, d)
     """
     if not isinstance(name, str) or name not in DATASETS:
-        raise ValueError(f"dataset={name!r} does not exist; choose one of "
-                         f"{', '.join(repr(n) for n in DATASETS)}.")
+        raise ValueError(
+            f"dataset={name!r} does not exist; choose one of "
+            f"{', '.join(repr(n) for n in DATASETS)}."
+        )
     ref = resources.files("kmeans_anim") / "datasets" / f"{name}.csv"
     with resources.as_file(ref) as p:
         return load_points(p, columns=list(DATASETS[name]))

@@ -12,7 +12,10 @@ WIDTH = 30
 
 
 def progress(
-    items: Iterable[T], total: int, label: str, enabled: bool | None = None,
+    items: Iterable[T],
+    total: int,
+    label: str,
+    enabled: bool | None = None,
     stream: TextIO | None = None,
 ) -> Iterator[T]:
     """Yield ``items``, drawing ``label ▕████░░░░▏ 12/40`` on ``stream`` as they pass.

@@ -84,9 +84,7 @@ def ease(t: float) -> float:
     return t * t * (3.0 - 2.0 * t)
 
 
-def frame_count(
-    n_states: int, steps: Literal["iteration", "split"], tween: int, hold: int
-) -> int:
+def frame_count(n_states: int, steps: Literal["iteration", "split"], tween: int, hold: int) -> int:
     """Number of frames :func:`frames` yields for a run of ``n_states`` states.
 
     ``iteration``: one frame per state; ``split``: two (assign and update). Each of the

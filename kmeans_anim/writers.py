@@ -28,8 +28,25 @@ FORMATS = {
 _CODECS: dict[str, tuple[str, list[str]]] = {
     ".mp4": ("h264", ["-preset", "medium", "-crf", "20", "-movflags", "+faststart"]),
     ".gif": ("gif", []),  # matplotlib adds the palettegen/paletteuse filter for gif
-    ".webm": ("libvpx-vp9", ["-vcodec", "libvpx-vp9", "-pix_fmt", "yuv420p", "-b:v", "0",
-                             "-crf", "34", "-deadline", "good", "-cpu-used", "5", "-row-mt", "1"]),
+    ".webm": (
+        "libvpx-vp9",
+        [
+            "-vcodec",
+            "libvpx-vp9",
+            "-pix_fmt",
+            "yuv420p",
+            "-b:v",
+            "0",
+            "-crf",
+            "34",
+            "-deadline",
+            "good",
+            "-cpu-used",
+            "5",
+            "-row-mt",
+            "1",
+        ],
+    ),
 }
 
 
@@ -37,8 +54,11 @@ class FFmpegError(subprocess.CalledProcessError):
     """ffmpeg failed. ``str()`` ends with the last line ffmpeg printed on stderr."""
 
     def __str__(self) -> str:
-        err = self.stderr.decode(errors="replace") if isinstance(self.stderr, bytes) else (
-            self.stderr or "")
+        err = (
+            self.stderr.decode(errors="replace")
+            if isinstance(self.stderr, bytes)
+            else (self.stderr or "")
+        )
         lines = [ln for ln in err.strip().splitlines() if ln.strip()]
         tail = f": {lines[-1].strip()}" if lines else ""
         return f"ffmpeg exited with status {self.returncode}{tail}"
@@ -63,8 +83,9 @@ def check_output(path: str | os.PathLike[str]) -> Path:
     suffix = p.suffix.lower()
     if suffix not in FORMATS:
         listed = ", ".join(FORMATS)
-        raise ValueError(f"path={str(p)!r}: unsupported suffix {p.suffix or '(none)'!r}; "
-                         f"use one of {listed}.")
+        raise ValueError(
+            f"path={str(p)!r}: unsupported suffix {p.suffix or '(none)'!r}; use one of {listed}."
+        )
     folder = p.parent
     if not folder.is_dir():
         raise ValueError(f"path={str(p)!r}: the folder {str(folder)!r} does not exist.")
@@ -83,11 +104,13 @@ def atomic_output(path: Path) -> Iterator[Path]:
     an existing ``path`` is left untouched.
     """
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f".partial{path.suffix}",
-                                   dir=path.parent)
+        fd, tmp = tempfile.mkstemp(
+            prefix=f".{path.stem}.", suffix=f".partial{path.suffix}", dir=path.parent
+        )
     except PermissionError as exc:
-        raise PermissionError(f"path={str(path)!r}: cannot write in {str(path.parent)!r}: "
-                              f"{exc.strerror}.") from None
+        raise PermissionError(
+            f"path={str(path)!r}: cannot write in {str(path.parent)!r}: {exc.strerror}."
+        ) from None
     os.close(fd)
     tmp_path = Path(tmp)
     try:
@@ -107,8 +130,10 @@ def ffmpeg_exe() -> str:
     try:
         return imageio_ffmpeg.get_ffmpeg_exe()
     except RuntimeError as exc:
-        raise RuntimeError(f"no ffmpeg found: {exc} Reinstall imageio-ffmpeg or set the "
-                           "IMAGEIO_FFMPEG_EXE environment variable.") from None
+        raise RuntimeError(
+            f"no ffmpeg found: {exc} Reinstall imageio-ffmpeg or set the "
+            "IMAGEIO_FFMPEG_EXE environment variable."
+        ) from None
 
 
 class FrameWriter(FFMpegWriter):
@@ -138,8 +163,9 @@ class FrameWriter(FFMpegWriter):
         # Like MovieWriter._run, with stderr to a file instead of a pipe: a pipe nobody
         # reads until the end can fill up and stall ffmpeg.
         self._stderr = tempfile.TemporaryFile()
-        self._proc = subprocess.Popen(self._args(), stdin=subprocess.PIPE,
-                                      stdout=subprocess.DEVNULL, stderr=self._stderr)
+        self._proc = subprocess.Popen(
+            self._args(), stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._stderr
+        )
 
     def write(self, rgba: memoryview) -> None:
         """Send one frame: an RGBA buffer of exactly ``frame_size`` pixels."""
@@ -175,8 +201,14 @@ class FrameWriter(FFMpegWriter):
         self._stderr.close()
 
     @contextlib.contextmanager
-    def saving(self, fig: Figure, outfile: str | Path, dpi: float | None,  # type: ignore[override]
-               *args: object, **kwargs: object) -> Iterator[FrameWriter]:
+    def saving(
+        self,
+        fig: Figure,
+        outfile: str | Path,
+        dpi: float | None,  # type: ignore[override]
+        *args: object,
+        **kwargs: object,
+    ) -> Iterator[FrameWriter]:
         """Like matplotlib's, but a failure or an interrupt kills ffmpeg instead of
         waiting for it to finish a file that is about to be thrown away."""
         self.setup(fig, str(outfile), dpi, *args, **kwargs)

@@ -25,9 +25,15 @@ def needs_3d(d: int, projection: str | tuple[int, int] | None) -> bool:
 
 
 def make_scene(
-    ax: Axes, points: NDArray[np.float64], trace: Trace, colours: Sequence[Colour], *,
-    projection: str | tuple[int, int] | None = None, jitter: bool = False,
-    rotate: bool = False, **options: Any,
+    ax: Axes,
+    points: NDArray[np.float64],
+    trace: Trace,
+    colours: Sequence[Colour],
+    *,
+    projection: str | tuple[int, int] | None = None,
+    jitter: bool = False,
+    rotate: bool = False,
+    **options: Any,
 ) -> Scene:
     """The view for data of this dimension.
 
@@ -42,13 +48,15 @@ def make_scene(
         raise ValueError(f"rotate=True applies to 3-D data only; the data has d={d} columns.")
     if d == 1:
         if projection is not None:
-            raise ValueError(f"projection={projection!r} needs data with 3 or more columns; "
-                             "the data has 1.")
+            raise ValueError(
+                f"projection={projection!r} needs data with 3 or more columns; the data has 1."
+            )
         return StripScene(ax, points, trace, colours, jitter=jitter, **options)
     if d == 2:
         if projection is not None:
-            raise ValueError(f"projection={projection!r} needs data with 3 or more columns; "
-                             "the data has 2.")
+            raise ValueError(
+                f"projection={projection!r} needs data with 3 or more columns; the data has 2."
+            )
         return PlaneScene(ax, points, trace, colours, **options)
     if needs_3d(d, projection):
         return SpaceScene(ax, points, trace, colours, rotate=rotate, **options)

@@ -55,8 +55,15 @@ class Scene:
     view_dim = 2
 
     def __init__(
-        self, ax: Axes, points: NDArray[np.float64], trace: Trace, colours: Sequence[Colour],
-        *, marker_size: float, trails: bool = False, regions: bool = False,
+        self,
+        ax: Axes,
+        points: NDArray[np.float64],
+        trace: Trace,
+        colours: Sequence[Colour],
+        *,
+        marker_size: float,
+        trails: bool = False,
+        regions: bool = False,
         objective_ax: Axes | None = None,
     ) -> None:
         self.ax = ax
@@ -66,8 +73,9 @@ class Scene:
         csize = max(9.0, 1.6 * marker_size)
         self.centroids = Centroids(ax, colours, size=csize, dim=self.view_dim, place=self.place)
         history = np.stack([self.view(c) for c in trace.centroids])
-        self.trails = (Trails(ax, colours, history, dim=self.view_dim, place=self.place)
-                       if trails else None)
+        self.trails = (
+            Trails(ax, colours, history, dim=self.view_dim, place=self.place) if trails else None
+        )
         self.caption = Caption(ax)
         self.objective = Objective(objective_ax, trace) if objective_ax is not None else None
 
@@ -99,7 +107,14 @@ class Scene:
     @property
     def artists(self) -> list[Artist]:
         """Every artist that changes from frame to frame, bottom to top."""
-        layers = [self.regions, self.points, self.trails, self.centroids, self.caption, self.objective]
+        layers = [
+            self.regions,
+            self.points,
+            self.trails,
+            self.centroids,
+            self.caption,
+            self.objective,
+        ]
         return [a for layer in layers if layer is not None for a in layer.artists]
 
     def update(self, frame: Frame) -> list[Artist]:

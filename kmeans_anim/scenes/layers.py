@@ -3,6 +3,7 @@ their data; ``update`` returns the artists it changed."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -44,18 +45,31 @@ class Points:
     """The data points, one line of ``x`` markers per cluster plus one for unassigned."""
 
     def __init__(
-        self, ax: Axes, coords: NDArray[np.float64], colours: Sequence[Colour], *,
-        size: float, place: Place = place_2d,
+        self,
+        ax: Axes,
+        coords: NDArray[np.float64],
+        colours: Sequence[Colour],
+        *,
+        size: float,
+        place: Place = place_2d,
     ) -> None:
         self.coords = coords
         self.place = place
         self.lines = [
-            ax.plot(*[[]] * coords.shape[1], ls="none", marker="x", ms=size, mew=1.2,
-                    color=c, zorder=2)[0]
+            ax.plot(
+                *[[]] * coords.shape[1], ls="none", marker="x", ms=size, mew=1.2, color=c, zorder=2
+            )[0]
             for c in colours
         ]
-        self.grey = ax.plot(*[[]] * coords.shape[1], ls="none", marker="x", ms=size, mew=1.2,
-                            color=UNASSIGNED, zorder=2)[0]
+        self.grey = ax.plot(
+            *[[]] * coords.shape[1],
+            ls="none",
+            marker="x",
+            ms=size,
+            mew=1.2,
+            color=UNASSIGNED,
+            zorder=2,
+        )[0]
         self._sorted: tuple[NDArray[np.intp], NDArray[np.float64]] | None = None
 
     @property
@@ -88,20 +102,33 @@ class Points:
         order = np.argsort(labels, kind="stable")
         sc = self.coords[order]
         edges = np.concatenate(([0], np.cumsum(np.bincount(labels, minlength=state.k))))
-        return [sc[a:b] for a, b in zip(edges[:-1], edges[1:], strict=True)]
+        return [sc[a:b] for a, b in itertools.pairwise(edges)]
 
 
 class Centroids:
     """One black-edged circle per cluster."""
 
     def __init__(
-        self, ax: Axes, colours: Sequence[Colour], *, size: float, dim: int,
+        self,
+        ax: Axes,
+        colours: Sequence[Colour],
+        *,
+        size: float,
+        dim: int,
         place: Place = place_2d,
     ) -> None:
         self.place = place
         self.lines = [
-            ax.plot(*[[]] * dim, ls="none", marker="o", ms=size, mec="black", mew=1.5,
-                    color=c, zorder=4)[0]
+            ax.plot(
+                *[[]] * dim,
+                ls="none",
+                marker="o",
+                ms=size,
+                mec="black",
+                mew=1.5,
+                color=c,
+                zorder=4,
+            )[0]
             for c in colours
         ]
 
@@ -119,14 +146,20 @@ class Trails:
     """The path each centroid has travelled so far, one line per cluster."""
 
     def __init__(
-        self, ax: Axes, colours: Sequence[Colour], history: NDArray[np.float64], *,
-        dim: int, place: Place = place_2d,
+        self,
+        ax: Axes,
+        colours: Sequence[Colour],
+        history: NDArray[np.float64],
+        *,
+        dim: int,
+        place: Place = place_2d,
     ) -> None:
         self.history = history  # (n_states, k, view_dim)
         self.place = place
         self.lines = [
-            ax.plot(*[[]] * dim, ls="-", lw=1.5, color=c, alpha=0.7, zorder=3,
-                    solid_capstyle="round")[0]
+            ax.plot(
+                *[[]] * dim, ls="-", lw=1.5, color=c, alpha=0.7, zorder=3, solid_capstyle="round"
+            )[0]
             for c in colours
         ]
 
@@ -146,9 +179,17 @@ class Caption:
 
     def __init__(self, ax: Axes) -> None:
         text = getattr(ax, "text2D", ax.text)  # 3-D axes place 2-D text with text2D
-        self.text = text(0.02, 0.03, "", transform=ax.transAxes, ha="left", va="bottom",
-                            zorder=5, bbox={"fc": "white", "ec": "none", "alpha": 0.7,
-                                            "pad": 2}, **CAPTION_STYLE)
+        self.text = text(
+            0.02,
+            0.03,
+            "",
+            transform=ax.transAxes,
+            ha="left",
+            va="bottom",
+            zorder=5,
+            bbox={"fc": "white", "ec": "none", "alpha": 0.7, "pad": 2},
+            **CAPTION_STYLE,
+        )
 
     @property
     def artists(self) -> list[Artist]:
@@ -175,8 +216,16 @@ class Objective:
             ax.set_xticks(range(n))
         self.line = ax.plot([], [], "-", color="0.25", lw=1.5, zorder=2)[0]
         self.dot = ax.plot([], [], "o", color="black", ms=6, zorder=3)[0]
-        self.text = ax.text(0.99, 0.92, "", transform=ax.transAxes, ha="right", va="top",
-                            fontsize=9, family="monospace")
+        self.text = ax.text(
+            0.99,
+            0.92,
+            "",
+            transform=ax.transAxes,
+            ha="right",
+            va="top",
+            fontsize=9,
+            family="monospace",
+        )
 
     @property
     def artists(self) -> list[Artist]:
@@ -206,8 +255,14 @@ class Regions:
     """
 
     def __init__(
-        self, ax: Axes, colours: Sequence[Colour], xlim: tuple[float, float],
-        ylim: tuple[float, float], *, width: int = 320, height: int = 240,
+        self,
+        ax: Axes,
+        colours: Sequence[Colour],
+        xlim: tuple[float, float],
+        ylim: tuple[float, float],
+        *,
+        width: int = 320,
+        height: int = 240,
         boundaries: bool = False,
     ) -> None:
         self.tint = tints(colours)
@@ -221,11 +276,16 @@ class Regions:
             self.grid = np.column_stack((xx.ravel(), yy.ravel()))
         self.shape = (height, width)
         self.image = ax.imshow(
-            np.ones((*self.shape, 3)), origin="lower", extent=(*xlim, *ylim),
-            interpolation="nearest", aspect="auto", zorder=0,
+            np.ones((*self.shape, 3)),
+            origin="lower",
+            extent=(*xlim, *ylim),
+            interpolation="nearest",
+            aspect="auto",
+            zorder=0,
         )
-        self.lines = (ax.plot([], [], ls="--", lw=1.0, color="0.35", zorder=1)[0]
-                      if boundaries else None)
+        self.lines = (
+            ax.plot([], [], ls="--", lw=1.0, color="0.35", zorder=1)[0] if boundaries else None
+        )
         self.ylim = ylim
 
     @property
@@ -243,6 +303,8 @@ class Regions:
             mids = 0.5 * (xs[:-1] + xs[1:])
             lo, hi = self.ylim
             seg = np.full((len(mids), 3), np.nan)
-            self.lines.set_data(np.column_stack((mids, mids, seg[:, 0])).ravel(),
-                                np.tile([lo, hi, np.nan], len(mids)))
+            self.lines.set_data(
+                np.column_stack((mids, mids, seg[:, 0])).ravel(),
+                np.tile([lo, hi, np.nan], len(mids)),
+            )
         return self.artists

@@ -10,8 +10,8 @@ from matplotlib.axes import Axes
 from numpy.typing import NDArray
 
 from ..timeline import Trace
-from .layers import Colour, Regions, padded
 from .base import Scene
+from .layers import Colour, Regions, padded
 
 
 class PlaneScene(Scene):
@@ -22,8 +22,9 @@ class PlaneScene(Scene):
     """
 
     def setup_axes(self, points: NDArray[np.float64], trace: Trace) -> None:
-        view = np.concatenate((self.view(points),
-                               self.view(trace.centroids.reshape(-1, points.shape[1]))))
+        view = np.concatenate(
+            (self.view(points), self.view(trace.centroids.reshape(-1, points.shape[1])))
+        )
         lo, hi = view.min(axis=0), view.max(axis=0)
         self.xlim = padded(float(lo[0]), float(hi[0]))
         self.ylim = padded(float(lo[1]), float(hi[1]))
@@ -50,14 +51,21 @@ class ProjectionScene(PlaneScene):
     """
 
     def __init__(
-        self, ax: Axes, points: NDArray[np.float64], trace: Trace, colours: Sequence[Colour],
-        projection: str | tuple[int, int] = "pca", **options: Any,
+        self,
+        ax: Axes,
+        points: NDArray[np.float64],
+        trace: Trace,
+        colours: Sequence[Colour],
+        projection: str | tuple[int, int] = "pca",
+        **options: Any,
     ) -> None:
         d = points.shape[1]
         if isinstance(projection, str):
             if projection != "pca":
-                raise ValueError(f"projection={projection!r} is not valid; use 'pca' or a "
-                                 "pair of column indices (i, j).")
+                raise ValueError(
+                    f"projection={projection!r} is not valid; use 'pca' or a "
+                    "pair of column indices (i, j)."
+                )
             self.mean = points.mean(axis=0)
             _, s, vt = np.linalg.svd(points - self.mean, full_matrices=False)
             var = s**2
@@ -72,11 +80,13 @@ class ProjectionScene(PlaneScene):
             try:
                 i, j = (int(c) for c in projection)
             except (TypeError, ValueError):
-                raise TypeError(f"projection={projection!r} must be 'pca' or a pair of "
-                                "column indices.") from None
+                raise TypeError(
+                    f"projection={projection!r} must be 'pca' or a pair of column indices."
+                ) from None
             if not (0 <= i < d and 0 <= j < d) or i == j:
-                raise ValueError(f"projection={projection!r}: need two different column "
-                                 f"indices in [0, {d}).")
+                raise ValueError(
+                    f"projection={projection!r}: need two different column indices in [0, {d})."
+                )
             self.mean = np.zeros(d)
             self.basis = np.zeros((d, 2))
             self.basis[i, 0] = self.basis[j, 1] = 1.0

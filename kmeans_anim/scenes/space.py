@@ -32,11 +32,18 @@ class SpaceScene(Scene):
     view_dim = 3
 
     def __init__(
-        self, ax: Axes, points: NDArray[np.float64], trace: Trace, colours: Sequence[Colour],
-        rotate: bool = False, **options: Any,
+        self,
+        ax: Axes,
+        points: NDArray[np.float64],
+        trace: Trace,
+        colours: Sequence[Colour],
+        rotate: bool = False,
+        **options: Any,
     ) -> None:
         if getattr(ax, "name", "") != "3d":
-            raise ValueError("3-D data needs a 3-D axes: pass ax=fig.add_subplot(projection='3d').")
+            raise ValueError(
+                "3-D data needs a 3-D axes: pass ax=fig.add_subplot(projection='3d')."
+            )
         self.rotate = rotate
         self.blittable = not rotate
         self._frame_no = 0

@@ -31,8 +31,13 @@ class StripScene(Scene):
     """
 
     def __init__(
-        self, ax: Axes, points: NDArray[np.float64], trace: Trace, colours: Sequence[Colour],
-        jitter: bool = False, **options: Any,
+        self,
+        ax: Axes,
+        points: NDArray[np.float64],
+        trace: Trace,
+        colours: Sequence[Colour],
+        jitter: bool = False,
+        **options: Any,
     ) -> None:
         self.jitter = jitter
         super().__init__(ax, points, trace, colours, **options)
@@ -59,5 +64,6 @@ class StripScene(Scene):
         return Points(self.ax, coords, colours, size=size)
 
     def make_regions(self, colours: Sequence[Colour]) -> Regions:
-        return Regions(self.ax, colours, self.xlim, (-1.0, 1.0), width=800, height=1,
-                       boundaries=True)
+        return Regions(
+            self.ax, colours, self.xlim, (-1.0, 1.0), width=800, height=1, boundaries=True
+        )
