@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: install test video bench lint clean
+.PHONY: install xvfb test video bench lint clean
 
 install: $(STAMP)
 
@@ -14,21 +14,27 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test,dev]'
 	touch $(STAMP)
 
-test: install
+# The window test needs an X server; Debian's xvfb provides one (installed as root).
+xvfb:
+	@command -v Xvfb >/dev/null || { apt-get update -qq && apt-get install -y -qq xvfb >/dev/null; }
+
+test: install xvfb
 	$(PY) -m pytest
 
 # The examples, each one command line of the CLI. 1-D is the tutorial's setup.
-KA := $(VENV)/bin/kmeans-anim --quiet
+KA  := $(VENV)/bin/kmeans-anim --quiet
+OUT ?= output
 video: install
-	mkdir -p output
-	$(KA) --clusters 3 --points 40 --bounds -2 2 --std 0.15 -k 3 --init random --seed 7 -o output/kmeans_1d.mp4
-	$(KA) --dim 2 --clusters 4 --points 150 --std 0.3 --seed 3 -o output/kmeans_2d.mp4
-	$(KA) --dim 2 --clusters 4 --points 150 --std 0.3 --seed 3 -o output/kmeans_2d.gif
-	$(KA) --dataset old_faithful -k 2 --seed 1 --title "Old Faithful: eruption vs waiting (min)" -o output/old_faithful.mp4
-	$(KA) --dim 3 --clusters 4 --points 120 --std 0.35 --seed 5 --rotate --trails -o output/kmeans_3d.mp4
-	$(KA) --dataset iris -k 3 --init random --seed 2 --title "Iris, PCA projection" -o output/iris.mp4
-	$(KA) --dim 2 --clusters 5 --points 80 --std 0.35 --seed 11 --init random --regions --trails --steps split --tween 4 --objective --fps 8 -o output/kmeans_2d_explained.mp4
-	@echo "wrote:"; ls -l output/kmeans_1d.mp4 output/kmeans_2d.mp4 output/kmeans_2d.gif output/old_faithful.mp4 output/kmeans_3d.mp4 output/iris.mp4 output/kmeans_2d_explained.mp4
+	mkdir -p $(OUT)
+	$(KA) --clusters 3 --points 40 --bounds -2 2 --std 0.15 -k 3 --init random --seed 7 -o $(OUT)/kmeans_1d.mp4
+	$(KA) --dim 2 --clusters 4 --points 150 --std 0.3 --seed 3 -o $(OUT)/kmeans_2d.mp4
+	$(KA) --dim 2 --clusters 4 --points 150 --std 0.3 --seed 3 -o $(OUT)/kmeans_2d.gif
+	$(KA) --dataset old_faithful -k 2 --seed 1 --title "Old Faithful: eruption vs waiting (min)" -o $(OUT)/old_faithful.mp4
+	$(KA) --dim 3 --clusters 4 --points 120 --std 0.35 --seed 5 --rotate --trails -o $(OUT)/kmeans_3d.mp4
+	$(KA) --dataset iris -k 3 --init random --seed 2 --title "Iris, PCA projection" -o $(OUT)/iris.mp4
+	$(KA) --dim 2 --clusters 5 --points 80 --std 0.35 --seed 11 --init random --regions --trails --steps split --tween 4 --objective --fps 8 -o $(OUT)/kmeans_2d_explained.mp4
+	@echo "wrote:"; cd $(OUT) && ls -l kmeans_1d.mp4 kmeans_2d.mp4 kmeans_2d.gif old_faithful.mp4 \
+		kmeans_3d.mp4 iris.mp4 kmeans_2d_explained.mp4
 
 bench: install
 	$(PY) benchmarks/run.py

@@ -337,6 +337,7 @@ def animate(
     jitter: bool = False,
     rotate: bool = False,
     projection: Literal["pca"] | tuple[int, int] | None = None,
+    render: Literal["auto", "points", "density"] = "auto",
 ) -> KMeansAnimation:
     """Animate K-means on ``points``: one frame per iteration.
 
@@ -384,6 +385,11 @@ def animate(
         Data with 3 or more columns: project onto its first two principal components
         (default for more than 3 columns) or show two of its columns.
 
+    render : {'auto', 'points', 'density'}, default='auto'
+        How 1-D and 2-D views draw the points: ``x`` markers, or a per-pixel image
+        coloured by cluster with brightness by count (fast for millions of points).
+        ``'auto'`` uses the image above 100,000 points.
+
     Returns
     -------
     KMeansAnimation
@@ -430,6 +436,7 @@ def animate(
         projection=projection,
         jitter=flags["jitter"],
         rotate=flags["rotate"],
+        render=render,
         marker_size=marker_size,
         trails=flags["trails"],
         regions=flags["regions"],

@@ -18,6 +18,7 @@ from . import __version__
 from .animation import animate
 from .core import EMPTY_POLICIES, INITS
 from .data import DATASETS, load_dataset, load_points, make_blobs
+from .scenes import DENSITY_THRESHOLD, RENDERS
 from .timeline import STEPS
 from .writers import FORMATS, FFmpegError
 
@@ -139,6 +140,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="3+ columns: 'pca' or two column indices 'i,j' (default: pca above 3 columns)",
     )
+    view.add_argument(
+        "--render",
+        choices=RENDERS,
+        default="auto",
+        help=f"points as markers or a density image ('auto': image above "
+        f"{DENSITY_THRESHOLD:,} points)",
+    )
     view.add_argument("--title", default=None, help="title above the plot")
     view.add_argument("--marker-size", type=float, default=7.0, help="size of point markers")
     view.add_argument(
@@ -205,6 +213,7 @@ def run(args: argparse.Namespace) -> int:
         jitter=args.jitter,
         rotate=args.rotate,
         projection=args.projection,
+        render=args.render,
     )
     if args.show:
         anim.show()

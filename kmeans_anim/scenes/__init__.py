@@ -9,6 +9,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from numpy.typing import NDArray
 
+from ..core import check_choice
 from ..timeline import Trace
 from .base import Scene
 from .layers import Colour
@@ -16,7 +17,11 @@ from .plane import PlaneScene, ProjectionScene
 from .space import SpaceScene
 from .strip import StripScene
 
-__all__ = ["Scene", "make_scene", "needs_3d"]
+__all__ = ["DENSITY_THRESHOLD", "RENDERS", "Scene", "make_scene", "needs_3d"]
+
+RENDERS = ("auto", "points", "density")
+#: Above this many points, render="auto" draws a density image instead of markers.
+DENSITY_THRESHOLD = 100_000
 
 
 def needs_3d(d: int, projection: str | tuple[int, int] | None) -> bool:
@@ -33,15 +38,23 @@ def make_scene(
     projection: str | tuple[int, int] | None = None,
     jitter: bool = False,
     rotate: bool = False,
+    render: str = "auto",
     **options: Any,
 ) -> Scene:
     """The view for data of this dimension.
 
     1 column: a strip; 2: the plane; 3: 3-D space (or a projection if ``projection`` is
     given); more: a projection onto a plane (``projection`` defaults to ``"pca"``).
-    Options that do not apply to the chosen view raise ``ValueError``.
+    ``render='auto'`` draws the points of 1-D and 2-D views as a density image above
+    ``DENSITY_THRESHOLD`` points, as markers otherwise. Options that do not apply to the
+    chosen view raise ``ValueError``.
     """
     d = points.shape[1]
+    render = check_choice(render, "render", RENDERS)
+    density = render == "density" or (
+        render == "auto" and len(points) > DENSITY_THRESHOLD and not needs_3d(d, projection)
+    )
+    options["density"] = density
     if jitter and d != 1:
         raise ValueError(f"jitter=True applies to 1-D data only; the data has d={d} columns.")
     if rotate and not needs_3d(d, projection):

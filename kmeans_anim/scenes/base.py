@@ -14,6 +14,7 @@ from .layers import (
     Caption,
     Centroids,
     Colour,
+    Density,
     Objective,
     Place,
     Points,
@@ -45,6 +46,8 @@ class Scene:
         Draw the path each centroid has travelled.
     regions : bool
         Shade the view by nearest centroid (see :meth:`make_regions`).
+    density : bool
+        Draw the points as a per-pixel image instead of markers (see :meth:`make_density`).
     objective_ax : Axes or None
         If given, a panel of inertia per iteration is drawn there.
     """
@@ -64,12 +67,17 @@ class Scene:
         marker_size: float,
         trails: bool = False,
         regions: bool = False,
+        density: bool = False,
         objective_ax: Axes | None = None,
     ) -> None:
         self.ax = ax
         self.setup_axes(points, trace)
         self.regions = self.make_regions(colours) if regions else None
-        self.points = self.make_points(points, colours, marker_size)
+        self.points: Points | Density = (
+            self.make_density(points, colours)
+            if density
+            else self.make_points(points, colours, marker_size)
+        )
         csize = max(9.0, 1.6 * marker_size)
         self.centroids = Centroids(ax, colours, size=csize, dim=self.view_dim, place=self.place)
         history = np.stack([self.view(c) for c in trace.centroids])
@@ -94,6 +102,21 @@ class Scene:
     ) -> Points:
         """The layer that draws the data points."""
         return Points(self.ax, self.view(points), colours, size=size, place=self.place)
+
+    def make_density(self, points: NDArray[np.float64], colours: Sequence[Colour]) -> Density:
+        """The layer that draws the data points as a per-pixel image."""
+        raise ValueError(f"render='density' is not available in the {type(self).__name__}.")
+
+    def pixels(self, fraction: float = 1.0) -> tuple[int, int]:
+        """Approximate (rows, columns) of screen pixels the axes cover (times ``fraction``
+        of its height), so that an image drawn over it is about one cell per pixel."""
+        fig = self.ax.get_figure(root=True)
+        w_in, h_in = fig.get_size_inches()
+        box = self.ax.get_position()
+        return (
+            max(1, round(h_in * fig.dpi * box.height * fraction)),
+            max(1, round(w_in * fig.dpi * box.width)),
+        )
 
     def make_regions(self, colours: Sequence[Colour]) -> Regions:
         """The layer that shades the view by nearest centroid."""

@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
+from matplotlib.image import AxesImage
 from matplotlib.lines import Line2D
 from numpy.typing import NDArray
 
@@ -241,6 +242,17 @@ class Objective:
         return self.artists
 
 
+def image(
+    ax: Axes, data: NDArray[np.float64], extent: tuple[float, float, float, float], zorder: float
+) -> AxesImage:
+    """An image filling ``extent`` in data coordinates, added without touching the axes'
+    aspect or limits (``imshow`` would reset the aspect)."""
+    im = AxesImage(ax, origin="lower", extent=extent, interpolation="nearest", zorder=zorder)
+    im.set_data(data)
+    ax.add_image(im)
+    return im
+
+
 def tints(colours: Sequence[Colour], strength: float = 0.22) -> NDArray[np.float64]:
     """Light versions of ``colours``: ``strength`` of the colour over white."""
     return 1.0 - strength * (1.0 - np.asarray(colours, dtype=np.float64))
@@ -275,14 +287,7 @@ class Regions:
             xx, yy = np.meshgrid(gx, gy)
             self.grid = np.column_stack((xx.ravel(), yy.ravel()))
         self.shape = (height, width)
-        self.image = ax.imshow(
-            np.ones((*self.shape, 3)),
-            origin="lower",
-            extent=(*xlim, *ylim),
-            interpolation="nearest",
-            aspect="auto",
-            zorder=0,
-        )
+        self.image = image(ax, np.ones((*self.shape, 3)), (*xlim, *ylim), zorder=0)
         self.lines = (
             ax.plot([], [], ls="--", lw=1.0, color="0.35", zorder=1)[0] if boundaries else None
         )
@@ -307,4 +312,69 @@ class Regions:
                 np.column_stack((mids, mids, seg[:, 0])).ravel(),
                 np.tile([lo, hi, np.nan], len(mids)),
             )
+        return self.artists
+
+
+class Density:
+    """The data points as a per-pixel image, for data too large for markers.
+
+    Each pixel that holds points shows the colour of its cluster, more opaque the more
+    points it holds (log scale). Which pixel each point falls in is worked out once; a
+    frame then only looks up the cluster of one representative point per pixel (for
+    1-D data, from the sorted runs without building the labels).
+    """
+
+    def __init__(
+        self,
+        ax: Axes,
+        coords: NDArray[np.float64],
+        colours: Sequence[Colour],
+        extent: tuple[float, float, float, float],
+        shape: tuple[int, int],
+    ) -> None:
+        h, w = shape
+        x0, x1, y0, y1 = extent
+        ix = np.clip(((coords[:, 0] - x0) / (x1 - x0) * w).astype(np.intp), 0, w - 1)
+        iy = np.clip(((coords[:, 1] - y0) / (y1 - y0) * h).astype(np.intp), 0, h - 1)
+        pix = iy * w + ix
+        counts = np.bincount(pix, minlength=h * w)
+        self.cells = np.flatnonzero(counts)
+        order = np.argsort(pix, kind="stable")
+        self.rep = order[np.searchsorted(pix[order], self.cells)]  # first point of each pixel
+        level = np.log1p(counts[self.cells]) / np.log1p(counts.max())
+        self.rgba = np.zeros((h * w, 4))
+        self.rgba[self.cells, 3] = 0.35 + 0.65 * level
+        self.palette = np.vstack((np.asarray(colours, dtype=np.float64), [[0.6, 0.6, 0.6]]))
+        self.shape = shape
+        self.image = image(ax, self.rgba.reshape(h, w, 4), extent, zorder=2)
+        self._ranks: tuple[NDArray[np.intp], NDArray[np.intp]] | None = None
+
+    @property
+    def artists(self) -> list[Artist]:
+        return [self.image]
+
+    def rep_labels(self, state: KMeansState) -> NDArray[np.intp]:
+        """The cluster of each pixel's representative point."""
+        part = state.partition
+        if part is None:
+            return state.labels[self.rep]
+        if self._ranks is None or self._ranks[0] is not part.order:
+            where = np.empty_like(part.order)
+            where[part.order] = np.arange(len(part.order))
+            self._ranks = (part.order, where[self.rep])
+        pos = self._ranks[1]
+        # runs sorted by (start, stop): an empty run sorts before the full one at its start
+        runs = np.lexsort((part.stops, part.starts))
+        i = np.searchsorted(part.starts[runs], pos, side="right") - 1
+        return runs[i]
+
+    def update(self, frame: Frame) -> list[Artist]:
+        state = frame.colours
+        lab = (
+            np.full(len(self.cells), len(self.palette) - 1)
+            if state is None
+            else (self.rep_labels(state))
+        )
+        self.rgba[self.cells, :3] = self.palette[lab]
+        self.image.set_data(self.rgba.reshape(*self.shape, 4))
         return self.artists

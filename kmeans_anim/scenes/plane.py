@@ -11,7 +11,7 @@ from numpy.typing import NDArray
 
 from ..timeline import Trace
 from .base import Scene
-from .layers import Colour, Regions, padded
+from .layers import Colour, Density, Regions, padded
 
 
 class PlaneScene(Scene):
@@ -39,6 +39,11 @@ class PlaneScene(Scene):
 
     def make_regions(self, colours: Sequence[Colour]) -> Regions:
         return Regions(self.ax, colours, self.xlim, self.ylim)
+
+    def make_density(self, points: NDArray[np.float64], colours: Sequence[Colour]) -> Density:
+        return Density(
+            self.ax, self.view(points), colours, (*self.xlim, *self.ylim), self.pixels()
+        )
 
 
 class ProjectionScene(PlaneScene):

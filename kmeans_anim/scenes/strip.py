@@ -11,7 +11,7 @@ from numpy.typing import NDArray
 
 from ..timeline import Trace
 from .base import Scene
-from .layers import Colour, Points, Regions, padded
+from .layers import Colour, Density, Points, Regions, padded
 
 #: Half-height of the band that ``jitter=True`` spreads the points over.
 JITTER = 0.3
@@ -55,13 +55,27 @@ class StripScene(Scene):
     def view(self, centroids: NDArray[np.float64]) -> NDArray[np.float64]:
         return np.column_stack((centroids[:, 0], np.zeros(len(centroids))))
 
-    def make_points(
-        self, points: NDArray[np.float64], colours: Sequence[Colour], size: float
-    ) -> Points:
+    def coords(self, points: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Where the points are drawn: on y = 0, or spread over the jitter band."""
         coords = self.view(points)
         if self.jitter:
             coords[:, 1] = jitter_offsets(len(points))
-        return Points(self.ax, coords, colours, size=size)
+        return coords
+
+    def make_points(
+        self, points: NDArray[np.float64], colours: Sequence[Colour], size: float
+    ) -> Points:
+        return Points(self.ax, self.coords(points), colours, size=size)
+
+    def make_density(self, points: NDArray[np.float64], colours: Sequence[Colour]) -> Density:
+        # a band about as tall as the markers would be (or the jitter band)
+        half = 1.1 * JITTER if self.jitter else 0.06
+        rows, cols = self.pixels(fraction=half)
+        if not self.jitter:
+            rows = 1  # every point is on y = 0: one row, stretched over the band
+        return Density(
+            self.ax, self.coords(points), colours, (*self.xlim, -half, half), (rows, cols)
+        )
 
     def make_regions(self, colours: Sequence[Colour]) -> Regions:
         return Regions(
