@@ -34,6 +34,16 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{message} (see --help)")
 
 
+class _Help(argparse.ArgumentDefaultsHelpFormatter):
+    """Adds "(default: …)" to every option whose help does not already say its default."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        text = action.help or ""
+        if "(default" in text or not action.option_strings:
+            return text
+        return super()._get_help_string(action)
+
+
 def _projection(text: str) -> str | tuple[int, int]:
     if text == "pca":
         return text
@@ -52,7 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="kmeans-anim",
         description="Animate K-means clustering: every iteration becomes a frame. "
         "Without a data file or --dataset the points are generated blobs.",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        formatter_class=_Help,
     )
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     src = p.add_argument_group("data")
@@ -91,7 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--seed",
         type=int,
         default=None,
-        help="seed for the blobs and the initialisation (default: random)",
+        help="seed for the blobs and the initialisation (default: a random one)",
     )
     alg = p.add_argument_group("algorithm")
     alg.add_argument(
@@ -147,7 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"points as markers or a density image ('auto': image above "
         f"{DENSITY_THRESHOLD:,} points)",
     )
-    view.add_argument("--title", default=None, help="title above the plot")
+    view.add_argument("--title", default=None, help="title above the plot (default: none)")
     view.add_argument("--marker-size", type=float, default=7.0, help="size of point markers")
     view.add_argument(
         "--figsize",
