@@ -1,0 +1,627 @@
+"""Hard to break: one matrix of bad input, each case run through the Python API and the CLI.
+
+API: the exception type and a message naming the parameter and its value.
+CLI (a real subprocess): exit code 2, exactly one line on stderr, no traceback, and no
+file left behind in the working folder.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import stat
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from kmeans_anim import animate, lloyd, load_dataset, load_points
+
+# --------------------------------------------------------------------------- helpers
+
+X = np.array([[0.0, 0.0], [0.1, 0.2], [0.2, 0.1], [5.0, 5.0], [5.1, 4.9], [4.9, 5.2]])
+X3 = np.column_stack([X, X[:, 0] * 2.0])
+FIVE_ROWS = "1,2\n3,4\n5,6\n7,8\n9,10\n"
+NOBODY = 65534
+
+
+def listing(folder: Path) -> set[str]:
+    """Every file and folder under ``folder`` (hidden ones too), relative paths."""
+    return {str(p.relative_to(folder)) for p in folder.rglob("*")}
+
+
+def cli_env(**extra: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.pop("PYTHONWARNINGS", None)
+    env["MPLBACKEND"] = "Agg"
+    env.update(extra)
+    return env
+
+
+def run_cli(
+    args: list[str], cwd: Path, *, env: dict[str, str] | None = None, prefix: list[str] = ()
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*prefix, sys.executable, "-m", "kmeans_anim", *args],
+        cwd=cwd,
+        env=env or cli_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def assert_one_line_error(proc: subprocess.CompletedProcess[str], match: str) -> str:
+    err = proc.stderr
+    assert proc.returncode == 2, (proc.returncode, err)
+    assert "Traceback" not in err, err
+    lines = err.splitlines()
+    assert len(lines) == 1, err
+    assert err.endswith("\n")
+    line = lines[0]
+    assert line.startswith("kmeans-anim: error: "), line
+    assert re.search(match, line), (match, line)
+    return line
+
+
+def save_to(name: str, **kw) -> Callable[[Path], object]:
+    return lambda d: animate(X, 2, seed=0, **kw).save(d / name, progress=False)
+
+
+# --------------------------------------------------------------------------- the matrix
+
+
+@dataclass(frozen=True)
+class Case:
+    """One kind of bad input.
+
+    api : called with the working folder (where ``files`` were written); must raise.
+    cli : arguments after ``python -m kmeans_anim`` (``-o out.mp4`` is added unless an
+        ``-o`` is given); None when the mistake cannot be made on a command line.
+    cli_match : regex for the CLI's line when it differs from ``match``.
+    """
+
+    id: str
+    api: Callable[[Path], object] | None
+    exc: type[BaseException]
+    match: str
+    cli: list[str] | None
+    cli_match: str | None = None
+    files: dict[str, str | np.ndarray] = field(default_factory=dict)
+
+
+CASES = [
+    # -- data
+    Case(
+        "empty-array",
+        lambda d: animate(np.empty((0, 2)), 2),
+        ValueError,
+        r"points is empty: shape=\(0, 2\)",
+        ["empty.npy"],
+        r"empty\.npy is empty: shape=\(0, 2\)",
+        files={"empty.npy": np.empty((0, 2))},
+    ),
+    Case(
+        "empty-list",
+        lambda d: lloyd([], 1),
+        ValueError,
+        r"points is empty",
+        None,
+    ),
+    Case(
+        "empty-csv",
+        lambda d: load_points(d / "data.csv"),
+        ValueError,
+        r"data\.csv is empty: no rows to read",
+        ["data.csv"],
+        files={"data.csv": ""},
+    ),
+    Case(
+        "one-point-k2",
+        lambda d: animate([[1.0, 2.0]], 2),
+        ValueError,
+        r"n_samples=1 should be >= k=2",
+        ["data.csv", "-k", "2"],
+        files={"data.csv": "1,2\n"},
+    ),
+    Case(
+        "nan",
+        lambda d: animate(np.array([[0.0, 1.0], [np.nan, 2.0], [3.0, 4.0]]), 2),
+        ValueError,
+        r"points must be finite; found 1 NaN or infinite value",
+        ["data.csv", "-k", "2"],
+        r"data\.csv must be finite; found 1 NaN or infinite value",
+        files={"data.csv": "0,1\nnan,2\n3,4\n"},
+    ),
+    Case(
+        "inf",
+        lambda d: animate(np.array([0.0, np.inf, -np.inf, 1.0]), 2),
+        ValueError,
+        r"points must be finite; found 2 NaN or infinite value",
+        ["data.csv", "-k", "2"],
+        r"data\.csv must be finite; found 2 NaN or infinite value",
+        files={"data.csv": "0\ninf\n-inf\n1\n"},
+    ),
+    Case(
+        "string-in-column-no-header",
+        lambda d: load_points(d / "data.csv"),
+        ValueError,
+        r"data\.csv, row 3, column 1: 'abc' is not a number",
+        ["data.csv"],
+        files={"data.csv": "1,2\n3,4\n5,abc\n"},
+    ),
+    Case(
+        "string-in-named-column",
+        lambda d: load_points(d / "data.csv", columns="x,y"),
+        ValueError,
+        r"data\.csv, row 3, column y: 'abc' is not a number",
+        ["data.csv", "--columns", "x,y"],
+        files={"data.csv": "x,y\n1,2\n3,abc\n5,6\n"},
+    ),
+    Case(
+        # a numeric column with one typo must not be dropped silently as "not numeric"
+        "string-in-column-header",
+        lambda d: load_points(d / "data.csv"),
+        ValueError,
+        r"data\.csv, row 3, column y: 'abc' is not a number",
+        ["data.csv"],
+        files={"data.csv": "x,y\n1,2\n3,abc\n5,6\n"},
+    ),
+    Case(
+        "blank-field",
+        lambda d: load_points(d / "data.csv"),
+        ValueError,
+        r"data\.csv, row 3, column y: an empty field is not a number",
+        ["data.csv"],
+        files={"data.csv": "x,y\n1,2\n3,\n5,6\n"},
+    ),
+    Case(
+        "string-array",
+        lambda d: animate(np.array([["1", "2"], ["3", "4"]]), 2),
+        TypeError,
+        r"points must hold real numbers; got dtype=<U1",
+        None,
+    ),
+    Case(
+        "ragged-csv",
+        lambda d: load_points(d / "data.csv"),
+        ValueError,
+        r"data\.csv, row 3: 1 fields where 2 were expected \(ragged CSV\)",
+        ["data.csv"],
+        files={"data.csv": "1,2\n3,4\n5\n7,8\n"},
+    ),
+    Case(
+        "ragged-list",
+        lambda d: animate([[1.0, 2.0], [3.0]], 1),
+        ValueError,
+        r"points must be a rectangular array; got a ragged sequence",
+        None,
+    ),
+    Case(
+        "header-only-csv",
+        lambda d: load_points(d / "data.csv"),
+        ValueError,
+        r"data\.csv has a header row but no data rows",
+        ["data.csv"],
+        files={"data.csv": "x,y\n"},
+    ),
+    Case(
+        "missing-column",
+        lambda d: load_points(d / "data.csv", columns="x,z"),
+        ValueError,
+        r"columns: no column 'z' in data\.csv; it has x, y",
+        ["data.csv", "--columns", "x,z"],
+        files={"data.csv": "x,y\n1,2\n3,4\n"},
+    ),
+    Case(
+        "column-index-out-of-range",
+        lambda d: load_points(d / "data.csv", columns=5),
+        ValueError,
+        r"columns: index 5 is out of range for data\.csv \(2 columns\)",
+        ["data.csv", "--columns", "5"],
+        files={"data.csv": "x,y\n1,2\n3,4\n"},
+    ),
+    Case(
+        "missing-file",
+        lambda d: load_points(d / "missing.csv"),
+        ValueError,
+        r"missing\.csv'?: no such file",
+        ["missing.csv"],
+    ),
+    Case(
+        "3d-array",
+        lambda d: animate(np.zeros((4, 2, 2)), 2),
+        ValueError,
+        r"points must have shape \(n,\) or \(n, d\); got an array with ndim=3",
+        ["cube.npy"],
+        r"cube\.npy must have shape \(n,\) or \(n, d\); got an array with ndim=3",
+        files={"cube.npy": np.zeros((4, 2, 2))},
+    ),
+    Case(
+        "object-array",
+        lambda d: animate(np.array([1.0, "a", None], dtype=object), 2),
+        TypeError,
+        r"points must hold real numbers; got an object array with non-numeric values",
+        ["objects.npy"],
+        r"[Oo]bject arrays cannot be loaded|objects\.npy",
+        files={"objects.npy": np.array([1.0, "a", None], dtype=object)},
+    ),
+    Case(
+        "data-and-dataset",
+        None,
+        ValueError,
+        "",
+        ["data.csv", "--dataset", "iris"],
+        r"give a data file or --dataset, not both",
+        files={"data.csv": FIVE_ROWS},
+    ),
+    # -- k
+    Case("k-zero", lambda d: animate(X, 0), ValueError, r"k=0 should be >= 1", ["-k", "0"]),
+    Case("k-negative", lambda d: animate(X, -3), ValueError, r"k=-3 should be >= 1", ["-k", "-3"]),
+    Case(
+        "k-float",
+        lambda d: animate(X, 2.5),
+        TypeError,
+        r"k must be an int; got k=2\.5",
+        ["-k", "2.5"],
+        r"argument -k: invalid int value: '2\.5'",
+    ),
+    Case(
+        "k-bool",
+        lambda d: animate(X, True),
+        TypeError,
+        r"k must be an int; got k=True",
+        ["-k", "True"],
+        r"argument -k: invalid int value: 'True'",
+    ),
+    Case(
+        "k-too-large",
+        lambda d: animate(np.arange(5.0), 6),
+        ValueError,
+        r"n_samples=5 should be >= k=6",
+        ["data.csv", "-k", "6"],
+        files={"data.csv": FIVE_ROWS},
+    ),
+    # -- algorithm options
+    Case(
+        "init-shape",
+        lambda d: animate(X, 2, init=np.zeros((3, 2))),
+        ValueError,
+        r"init has shape \(3, 2\); expected \(2, 2\) for k=2 and d=2",
+        None,
+    ),
+    Case(
+        "init-1d-for-2d",
+        lambda d: lloyd(X, 2, init=[0.0, 1.0]),
+        ValueError,
+        r"init has shape \(2,\); expected \(2, 2\)",
+        None,
+    ),
+    Case(
+        "init-nan",
+        lambda d: animate(X, 2, init=[[np.nan, 0.0], [1.0, 1.0]]),
+        ValueError,
+        r"init must be finite; found 1 NaN",
+        None,
+    ),
+    Case(
+        "init-unknown",
+        lambda d: animate(X, 2, init="nope"),
+        ValueError,
+        r"init='nope' is not valid; choose one of 'k-means\+\+', 'random'",
+        ["--init", "nope"],
+        r"argument --init: invalid choice: 'nope' \(choose from '?k-means\+\+'?, '?random'?\)",
+    ),
+    Case(
+        "empty-policy-unknown",
+        lambda d: animate(X, 2, empty="nope"),
+        ValueError,
+        r"empty='nope' is not valid; choose one of 'farthest', 'keep'",
+        ["--empty", "nope"],
+        r"argument --empty: invalid choice: 'nope' \(choose from '?farthest'?, '?keep'?\)",
+    ),
+    Case(
+        "max-iter-zero",
+        lambda d: animate(X, 2, max_iter=0),
+        ValueError,
+        r"max_iter=0 should be >= 1",
+        ["--max-iter", "0"],
+    ),
+    Case(
+        "tol-negative",
+        lambda d: animate(X, 2, tol=-1.0),
+        ValueError,
+        r"tol=-1\.0 should be finite and >= 0\.0",
+        ["--tol", "-1"],
+    ),
+    Case(
+        "tol-nan",
+        lambda d: animate(X, 2, tol=float("nan")),
+        ValueError,
+        r"tol=nan should be finite",
+        ["--tol", "nan"],
+    ),
+    Case(
+        "seed-negative",
+        lambda d: lloyd(X, 2, seed=-1),
+        ValueError,
+        r"seed=-1 should be >= 0",
+        ["--seed", "-1"],
+        r"seed=-1 should be >= 0",
+    ),
+    # -- view options
+    Case(
+        "steps-unknown",
+        lambda d: animate(X, 2, steps="nope"),
+        ValueError,
+        r"steps='nope' is not valid; choose one of 'iteration', 'split'",
+        ["--steps", "nope"],
+        r"argument --steps: invalid choice: 'nope'",
+    ),
+    Case(
+        "projection-unknown",
+        lambda d: animate(X3, 2, projection="nope"),
+        ValueError,
+        r"projection='nope' is not valid",
+        ["--dim", "3", "--projection", "nope"],
+        r"invalid projection 'nope': use 'pca' or two column indices",
+    ),
+    Case(
+        "projection-on-2d",
+        lambda d: animate(X, 2, projection="pca"),
+        ValueError,
+        r"projection='pca' needs data with 3 or more columns; the data has 2",
+        ["--dim", "2", "--projection", "pca"],
+    ),
+    Case(
+        "fps-zero",
+        lambda d: animate(X, 2, fps=0),
+        ValueError,
+        r"fps=0\.0 should be finite and > 0\.0",
+        ["--fps", "0"],
+    ),
+    Case(
+        "fps-negative",
+        lambda d: animate(X, 2, fps=-2.0),
+        ValueError,
+        r"fps=-2\.0 should be finite and > 0\.0",
+        ["--fps", "-2"],
+    ),
+    Case(
+        "save-fps-zero",
+        lambda d: animate(X, 2).save(d / "o.mp4", fps=0),
+        ValueError,
+        r"fps=0\.0 should be finite and > 0\.0",
+        None,
+    ),
+    Case(
+        "dpi-zero",
+        lambda d: animate(X, 2, dpi=0),
+        ValueError,
+        r"dpi=0\.0 should be finite and > 0\.0",
+        ["--dpi", "0"],
+    ),
+    Case(
+        "dpi-negative",
+        lambda d: animate(X, 2).save(d / "o.mp4", dpi=-5),
+        ValueError,
+        r"dpi=-5\.0 should be finite and > 0\.0",
+        ["--dpi", "-5"],
+    ),
+    # -- output
+    Case(
+        "output-folder-missing",
+        save_to("nope/out.mp4"),
+        ValueError,
+        r"out\.mp4'?: the folder '.*nope' does not exist",
+        ["-o", "nope/out.mp4"],
+    ),
+    Case(
+        "output-suffix-unknown",
+        save_to("out.avi"),
+        ValueError,
+        r"unsupported suffix '\.avi'; use one of \.mp4, \.gif, \.webm, \.html",
+        ["-o", "out.avi"],
+    ),
+    Case(
+        "output-no-suffix",
+        save_to("out"),
+        ValueError,
+        r"unsupported suffix '\(none\)'",
+        ["-o", "out"],
+    ),
+    Case(
+        "output-is-folder",
+        save_to("sub.mp4"),
+        ValueError,
+        r"sub\.mp4' is a folder; give a file name",
+        ["-o", "sub.mp4"],
+        files={"sub.mp4/keep": "x"},
+    ),
+    # -- datasets
+    Case(
+        "dataset-unknown",
+        lambda d: load_dataset("nope"),
+        ValueError,
+        r"dataset='nope' does not exist; choose one of 'old_faithful', 'iris'",
+        ["--dataset", "nope"],
+        r"argument --dataset: invalid choice: 'nope' \(choose from '?iris'?, '?old_faithful'?\)",
+    ),
+]
+
+API_CASES = [pytest.param(c, id=c.id) for c in CASES if c.api is not None]
+CLI_CASES = [pytest.param(c, id=c.id) for c in CASES if c.cli is not None]
+
+
+def write_files(folder: Path, files: dict[str, str | np.ndarray]) -> None:
+    for name, content in files.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, np.ndarray):
+            np.save(path, content, allow_pickle=content.dtype == object)
+        else:
+            path.write_text(content)
+
+
+def test_matrix_size() -> None:
+    # the issue asks for the common mistakes; keep the matrix from silently shrinking
+    assert len(CASES) >= 40
+    assert len({c.id for c in CASES}) == len(CASES)
+
+
+@pytest.mark.parametrize("case", API_CASES)
+def test_api_rejects(case: Case, tmp_path: Path) -> None:
+    write_files(tmp_path, case.files)
+    before = listing(tmp_path)
+    with pytest.raises(case.exc, match=case.match):
+        result = case.api(tmp_path)
+        if isinstance(result, Iterator):  # a generator validates when created, but be sure
+            list(result)
+    assert listing(tmp_path) == before
+
+
+@pytest.mark.parametrize("case", CLI_CASES)
+def test_cli_rejects(case: Case, tmp_path: Path) -> None:
+    write_files(tmp_path, case.files)
+    args = list(case.cli)
+    if "-o" not in args:
+        args += ["-o", "out.mp4"]
+    before = listing(tmp_path)
+    proc = run_cli(args, tmp_path)
+    assert_one_line_error(proc, case.cli_match or case.match)
+    assert proc.stdout == ""
+    assert listing(tmp_path) == before
+
+
+# --------------------------------------------------------------------------- the one-point success
+
+
+def test_one_point_k1_saves_api(tmp_path: Path) -> None:
+    out = animate([[1.0, 2.0]], 1, seed=0, hold=0).save(tmp_path / "one.mp4", progress=False)
+    assert out == tmp_path / "one.mp4"
+    assert out.stat().st_size > 0
+    assert listing(tmp_path) == {"one.mp4"}
+
+
+def test_one_point_k1_saves_cli(tmp_path: Path) -> None:
+    (tmp_path / "one.csv").write_text("1,2\n")
+    proc = run_cli(["one.csv", "-k", "1", "--hold", "0", "-o", "one.gif"], tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == ""
+    assert proc.stdout.strip() == "one.gif"
+    assert (tmp_path / "one.gif").read_bytes()[:6] in (b"GIF89a", b"GIF87a")
+    assert listing(tmp_path) == {"one.csv", "one.gif"}
+
+
+# --------------------------------------------------------------------------- read-only folder
+#
+# Tests run as root, and root writes through any mode bits. So the save runs as the
+# unprivileged user nobody (uid 65534), into a folder owned by root with mode 0o755: the
+# kernel really refuses the write.
+
+
+@pytest.fixture
+def shared_dir() -> Iterator[Path]:
+    """A folder nobody can enter (pytest's tmp_path is private to root), with a
+    read-only ``ro/`` (root, 0o755) and a writable matplotlib config folder."""
+    base = Path(tempfile.mkdtemp(prefix="kmeans-anim-ro-"))
+    try:
+        base.chmod(0o755)
+        (base / "ro").mkdir(mode=0o755)
+        (base / "ro").chmod(0o755)
+        (base / "ro" / "old.mp4").write_bytes(b"precious")
+        mpl = base / "mpl"
+        mpl.mkdir()
+        mpl.chmod(0o777)
+        yield base
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def _as_nobody() -> list[str]:
+    """Prefix that runs a command as nobody, or [] when already unprivileged."""
+    if os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("running as root without setpriv: cannot drop privileges")
+    return [setpriv, f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"]
+
+
+def _nobody_env(base: Path) -> dict[str, str]:
+    return cli_env(HOME=str(base / "mpl"), MPLCONFIGDIR=str(base / "mpl"))
+
+
+def _check_nobody_can_run(prefix: list[str], base: Path) -> None:
+    probe = subprocess.run(
+        [*prefix, sys.executable, "-c", "import kmeans_anim, imageio_ffmpeg"],
+        cwd=base,
+        env=_nobody_env(base),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert probe.returncode == 0, (
+        "the repo and the venv must be readable by an unprivileged user for this test: "
+        + probe.stderr
+    )
+
+
+def _make_read_only(ro: Path) -> None:
+    if os.geteuid() != 0:  # an ordinary user: the mode bits are enough
+        ro.chmod(stat.S_IRUSR | stat.S_IXUSR | stat.S_IRGRP | stat.S_IXGRP)
+
+
+def test_cli_read_only_folder(shared_dir: Path) -> None:
+    prefix = _as_nobody()
+    _check_nobody_can_run(prefix, shared_dir)
+    ro = shared_dir / "ro"
+    _make_read_only(ro)
+    proc = run_cli(
+        ["-k", "2", "-o", "ro/out.mp4"], shared_dir, env=_nobody_env(shared_dir), prefix=prefix
+    )
+    assert_one_line_error(proc, r"out\.mp4'?: the folder '.*ro' is not writable")
+    assert sorted(p.name for p in ro.iterdir()) == ["old.mp4"]
+    assert (ro / "old.mp4").read_bytes() == b"precious"
+
+
+def test_api_read_only_folder(shared_dir: Path) -> None:
+    prefix = _as_nobody()
+    _check_nobody_can_run(prefix, shared_dir)
+    ro = shared_dir / "ro"
+    _make_read_only(ro)
+    script = (
+        "import sys\n"
+        "from kmeans_anim import animate\n"
+        "anim = animate([0.0, 1.0, 5.0, 6.0], 2, seed=0)\n"
+        "for name in ('out.mp4', 'old.mp4', 'out.html'):\n"
+        "    try:\n"
+        "        anim.save('ro/' + name, progress=False)\n"
+        "    except PermissionError as exc:\n"
+        "        print(type(exc).__name__, exc)\n"
+        "    else:\n"
+        "        print('saved', name)\n"
+    )
+    proc = subprocess.run(
+        [*prefix, sys.executable, "-c", script],
+        cwd=shared_dir,
+        env=_nobody_env(shared_dir),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == ""
+    lines = proc.stdout.splitlines()
+    assert len(lines) == 3, proc.stdout
+    for name, line in zip(("out.mp4", "old.mp4", "out.html"), lines, strict=True):
+        assert line.startswith("PermissionError "), line
+        assert f"ro/{name}" in line and "is not writable" in line, line
+    assert sorted(p.name for p in ro.iterdir()) == ["old.mp4"]
+    assert (ro / "old.mp4").read_bytes() == b"precious"
