@@ -146,12 +146,13 @@ def as_points(points: ArrayLike, name: str = "points") -> NDArray[np.float64]:
     except ValueError as exc:  # ragged nested sequences
         raise ValueError(f"{name} must be a rectangular array; got a ragged sequence.") from exc
     if arr.dtype == object:
-        try:
-            arr = arr.astype(np.float64)
-        except (TypeError, ValueError) as exc:
+        # astype would turn None into NaN and "1.5" into 1.5: only real numbers may pass
+        flat = arr.ravel()
+        if not all(isinstance(v, numbers.Real) and not isinstance(v, bool) for v in flat):
             raise TypeError(
                 f"{name} must hold real numbers; got an object array with non-numeric values."
-            ) from exc
+            )
+        arr = arr.astype(np.float64)
     if arr.dtype.kind not in "iuf":
         raise TypeError(f"{name} must hold real numbers; got dtype={arr.dtype}.")
     if arr.ndim not in (1, 2):
@@ -371,20 +372,29 @@ class _DenseSteps:
 
     def sums(
         self, labels: NDArray[np.intp], k: int
-    ) -> tuple[NDArray[np.float64], NDArray[np.intp]]:
+    ) -> tuple[NDArray[np.float64], NDArray[np.intp], NDArray[np.float64]]:
+        """Sums of offsets from each cluster's first member, counts, and those members.
+
+        The mean is ``ref + sums / counts``: exactly the point for a cluster of identical
+        points (a plain ``sum / count`` can be off by an ulp and make runs oscillate).
+        """
         counts = np.bincount(labels, minlength=k)
         n, d = self.x.shape
+        first = np.zeros(k, dtype=np.intp)
+        first[labels[::-1]] = np.arange(n - 1, -1, -1)
+        ref = self.x[first]
+        dev = self.x - ref[labels]
         if d <= 16:
             sums = np.stack(
-                [np.bincount(labels, weights=self.x[:, j], minlength=k) for j in range(d)], axis=1
+                [np.bincount(labels, weights=dev[:, j], minlength=k) for j in range(d)], axis=1
             )
         else:
             sums = np.zeros((k, d))
             ks = np.arange(k)
             for s in _chunks(n, k):
                 onehot = (labels[s, None] == ks).astype(np.float64)
-                sums += onehot.T @ self.x[s]
-        return sums, counts
+                sums += onehot.T @ dev[s]
+        return sums, counts, ref
 
     def distance_to_own(
         self, c: NDArray[np.float64], labels: NDArray[np.intp]
@@ -458,9 +468,19 @@ class _SortedSteps:
             fast[j] = float(r @ r)
         return float(np.maximum(fast, 0.0).sum())
 
-    def sums(self, part: Partition) -> tuple[NDArray[np.float64], NDArray[np.intp]]:
+    def sums(
+        self, part: Partition
+    ) -> tuple[NDArray[np.float64], NDArray[np.intp], NDArray[np.float64]]:
+        """Run sums, counts and references as :meth:`_DenseSteps.sums` (mean ``ref + sums /
+        counts``): the reference is 0, or the point itself for a run of identical points."""
         s1, _ = self._run_sums(part.starts, part.stops)
-        return s1[:, None], part.stops - part.starts
+        counts = part.stops - part.starts
+        ref = np.zeros((len(counts), 1))
+        same = counts > 0
+        same[same] = self.s[part.starts[same]] == self.s[part.stops[same] - 1]
+        ref[same, 0] = self.s[part.starts[same]]
+        s1[same] = 0.0
+        return s1[:, None], counts, ref
 
 
 def _moved_between(a: Partition, b: Partition) -> int:
@@ -472,6 +492,7 @@ def _moved_between(a: Partition, b: Partition) -> int:
 def _relocate_empty(
     sums: NDArray[np.float64],
     counts: NDArray[np.intp],
+    ref: NDArray[np.float64],
     dist: NDArray[np.float64],
     labels: NDArray[np.intp],
     x: NDArray[np.float64],
@@ -489,18 +510,22 @@ def _relocate_empty(
         if dist[p] <= 0.0:
             break
         old = labels[p]
-        sums[old] -= x[p]
+        sums[old] -= x[p] - ref[old]
         counts[old] -= 1
-        sums[j] = x[p]
+        sums[j] = 0.0
+        ref[j] = x[p]
         counts[j] = 1
 
 
 def _means(
-    previous: NDArray[np.float64], sums: NDArray[np.float64], counts: NDArray[np.intp]
+    previous: NDArray[np.float64],
+    sums: NDArray[np.float64],
+    counts: NDArray[np.intp],
+    ref: NDArray[np.float64],
 ) -> NDArray[np.float64]:
     out = previous.copy()
     full = counts > 0
-    out[full] = sums[full] / counts[full, None]
+    out[full] = ref[full] + sums[full] / counts[full, None]
     return out
 
 
@@ -651,10 +676,11 @@ def _run_dense(
     labels, inertia = steps.assign(c)
     yield _state(0, c, None, inertia, n, False, labels, None)
     for i in range(1, max_iter + 1):
-        sums, counts = steps.sums(labels, k)
+        sums, counts, ref = steps.sums(labels, k)
         if empty == "farthest" and (counts == 0).any():
-            _relocate_empty(sums, counts, steps.distance_to_own(c, labels), labels, steps.x)
-        new_c = _means(c, sums, counts)
+            dist = steps.distance_to_own(c, labels)
+            _relocate_empty(sums, counts, ref, dist, labels, steps.x)
+        new_c = _means(c, sums, counts, ref)
         new_labels, inertia = steps.assign(new_c)
         moved = int(np.count_nonzero(new_labels != labels))
         stop, converged = _stop(i, moved == 0, new_c, c, tol, tol_abs, max_iter)
@@ -677,12 +703,12 @@ def _run_sorted(
     part = steps.partition(c)
     yield _state(0, c, None, steps.inertia(c, part), n, False, None, part)
     for i in range(1, max_iter + 1):
-        sums, counts = steps.sums(part)
+        sums, counts, ref = steps.sums(part)
         if empty == "farthest" and (counts == 0).any():
             labels = part.labels()
             diff = x[:, 0] - c[labels, 0]
-            _relocate_empty(sums, counts, diff * diff, labels, x)
-        new_c = _means(c, sums, counts)
+            _relocate_empty(sums, counts, ref, diff * diff, labels, x)
+        new_c = _means(c, sums, counts, ref)
         new_part = steps.partition(new_c)
         moved = _moved_between(part, new_part)
         stop, converged = _stop(i, moved == 0, new_c, c, tol, tol_abs, max_iter)

@@ -118,7 +118,8 @@ def _read_csv(path: Path, columns: list[str | int] | None) -> NDArray[np.float64
     if not rows:
         raise ValueError(f"{path.name} is empty: no rows to read.")
     header = None
-    if not all(_is_number(c) for c in rows[0]):
+    # a header row has text in it; a blank field alone does not make one
+    if any(c and not _is_number(c) for c in rows[0]):
         header, rows = rows[0], rows[1:]
     if not rows:
         raise ValueError(f"{path.name} has a header row but no data rows.")
@@ -132,8 +133,9 @@ def _read_csv(path: Path, columns: list[str | int] | None) -> NDArray[np.float64
     if columns is None:
         idx = list(range(width))
         if header is not None:
-            # without an explicit choice, take the columns that hold numbers
-            idx = [i for i in idx if all(_is_number(r[i]) for r in rows)]
+            # without an explicit choice, take the columns that hold numbers (text or
+            # blanks in such a column are errors below, not a reason to drop it)
+            idx = [i for i in idx if any(_is_number(r[i]) for r in rows)]
             if not idx:
                 raise ValueError(f"{path.name} has no numeric column.")
     else:

@@ -1,0 +1,267 @@
+"""Tests of the data helpers: make_blobs, load_points and the bundled datasets."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+from kmeans_anim import load_dataset, load_points, make_blobs
+from kmeans_anim.data import DATASETS
+
+# --------------------------------------------------------------------------- make_blobs
+
+
+def test_make_blobs_defaults():
+    points, centers = make_blobs(seed=0)
+    assert points.shape == (120,)
+    assert centers.shape == (3,)
+    assert points.dtype == np.float64
+    assert np.all((centers > -2.0) & (centers < 2.0))
+    # blob after blob, 40 points each, spread 0.15 around its centre
+    blobs = points.reshape(3, 40)
+    for blob, c in zip(blobs, centers, strict=True):
+        # the sample mean of 40 normals with sd 0.15 has sd 0.024: 0.12 is 5 of those
+        assert abs(blob.mean() - c) < 0.12
+        assert 0.08 < blob.std(ddof=1) < 0.25
+    pooled = np.sqrt(((blobs - centers[:, None]) ** 2).mean())
+    assert 0.12 < pooled < 0.18
+
+
+def test_make_blobs_std_statistically():
+    points, centers = make_blobs(n_clusters=4, points_per_cluster=2000, dim=3, std=0.4, seed=7)
+    resid = points.reshape(4, 2000, 3) - centers[:, None, :]
+    np.testing.assert_allclose(resid.std(axis=1), 0.4, rtol=0.06)
+    np.testing.assert_allclose(resid.mean(axis=1), 0.0, atol=0.04)
+
+
+def test_make_blobs_deterministic_per_seed():
+    a = make_blobs(seed=3)
+    b = make_blobs(seed=3)
+    c = make_blobs(seed=4)
+    np.testing.assert_array_equal(a[0], b[0])
+    np.testing.assert_array_equal(a[1], b[1])
+    assert not np.array_equal(a[0], c[0])
+    g1, g2 = np.random.default_rng(9), np.random.default_rng(9)
+    np.testing.assert_array_equal(make_blobs(seed=g1)[0], make_blobs(seed=g2)[0])
+
+
+@pytest.mark.parametrize("dim", [2, 3, 7])
+def test_make_blobs_shapes(dim):
+    points, centers = make_blobs(dim=dim, seed=1)
+    assert points.shape == (120, dim)
+    assert centers.shape == (3, dim)
+    assert np.all((centers > -2.0) & (centers < 2.0))
+    points, centers = make_blobs(n_clusters=5, points_per_cluster=7, dim=dim, seed=1)
+    assert points.shape == (35, dim)
+    assert centers.shape == (5, dim)
+
+
+def test_make_blobs_bounds_and_zero_std():
+    points, centers = make_blobs(n_clusters=50, center_bounds=(10, 12), std=0.0, seed=2)
+    assert np.all((centers >= 10) & (centers < 12))
+    np.testing.assert_array_equal(points, np.repeat(centers, 40))
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "exc", "match"),
+    [
+        ({"n_clusters": 0}, ValueError, "n_clusters=0 should be >= 1"),
+        ({"n_clusters": 2.5}, TypeError, "n_clusters must be an int; got n_clusters=2.5"),
+        ({"points_per_cluster": 0}, ValueError, "points_per_cluster=0 should be >= 1"),
+        ({"points_per_cluster": True}, TypeError, "points_per_cluster must be an int"),
+        ({"dim": 0}, ValueError, "dim=0 should be >= 1"),
+        ({"dim": 2.0}, TypeError, "dim must be an int; got dim=2.0"),
+        ({"std": -0.1}, ValueError, "std=-0.1 should be finite and >= 0.0"),
+        ({"std": float("nan")}, ValueError, "std=nan should be finite"),
+        ({"std": "0.1"}, TypeError, "std must be a real number"),
+        ({"center_bounds": (2.0, -2.0)}, ValueError, "center_bounds=(2.0, -2.0) should be finite"),
+        ({"center_bounds": (1.0, 1.0)}, ValueError, "low < high"),
+        ({"center_bounds": (0.0, float("inf"))}, ValueError, "should be finite with low < high"),
+        ({"center_bounds": (1.0,)}, TypeError, "center_bounds must be two numbers"),
+        ({"center_bounds": (1.0, 2.0, 3.0)}, TypeError, "center_bounds must be two numbers"),
+        ({"center_bounds": ("a", "b")}, TypeError, "center_bounds must be two numbers"),
+        ({"center_bounds": 5}, TypeError, "center_bounds must be two numbers"),
+        ({"seed": "x"}, TypeError, "seed must be an int"),
+        ({"seed": -3}, ValueError, "seed=-3 should be >= 0"),
+    ],
+)
+def test_make_blobs_bad_args(kwargs, exc, match):
+    with pytest.raises(exc, match=re.escape(match)):
+        make_blobs(**kwargs)
+
+
+# --------------------------------------------------------------------------- load_points
+
+
+def write(tmp_path, name: str, text: str):
+    p = tmp_path / name
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+def test_csv_with_header(tmp_path):
+    p = write(tmp_path, "pts.csv", "x,y\n1.5,2\n-3,4e1\n5,6\n")
+    np.testing.assert_array_equal(load_points(p), [[1.5, 2.0], [-3.0, 40.0], [5.0, 6.0]])
+    np.testing.assert_array_equal(load_points(str(p)), load_points(p))
+
+
+def test_csv_without_header(tmp_path):
+    p = write(tmp_path, "pts.csv", "1.5,2\n-3,4\n5,6\n")
+    out = load_points(p)
+    assert out.dtype == np.float64
+    np.testing.assert_array_equal(out, [[1.5, 2.0], [-3.0, 4.0], [5.0, 6.0]])
+
+
+def test_csv_one_column_gives_1d(tmp_path):
+    np.testing.assert_array_equal(load_points(write(tmp_path, "a.csv", "1\n2\n3\n")), [1, 2, 3])
+    np.testing.assert_array_equal(
+        load_points(write(tmp_path, "b.csv", "value\n1\n2\n3\n")), [1.0, 2.0, 3.0]
+    )
+
+
+def test_csv_text_column_left_out_by_default(tmp_path):
+    p = write(tmp_path, "iris.csv", "a,b,species\n1,2,setosa\n3,4,virginica\n")
+    np.testing.assert_array_equal(load_points(p), [[1.0, 2.0], [3.0, 4.0]])
+
+
+def test_csv_columns_by_name_index_and_string(tmp_path):
+    p = write(tmp_path, "pts.csv", "a,b,c\n1,2,3\n4,5,6\n")
+    np.testing.assert_array_equal(load_points(p, columns=["c", "a"]), [[3, 1], [6, 4]])
+    np.testing.assert_array_equal(load_points(p, columns="b"), [2.0, 5.0])
+    np.testing.assert_array_equal(load_points(p, columns=1), [2.0, 5.0])
+    np.testing.assert_array_equal(load_points(p, columns=[2, 0]), [[3, 1], [6, 4]])
+    np.testing.assert_array_equal(load_points(p, columns="a,c"), [[1, 3], [4, 6]])
+    np.testing.assert_array_equal(load_points(p, columns="a, c"), [[1, 3], [4, 6]])
+    np.testing.assert_array_equal(load_points(p, columns="2,0"), [[3, 1], [6, 4]])
+
+
+def test_csv_without_header_columns_by_index(tmp_path):
+    p = write(tmp_path, "pts.csv", "1,2,3\n4,5,6\n")
+    np.testing.assert_array_equal(load_points(p, columns=[2, 0]), [[3, 1], [6, 4]])
+    np.testing.assert_array_equal(load_points(p, columns="1"), [2.0, 5.0])
+    with pytest.raises(ValueError, match="has no header row, so column 'b' must be given"):
+        load_points(p, columns="b")
+    with pytest.raises(
+        ValueError, match=r"columns: index out of range for pts\.csv \(3 columns\)"
+    ):
+        load_points(p, columns=3)
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("semi.csv", "x;y\n1.5;2\n3;4\n"),
+        ("tab.tsv", "x\ty\n1.5\t2\n3\t4\n"),
+        ("tab.txt", "1.5\t2\n3\t4\n"),
+        ("spaced.csv", "x, y\n1.5, 2\n3, 4\n"),
+        ("bom.csv", "\ufeffx,y\n1.5,2\n3,4\n"),
+        ("crlf.csv", "x,y\r\n1.5,2\r\n3,4\r\n"),
+        ("blank_lines.csv", "x,y\n\n1.5,2\n\n3,4\n\n"),
+    ],
+)
+def test_csv_dialects(tmp_path, name, text):
+    np.testing.assert_array_equal(load_points(write(tmp_path, name, text)), [[1.5, 2], [3, 4]])
+
+
+def test_npy(tmp_path):
+    a = np.arange(12.0).reshape(6, 2)
+    np.save(tmp_path / "a.npy", a)
+    np.testing.assert_array_equal(load_points(tmp_path / "a.npy"), a)
+    np.testing.assert_array_equal(load_points(tmp_path / "a.npy", columns=1), a[:, 1])
+    np.testing.assert_array_equal(load_points(tmp_path / "a.npy", columns="1,0"), a[:, ::-1])
+    np.save(tmp_path / "b.npy", np.arange(5, dtype=np.int32))
+    out = load_points(tmp_path / "b.npy")
+    assert out.dtype == np.float64 and out.shape == (5,)
+    np.save(tmp_path / "c.npy", np.array([1.0, np.nan]))
+    with pytest.raises(ValueError, match=r"c\.npy must be finite"):
+        load_points(tmp_path / "c.npy")
+    np.save(tmp_path / "d.npy", np.zeros((2, 2, 2)))
+    with pytest.raises(ValueError, match="ndim=3"):
+        load_points(tmp_path / "d.npy")
+
+
+def test_missing_file(tmp_path):
+    missing = tmp_path / "nope.csv"
+    with pytest.raises(ValueError, match=re.escape(f"path={str(missing)!r}: no such file.")):
+        load_points(missing)
+    with pytest.raises(ValueError, match="no such file"):
+        load_points(tmp_path)  # a directory
+
+
+@pytest.mark.parametrize(
+    ("text", "match"),
+    [
+        ("", "f.csv is empty: no rows to read."),
+        ("\n\n", "f.csv is empty: no rows to read."),
+        ("x,y\n", "f.csv has a header row but no data rows."),
+        ("x,y\n1,2\n3\n", "f.csv, row 3: 1 fields where 2 were expected (ragged CSV)."),
+        ("1,2\n3,4,5\n", "f.csv, row 2: 3 fields where 2 were expected (ragged CSV)."),
+        ("x,y\nsomething,else\n", "f.csv has no numeric column."),
+        ("x,y\n1,2\n3,abc\n5,6\n", "f.csv, row 3, column y: 'abc' is not a number."),
+        ("x,y\n1,2\n3,\n5,6\n", "f.csv, row 3, column y: an empty field is not a number."),
+        ("1,2\n3,\n5,6\n", "f.csv, row 2, column 1: an empty field is not a number."),
+        ("1,\n3,4\n5,6\n", "f.csv, row 1, column 1: an empty field is not a number."),
+        ("x,y\n1,2\nnan,3\n", "f.csv must be finite; found 1 NaN or infinite value(s)."),
+        ("1,inf\n2,3\n", "f.csv must be finite; found 1 NaN or infinite value(s)."),
+    ],
+)
+def test_bad_csv(tmp_path, text, match):
+    with pytest.raises(ValueError, match=re.escape(match)):
+        load_points(write(tmp_path, "f.csv", text))
+
+
+def test_bad_csv_explicit_columns(tmp_path):
+    p = write(tmp_path, "f.csv", "x,y,label\n1,2,a\n3,oops,b\n")
+    with pytest.raises(ValueError, match=re.escape("row 3, column y: 'oops' is not a number")):
+        load_points(p, columns="x,y")
+    with pytest.raises(ValueError, match=re.escape("row 2, column label: 'a' is not a number")):
+        load_points(p, columns=["label"])
+    np.testing.assert_array_equal(load_points(p, columns="x"), [1.0, 3.0])
+
+
+def test_unknown_column_lists_the_columns(tmp_path):
+    p = write(tmp_path, "f.csv", "alpha,beta\n1,2\n")
+    with pytest.raises(
+        ValueError, match=re.escape("no column 'gamma' in f.csv; it has alpha, beta.")
+    ):
+        load_points(p, columns="gamma")
+    with pytest.raises(
+        ValueError, match=re.escape("index 2 is out of range for f.csv (2 columns)")
+    ):
+        load_points(p, columns=[2])
+
+
+# --------------------------------------------------------------------------- datasets
+
+
+def test_old_faithful():
+    x = load_dataset("old_faithful")
+    assert x.shape == (272, 2)
+    assert x.dtype == np.float64
+    assert np.isfinite(x).all()
+    np.testing.assert_array_equal(x[0], [3.6, 79.0])  # first row of the classic table
+    assert 1.5 < x[:, 0].min() and x[:, 0].max() < 5.2  # eruption minutes
+    assert 40 <= x[:, 1].min() and x[:, 1].max() <= 100  # waiting minutes
+
+
+def test_iris():
+    x = load_dataset("iris")
+    assert x.shape == (150, 4)
+    assert np.isfinite(x).all()
+    np.testing.assert_array_equal(x[0], [5.1, 3.5, 1.4, 0.2])
+    np.testing.assert_allclose(x.mean(axis=0), [5.843, 3.057, 3.758, 1.199], atol=1e-3)
+
+
+def test_datasets_constant_matches():
+    assert set(DATASETS) == {"old_faithful", "iris"}
+    for name, cols in DATASETS.items():
+        assert load_dataset(name).shape[1] == len(cols)
+
+
+@pytest.mark.parametrize("name", ["faithful", "", "IRIS", None, 3])
+def test_unknown_dataset(name):
+    with pytest.raises(ValueError, match=r"dataset=.* does not exist; choose one of") as info:
+        load_dataset(name)
+    assert "'old_faithful'" in str(info.value) and "'iris'" in str(info.value)
