@@ -1,0 +1,572 @@
+"""Tests of issue "Animate it": animate(), KMeansAnimation.save / show / notebook display.
+
+Every saved file is decoded for real (imageio-ffmpeg's ffmpeg) and checked for what it
+contains: codec, pixel format, size, frame count, colours, loop flag.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import subprocess
+import sys
+import textwrap
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+from helpers import decode, palette_present, to_uint8
+from matplotlib.animation import FuncAnimation
+from matplotlib.figure import Figure
+
+from kmeans_anim import KMeansAnimation, animate, hsv_palette, load_dataset, make_blobs
+from kmeans_anim.writers import FFmpegError, FrameWriter
+
+SMALL = (3.2, 2.4)  # 320 x 240 at the default dpi: enough for checks that ignore the size
+REPO = Path(__file__).resolve().parents[1]
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def blobs(d: int = 2, k: int = 3, n: int = 20, seed: int = 2) -> np.ndarray:
+    pts, _ = make_blobs(k, n, d, seed=seed)
+    return pts
+
+
+def small_anim(d: int = 2, k: int = 3, **kw) -> KMeansAnimation:
+    """A run of several iterations (random init) drawn small and short."""
+    opts = {"seed": 4, "init": "random", "fps": 4.0, "hold": 0.5, "figsize": SMALL}
+    opts.update(kw)
+    return animate(blobs(d, k), k, **opts)
+
+
+def frame_key(f):
+    """Everything a Frame shows, comparable with ==."""
+    labels = None if f.colours is None else tuple(f.colours.labels.tolist())
+    return (f.iteration, f.caption, tuple(np.asarray(f.centroids).ravel().tolist()), labels)
+
+
+def frame_keys(anim: KMeansAnimation, fps: float | None = None) -> list:
+    return [frame_key(f) for f in anim._frames(anim._fps if fps is None else fps)]
+
+
+def diff_stats(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
+    """Mean absolute difference and the fraction of pixels off by more than 48."""
+    d = np.abs(a.astype(np.int16) - b.astype(np.int16)).max(axis=-1)
+    return float(d.mean()), float((d > 48).mean())
+
+
+def listing(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir())
+
+
+# --------------------------------------------------------------------------- the object
+
+
+def test_animate_returns_a_funcanimation():
+    anim = small_anim()
+    assert isinstance(anim, KMeansAnimation)
+    assert isinstance(anim, FuncAnimation)
+    assert isinstance(anim.seed, int)
+    assert len(anim.trace) >= 3, "the fixture should run several iterations"
+
+
+@pytest.mark.parametrize(
+    ("d", "kw"),
+    [(1, {}), (2, {"regions": True, "trails": True, "objective": True}), (3, {})],
+    ids=["1d", "2d-all-layers", "3d"],
+)
+def test_artists_are_made_once(tmp_path, d, kw):
+    anim = small_anim(d, **kw)
+    fig = anim._fig
+    ids = [id(a) for a in anim.scene.artists]
+    children = [len(ax.get_children()) for ax in fig.axes]
+    n_axes = len(fig.axes)
+    assert ids, "a scene has artists"
+
+    anim.save(tmp_path / "a.mp4")
+    assert [id(a) for a in anim.scene.artists] == ids
+    assert [len(ax.get_children()) for ax in fig.axes] == children
+
+    for frame in anim._frames(anim._fps):
+        changed = anim.scene.update(frame)
+        assert {id(a) for a in changed} <= set(ids)
+        assert [len(ax.get_children()) for ax in fig.axes] == children
+    assert [id(a) for a in anim.scene.artists] == ids
+    assert len(fig.axes) == n_axes
+    # and matplotlib's own frame function
+    anim._init()
+    for frame in anim._frames(anim._fps):
+        anim._draw_frame_of(frame)
+    assert [len(ax.get_children()) for ax in fig.axes] == children
+
+
+# --------------------------------------------------------------------------- formats
+
+
+def test_mp4_codec_size_fps_and_frame_count(tmp_path):
+    anim = animate(blobs(2, 3), 3, seed=4, init="random", fps=4.0, hold=0.7)
+    out = anim.save(tmp_path / "a.mp4")
+    meta, frames = decode(out)
+    n_states = len(anim.trace)
+    expected = n_states + round(0.7 * 4.0)
+    assert meta["codec"] == "h264"
+    assert meta["pix_fmt"].startswith("yuv420p")
+    assert meta["size"] == (640, 480)
+    assert frames[0].shape == (480, 640, 3)
+    assert meta["fps"] == pytest.approx(4.0)
+    assert len(frames) == anim.frame_count() == expected
+    # the held frames repeat the last state
+    hold = round(0.7 * 4.0)
+    for f in frames[-hold:]:
+        assert diff_stats(f, frames[-1])[0] < 1.0
+
+
+@pytest.mark.parametrize("k", [3, 4, 5])
+def test_last_frame_shows_every_palette_colour(tmp_path, k):
+    pts, _ = make_blobs(k, 15, 2, std=0.2, seed=k)
+    anim = animate(pts, k, seed=1, fps=2, hold=0, figsize=(4, 3), marker_size=10)
+    _meta, frames = decode(anim.save(tmp_path / "a.mp4"))
+    last = frames[-1]
+    for colour in hsv_palette(k):
+        assert palette_present(last, colour, tol=40), colour
+        close = np.abs(last.astype(np.int16) - to_uint8(colour)).max(axis=-1) <= 40
+        assert close.sum() >= 20, f"only {close.sum()} pixels of {colour}"
+
+
+def test_gif_frame_count_and_loop(tmp_path):
+    anim = small_anim()
+    out = anim.save(tmp_path / "a.gif")
+    _meta, frames = decode(out)
+    assert len(frames) == anim.frame_count()
+    data = out.read_bytes()
+    assert data[:6] in (b"GIF87a", b"GIF89a")
+    at = data.find(b"NETSCAPE2.0")
+    assert at > 0, "no looping extension"
+    # sub-block: size 3, id 1, loop count (little endian), 0 = forever
+    assert data[at + 11 : at + 13] == b"\x03\x01"
+    assert int.from_bytes(data[at + 13 : at + 15], "little") == 0
+
+
+def test_webm_is_vp9(tmp_path):
+    anim = small_anim()
+    meta, frames = decode(anim.save(tmp_path / "a.webm"))
+    assert meta["codec"] == "vp9"
+    assert len(frames) == anim.frame_count()
+
+
+def test_html_is_self_contained(tmp_path):
+    anim = small_anim(figsize=(2, 1.5))
+    out = anim.save(tmp_path / "a.html")
+    text = out.read_text(encoding="utf-8")
+    assert "<script" in text
+    assert text.count("data:image/png;base64,") == anim.frame_count()
+    assert listing(tmp_path) == ["a.html"]
+
+
+def test_html_honours_the_fps_of_the_save(tmp_path):
+    """The held frames follow the fps of the save, as for the video formats."""
+    anim = small_anim(figsize=(2, 1.5), fps=2.0, hold=1.0)
+    assert anim.frame_count(6.0) != anim.frame_count()
+    text = anim.save(tmp_path / "a.html", fps=6.0).read_text(encoding="utf-8")
+    assert text.count("data:image/png;base64,") == anim.frame_count(6.0)
+
+
+def test_repr_html_is_a_player():
+    html = small_anim(figsize=(2, 1.5))._repr_html_()
+    assert isinstance(html, str)
+    assert "<script" in html
+    assert "data:image/png;base64," in html
+
+
+# --------------------------------------------------------------------------- replay
+
+
+def test_two_saves_give_the_same_frames(tmp_path):
+    anim = small_anim()
+    _m1, a = decode(anim.save(tmp_path / "a.mp4"))
+    _m2, b = decode(anim.save(tmp_path / "b.mp4"))
+    assert len(a) == len(b) == anim.frame_count()
+    for x, y in zip(a, b, strict=True):
+        assert np.array_equal(x, y)
+
+
+def test_frames_replay_identically():
+    anim = small_anim(steps="split", tween=2)
+    first = frame_keys(anim)
+    assert len(first) == anim.frame_count()
+    assert frame_keys(anim) == first
+
+
+def test_seed_none_is_fixed_once():
+    pts = blobs(2, 4)
+    anim = animate(pts, 4, seed=None, init="random", figsize=SMALL)
+    assert isinstance(anim.seed, int)
+    first = frame_keys(anim)
+    assert frame_keys(anim) == first
+    again = animate(pts, 4, seed=anim.seed, init="random", figsize=SMALL)
+    assert frame_keys(again) == first
+    np.testing.assert_array_equal(again.trace.centroids, anim.trace.centroids)
+
+
+# --------------------------------------------------------------------------- failures
+
+
+def test_unknown_suffix_lists_the_formats(tmp_path):
+    anim = small_anim()
+    with pytest.raises(ValueError, match="suffix") as info:
+        anim.save(tmp_path / "a.avi")
+    for suffix in (".mp4", ".gif", ".webm", ".html"):
+        assert suffix in str(info.value)
+    assert listing(tmp_path) == []
+
+
+@pytest.mark.parametrize(
+    "script",
+    ["#!/bin/sh\nexit 1\n", "#!/bin/sh\ncat > /dev/null\necho 'boom: encoder died' >&2\nexit 1\n"],
+    ids=["exits-at-once", "reads-all-then-fails"],
+)
+@pytest.mark.parametrize("suffix", [".mp4", ".gif", ".webm"])
+def test_failing_ffmpeg_leaves_the_target_untouched(tmp_path, monkeypatch, script, suffix):
+    bindir = tmp_path / "bin"
+    bindir.mkdir()
+    fake = bindir / "ffmpeg"
+    fake.write_text(script)
+    fake.chmod(0o755)
+    # imageio_ffmpeg.get_ffmpeg_exe reads the variable on every call (only the
+    # auto-detection is cached), so this is enough
+    monkeypatch.setenv("IMAGEIO_FFMPEG_EXE", str(fake))
+    import imageio_ffmpeg
+
+    assert imageio_ffmpeg.get_ffmpeg_exe() == str(fake)
+
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    target = out_dir / f"a{suffix}"
+    original = b"not a video, but it was here first\x00\xff" * 10
+    target.write_bytes(original)
+    anim = small_anim(figsize=(2, 1.5))
+    with pytest.raises(FFmpegError) as info:
+        anim.save(target)
+    assert isinstance(info.value, subprocess.CalledProcessError)
+    assert info.value.returncode == 1
+    if "boom" in script:
+        assert "boom: encoder died" in str(info.value)
+    assert target.read_bytes() == original
+    assert listing(out_dir) == [target.name]
+
+    # without a previous file: nothing at all is left
+    target.unlink()
+    with pytest.raises(FFmpegError):
+        anim.save(target)
+    assert listing(out_dir) == []
+
+
+def test_save_returns_the_path_and_respects_umask(tmp_path):
+    anim = small_anim(figsize=(2, 1.5))
+    for mask, mode in ((0o022, 0o644), (0o002, 0o664)):
+        old = os.umask(mask)
+        try:
+            target = tmp_path / f"a{mask:o}.mp4"
+            out = anim.save(str(target))
+        finally:
+            os.umask(old)
+        assert isinstance(out, Path)
+        assert out == target
+        assert stat.S_IMODE(out.stat().st_mode) == mode
+    assert sorted(listing(tmp_path)) == ["a2.mp4", "a22.mp4"]
+
+
+# --------------------------------------------------------------------------- fast path
+
+
+@pytest.mark.parametrize(
+    ("d", "kw"),
+    [(1, {}), (2, {}), (2, {"regions": True, "trails": True, "objective": True})],
+    ids=["1d", "2d", "2d-regions-trails-objective"],
+)
+def test_fast_path_equals_matplotlib_path(tmp_path, d, kw):
+    """The blitted RGBA pipe draws what FuncAnimation.save + savefig draws."""
+    anim = small_anim(d, figsize=(4, 3), **kw)
+    fast = anim.save(tmp_path / "fast.mp4")
+    plain = anim.save(tmp_path / "plain.mp4", writer=FrameWriter(".mp4", anim._fps))
+    _m1, a = decode(fast)
+    _m2, b = decode(plain)
+    assert len(a) == len(b) == anim.frame_count()
+    for i, (x, y) in enumerate(zip(a, b, strict=True)):
+        mean, off = diff_stats(x, y)
+        assert mean < 2.0, f"frame {i}: mean abs diff {mean:.2f}"
+        assert off < 5e-4, f"frame {i}: {100 * off:.2f}% of the pixels differ visibly"
+
+
+# --------------------------------------------------------------------------- options
+
+
+def test_dpi_and_fps_of_save(tmp_path):
+    anim = small_anim(fps=2.0, hold=1.0)
+    n = len(anim.trace)
+    meta, frames = decode(anim.save(tmp_path / "a.mp4", dpi=50))
+    assert meta["size"] == (160, 120)
+    assert len(frames) == n + 2
+    meta, frames = decode(anim.save(tmp_path / "b.mp4", fps=6))
+    assert meta["size"] == (320, 240)
+    assert meta["fps"] == pytest.approx(6.0)
+    assert len(frames) == n + 6 == anim.frame_count(6)
+    # the figure is as it was
+    assert anim._fig.dpi == pytest.approx(100.0)
+    np.testing.assert_allclose(anim._fig.get_size_inches(), SMALL)
+
+
+def test_dpi_of_animate_and_odd_sizes(tmp_path):
+    anim = animate(blobs(), 3, seed=1, dpi=80, figsize=SMALL, hold=0)
+    meta, _ = decode(anim.save(tmp_path / "a.mp4"))
+    assert meta["size"] == (256, 192)
+    odd = animate(blobs(), 3, seed=1, figsize=(3.21, 2.41), hold=0)
+    meta, _ = decode(odd.save(tmp_path / "odd.mp4"))
+    assert meta["size"] == (322, 242)  # rounded up to even pixels for yuv420p
+    meta, _ = decode(odd.save(tmp_path / "odd.gif"))
+    assert meta["size"] == (321, 241)  # a GIF keeps its exact size
+    np.testing.assert_allclose(odd._fig.get_size_inches(), (3.21, 2.41))
+
+
+def test_figsize(tmp_path):
+    anim = animate(blobs(), 3, seed=1, figsize=(5, 2), hold=0)
+    np.testing.assert_allclose(anim._fig.get_size_inches(), (5, 2))
+    meta, _ = decode(anim.save(tmp_path / "a.mp4"))
+    assert meta["size"] == (500, 200)
+
+
+def test_default_figsize_with_objective_panel():
+    anim = animate(blobs(), 3, seed=1, objective=True)
+    np.testing.assert_allclose(anim._fig.get_size_inches(), (6.4, 6.4))
+    assert len(anim._fig.axes) == 2
+
+
+def test_draw_into_an_existing_axes(tmp_path):
+    fig = Figure(figsize=(4, 2))
+    left = fig.add_subplot(1, 2, 1)
+    left.plot([0, 1], [0, 1], color="black")
+    right = fig.add_subplot(1, 2, 2)
+    anim = animate(blobs(), 3, seed=1, ax=right, hold=0, title="right side")
+    assert anim.scene.ax is right
+    assert anim._fig is fig
+    assert fig.axes == [left, right]
+    assert right.get_title() == "right side"
+    meta, frames = decode(anim.save(tmp_path / "a.mp4"))
+    assert meta["size"] == (400, 200)
+    assert len(frames) == anim.frame_count()
+    last = frames[-1]
+    # the animation is drawn in the right half, the left plot stays
+    for colour in hsv_palette(3):
+        assert palette_present(last[:, 200:], colour)
+        assert not palette_present(last[:, :180], colour, tol=30)
+
+
+def test_title():
+    anim = animate(blobs(), 3, seed=1, title="Hello, clusters")
+    assert anim.scene.ax.get_title() == "Hello, clusters"
+    assert animate(blobs(), 3, seed=1).scene.ax.get_title() == ""
+
+
+# --------------------------------------------------------------------------- limits
+
+
+def padded(lo: float, hi: float) -> tuple[float, float]:
+    return lo - 0.05 * (hi - lo), hi + 0.05 * (hi - lo)
+
+
+def test_1d_limits():
+    anim = small_anim(1)
+    pts = blobs(1)
+    xs = np.concatenate((pts, anim.trace.centroids[..., 0].ravel()))
+    assert anim.scene.ax.get_xlim() == pytest.approx(padded(xs.min(), xs.max()))
+    assert anim.scene.ax.get_ylim() == pytest.approx((-1.0, 1.0))
+
+
+def test_2d_limits(tmp_path):
+    anim = small_anim(2)
+    pts = blobs(2)
+    allp = np.concatenate((pts, anim.trace.centroids.reshape(-1, 2)))
+    lo, hi = allp.min(axis=0), allp.max(axis=0)
+    ax = anim.scene.ax
+    assert ax.get_xlim() == pytest.approx(padded(lo[0], hi[0]))
+    assert ax.get_ylim() == pytest.approx(padded(lo[1], hi[1]))
+    anim.save(tmp_path / "a.mp4")  # drawing does not change them
+    assert ax.get_xlim() == pytest.approx(padded(lo[0], hi[0]))
+    assert ax.get_ylim() == pytest.approx(padded(lo[1], hi[1]))
+
+
+@pytest.mark.parametrize("d", [1, 2])
+def test_all_points_equal_still_renders(tmp_path, d):
+    pts = np.full((12, d), 3.0) if d == 2 else np.full(12, 3.0)
+    anim = animate(pts, 1, seed=0, figsize=SMALL, hold=0, marker_size=10)
+    ax = anim.scene.ax
+    limits = [ax.get_xlim()] + ([ax.get_ylim()] if d == 2 else [])
+    for lo, hi in limits:
+        assert np.isfinite([lo, hi]).all()
+        assert hi - lo > 0.1
+        assert lo < 3.0 < hi
+    _meta, frames = decode(anim.save(tmp_path / "a.mp4"))
+    assert len(frames) == anim.frame_count() >= 1
+    last = frames[-1]
+    assert (last.min(axis=-1) < 200).any(), "the frame is blank"
+    assert palette_present(last, hsv_palette(1)[0])
+
+
+# --------------------------------------------------------------------------- show
+
+
+def clean_env() -> dict[str, str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DISPLAY", "WAYLAND_DISPLAY", "MPLBACKEND", "PYTEST_ADDOPTS")
+    }
+    env["PYTHONWARNINGS"] = "error"
+    return env
+
+
+def run_script(code: str, env: dict[str, str], timeout: float = 60.0):
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=REPO,
+    )
+
+
+def test_show_without_a_display_says_use_save():
+    code = """
+        from kmeans_anim import animate, make_blobs
+        pts, _ = make_blobs(3, 10, 2, seed=0)
+        anim = animate(pts, 3, seed=0)
+        try:
+            anim.show()
+        except RuntimeError as exc:
+            print("RuntimeError:", exc)
+        else:
+            print("no error")
+    """
+    proc = run_script(code, clean_env())
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("RuntimeError:"), proc.stdout + proc.stderr
+    assert "save" in proc.stdout
+
+
+@pytest.mark.display
+def test_show_with_a_display_draws_frames():
+    xvfb = shutil.which("Xvfb")
+    assert xvfb is not None, "Xvfb is not installed: `apt-get install -y xvfb` (make test does)"
+    r, w = os.pipe()
+    server = subprocess.Popen(
+        [xvfb, "-displayfd", str(w), "-screen", "0", "1024x768x24", "-nolisten", "tcp"],
+        pass_fds=(w,),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    os.close(w)
+    try:
+        with os.fdopen(r) as fd:
+            number = fd.readline().strip()
+        assert number.isdigit(), "Xvfb did not start"
+        env = clean_env()
+        env.update(DISPLAY=f":{number}", MPLBACKEND="TkAgg")
+        code = """
+            import matplotlib.pyplot as plt
+            from kmeans_anim import animate, make_blobs
+            pts, _ = make_blobs(3, 20, 2, seed=0)
+            anim = animate(pts, 3, seed=0, init="random", fps=10, hold=1)
+            fig = anim._fig
+            calls = []
+            update = anim.scene.update
+            def counted(frame):
+                calls.append(frame.caption)
+                return update(frame)
+            anim.scene.update = counted
+            timers = []
+            def on_draw(event):
+                if not timers:  # the window is up: close it after 1.5 s
+                    t = event.canvas.new_timer(interval=1500)
+                    t.single_shot = True
+                    t.add_callback(plt.close, fig)
+                    t.start()
+                    timers.append(t)
+            fig.canvas.mpl_connect("draw_event", on_draw)
+            anim.show()
+            print("backend", plt.get_backend())
+            print("updates", len(calls))
+        """
+        proc = run_script(code, env, timeout=60)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    assert proc.returncode == 0, proc.stderr
+    lines = dict(line.split(" ", 1) for line in proc.stdout.splitlines())
+    assert lines["backend"].lower() == "tkagg"
+    assert int(lines["updates"]) >= 2, proc.stdout
+
+
+# --------------------------------------------------------------------------- no warnings
+
+
+def makefile_examples() -> list[tuple[str, np.ndarray, int, dict]]:
+    """The Makefile's `video` examples through the Python API (as the CLI calls it)."""
+
+    def gen(clusters, points, dim, std, seed, bounds=(-2.0, 2.0)):
+        pts, _ = make_blobs(clusters, points, dim, bounds, std, seed=seed)
+        return pts
+
+    return [
+        ("kmeans_1d.mp4", gen(3, 40, 1, 0.15, 7), 3, {"init": "random", "seed": 7}),
+        ("kmeans_2d.mp4", gen(4, 150, 2, 0.3, 3), 4, {"seed": 3}),
+        ("kmeans_2d.gif", gen(4, 150, 2, 0.3, 3), 4, {"seed": 3}),
+        (
+            "old_faithful.mp4",
+            load_dataset("old_faithful"),
+            2,
+            {"seed": 1, "title": "Old Faithful: eruption vs waiting (min)"},
+        ),
+        (
+            "kmeans_3d.mp4",
+            gen(4, 120, 3, 0.35, 5),
+            4,
+            {"seed": 5, "rotate": True, "trails": True},
+        ),
+        (
+            "iris.mp4",
+            load_dataset("iris"),
+            3,
+            {"init": "random", "seed": 2, "title": "Iris, PCA projection"},
+        ),
+        (
+            "kmeans_2d_explained.mp4",
+            gen(5, 80, 2, 0.35, 11),
+            5,
+            {
+                "init": "random",
+                "seed": 11,
+                "regions": True,
+                "trails": True,
+                "steps": "split",
+                "tween": 4,
+                "objective": True,
+                "fps": 8,
+            },
+        ),
+    ]
+
+
+def test_makefile_examples_render_without_warnings(tmp_path):
+    for name, pts, k, kw in makefile_examples():
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            anim = animate(pts, k, **kw)
+            # a lower resolution keeps this quick; layout is in inches, so it is the same
+            out = anim.save(tmp_path / name, dpi=50)
+        _meta, frames = decode(out)
+        assert len(frames) == anim.frame_count(), name
