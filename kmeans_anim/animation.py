@@ -253,6 +253,7 @@ class KMeansAnimation(FuncAnimation):
                 ) from exc
             # the timer made with the figure's first (offscreen) canvas never fires
             self.event_source = fig.canvas.new_timer(interval=self._interval)
+            self.event_source.add_callback(self._step)
         plt.show(block=block)
 
     def _repr_html_(self) -> str:
@@ -306,6 +307,7 @@ def _layout(
         return fig, ax, None
     size = figsize or (OBJECTIVE_FIGSIZE if objective else DEFAULT_FIGSIZE)
     fig = Figure(figsize=size, dpi=dpi, layout="constrained")
+    FigureCanvasAgg(fig)  # a canvas that can blit, until show() gives it a window
     kw = {"projection": "3d"} if three_d else {}
     if objective:
         gs = fig.add_gridspec(2, 1, height_ratios=(3, 1))
