@@ -1,0 +1,339 @@
+"""Tests of issue "Views that explain": regions, split steps, tweening, projections,
+the objective panel, trails, 1-D jitter and boundaries, and the 3-D view."""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+import numpy as np
+import pytest
+from helpers import decode, palette_present, to_uint8
+
+from kmeans_anim import animate, hsv_palette, load_dataset, make_blobs
+from kmeans_anim.scenes.layers import tints
+
+SMALL = (3.2, 2.4)
+
+
+def blobs(d: int = 2, k: int = 3, n: int = 20, seed: int = 2) -> np.ndarray:
+    pts, _ = make_blobs(k, n, d, seed=seed)
+    return pts
+
+
+def run(d: int = 2, k: int = 3, **kw):
+    opts = {"seed": 4, "init": "random", "fps": 4.0, "hold": 0.0, "figsize": SMALL}
+    opts.update(kw)
+    return animate(blobs(d, k), k, **opts)
+
+
+def all_frames(anim):
+    return list(anim._frames(anim._fps))
+
+
+def drawn_points(anim) -> np.ndarray:
+    """Every data point the scene currently draws, (n, 2), in no particular order."""
+    lines = [*anim.scene.points.lines, anim.scene.points.grey]
+    return np.concatenate([ln.get_xydata().reshape(-1, 2) for ln in lines])
+
+
+# --------------------------------------------------------------------------- regions
+
+
+def test_regions_pixels_have_the_tint_of_their_nearest_centroid(tmp_path):
+    k = 4
+    pts, _ = make_blobs(k, 15, 2, std=0.25, seed=5)
+    anim = animate(pts, k, seed=1, init="random", regions=True, figsize=(4, 4), hold=0)
+    meta, frames = decode(anim.save(tmp_path / "r.mp4"))
+    w, h = meta["size"]
+    fig, ax = anim._fig, anim.scene.ax
+    assert (
+        round(fig.get_size_inches()[0] * fig.dpi),
+        round(fig.get_size_inches()[1] * fig.dpi),
+    ) == (
+        w,
+        h,
+    )
+    last = frames[-1]
+    centroids = anim.trace.centroids[-1]
+    expected_tints = to_uint8(tints(hsv_palette(k)).T).T  # (k, 3) in 0..255
+
+    to_px = ax.transData
+    cpx = to_px.transform(centroids)
+    ppx = to_px.transform(pts)
+    box = ax.bbox
+    checked = 0
+    bad = []
+    for row in range(0, h, 6):
+        for col in range(0, w, 6):
+            x, y = col + 0.5, h - row - 0.5  # display coordinates: y up from the bottom
+            if not (box.x0 + 5 < x < box.x1 - 5 and box.y0 + 5 < y < box.y1 - 5):
+                continue
+            fx, fy = (x - box.x0) / box.width, (y - box.y0) / box.height
+            if fx < 0.4 and fy < 0.15:  # the caption
+                continue
+            if np.hypot(*(ppx - (x, y)).T).min() < 14:
+                continue
+            dc = np.hypot(*(cpx - (x, y)).T)
+            if dc.min() < 20:
+                continue
+            order = np.argsort(dc)
+            a, b = cpx[order[0]], cpx[order[1]]
+            # distance (pixels) to the bisector of the two nearest centroids
+            margin = (dc[order[1]] ** 2 - dc[order[0]] ** 2) / (2 * np.hypot(*(a - b)))
+            if margin < 6:
+                continue
+            # and the same nearest centroid in data coordinates
+            data = ax.transData.inverted().transform([(x, y)])[0]
+            nearest = int(np.argmin(((centroids - data) ** 2).sum(axis=1)))
+            assert nearest == order[0]
+            checked += 1
+            got = last[row, col].astype(np.int16)
+            if np.abs(got - expected_tints[nearest]).max() > 12:
+                bad.append((row, col, nearest, got.tolist()))
+    assert checked >= 100, checked
+    assert len(bad) <= checked // 100, bad[:10]
+    # every cluster's cell was checked somewhere, and all tints show
+    for t in tints(hsv_palette(k)):
+        assert palette_present(last, t, tol=8)
+
+
+# --------------------------------------------------------------------------- steps, tween
+
+
+def test_split_steps_two_frames_per_state(tmp_path):
+    anim = run(steps="split", hold=0.5)
+    n = len(anim.trace)
+    assert n >= 3
+    frames = [f for f in all_frames(anim)][: 2 * n]
+    expected = ["i = 0 · init", "i = 0 · assign"]
+    for i in range(1, n):
+        expected += [f"i = {i} · update", f"i = {i} · assign"]
+    assert [f.caption for f in frames] == expected
+    assert frames[0].colours is None  # init: grey points
+    for f in frames[1:]:
+        assert f.colours is not None
+    # an update frame shows new centroids over the previous labels
+    for i in range(1, n):
+        upd, asg = frames[2 * i], frames[2 * i + 1]
+        np.testing.assert_array_equal(upd.centroids, anim.trace.centroids[i])
+        np.testing.assert_array_equal(upd.colours.labels, frames[2 * i - 1].colours.labels)
+        np.testing.assert_array_equal(asg.centroids, anim.trace.centroids[i])
+    # the caption artist shows it
+    anim.scene.update(frames[2])
+    assert anim.scene.caption.text.get_text() == "i = 1 · update"
+    hold = round(0.5 * 4.0)
+    assert anim.frame_count() == 2 * n + hold
+    _meta, decoded = decode(anim.save(tmp_path / "s.mp4"))
+    assert len(decoded) == 2 * n + hold
+
+
+def test_tween_frames_glide_eased_along_segments(tmp_path):
+    tween = 3
+    anim = run(tween=tween)
+    n = len(anim.trace)
+    assert n >= 3
+    frames = all_frames(anim)
+    assert len(frames) == anim.frame_count() == n + tween * (n - 1)
+    _meta, decoded = decode(anim.save(tmp_path / "t.mp4"))
+    assert len(decoded) == len(frames)
+
+    cs = anim.trace.centroids
+    for i in range(n - 1):
+        block = frames[i * (tween + 1) + 1 : (i + 1) * (tween + 1)]
+        assert len(block) == tween
+        after = frames[(i + 1) * (tween + 1)]
+        np.testing.assert_array_equal(after.centroids, cs[i + 1])
+        a, b = cs[i], cs[i + 1]
+        moving = np.linalg.norm(b - a, axis=1) > 1e-9
+        if not moving.any():
+            continue
+        ws = []
+        for f in block:
+            assert f.caption == f"i = {i}"
+            c = f.centroids
+            seg = b - a
+            w = ((c - a) * seg).sum(axis=1)[moving] / (seg * seg).sum(axis=1)[moving]
+            # on the segment: no component across it, and strictly between its ends
+            across = (c - a)[moving] - w[:, None] * seg[moving]
+            np.testing.assert_allclose(across, 0.0, atol=1e-9)
+            assert np.all((w > 0) & (w < 1))
+            assert np.ptp(w) < 1e-9, "all centroids glide together"
+            np.testing.assert_array_equal(c[~moving], a[~moving])
+            ws.append(w[0])
+        steps = np.diff([0.0, *ws, 1.0])
+        assert np.all(steps > 0)
+        uniform = 1.0 / (tween + 1)
+        assert steps[0] < 0.8 * uniform and steps[-1] < 0.8 * uniform, "not eased"
+        assert steps.max() > 1.2 * uniform
+
+
+# --------------------------------------------------------------------------- projection
+
+
+def pct(label: str, name: str) -> int:
+    m = re.fullmatch(rf"{name} \((\d+)%\)", label)
+    assert m, label
+    return int(m.group(1))
+
+
+def test_iris_pca_projection_labels_and_points():
+    x = load_dataset("iris")
+    anim = animate(x, 3, seed=0, figsize=SMALL, hold=0)
+    ax = anim.scene.ax
+    assert getattr(ax, "name", "") != "3d"
+    xc = x - x.mean(axis=0)
+    _u, s, vt = np.linalg.svd(xc, full_matrices=False)
+    share = s**2 / (s**2).sum()
+    p1, p2 = pct(ax.get_xlabel(), "PC1"), pct(ax.get_ylabel(), "PC2")
+    assert p1 >= p2
+    assert abs(p1 - 100 * share[0]) <= 0.5 + 1e-9
+    assert abs(p2 - 100 * share[1]) <= 0.5 + 1e-9
+    # the points drawn are the data projected on the first two components (up to sign)
+    anim.scene.update(all_frames(anim)[-1])
+    drawn = drawn_points(anim)
+    proj = xc @ vt[:2].T
+    assert len(drawn) == len(x)
+    for c in range(2):
+        got = np.sort(drawn[:, c])
+        assert np.allclose(got, np.sort(proj[:, c])) or np.allclose(got, np.sort(-proj[:, c]))
+    # centroids go through the same map
+    cen = np.array([ln.get_xydata()[0] for ln in anim.scene.centroids.lines])
+    want = (anim.trace.centroids[-1] - x.mean(axis=0)) @ vt[:2].T
+    assert np.allclose(np.abs(cen), np.abs(want))
+
+
+@pytest.mark.parametrize("data", ["iris", "three-columns"])
+def test_projection_of_two_columns(data):
+    x = load_dataset("iris") if data == "iris" else blobs(3)
+    anim = animate(x, 3, seed=0, figsize=SMALL, hold=0, projection=(0, 2))
+    ax = anim.scene.ax
+    assert getattr(ax, "name", "") != "3d"
+    assert "0" in ax.get_xlabel() and "column" in ax.get_xlabel()
+    assert "2" in ax.get_ylabel() and "column" in ax.get_ylabel()
+    anim.scene.update(all_frames(anim)[-1])
+    drawn = drawn_points(anim)
+    for c, col in enumerate((0, 2)):
+        np.testing.assert_allclose(np.sort(drawn[:, c]), np.sort(x[:, col]))
+
+
+def test_regions_on_projected_data_render(tmp_path):
+    anim = animate(load_dataset("iris"), 3, seed=0, regions=True, figsize=SMALL, hold=0)
+    _meta, frames = decode(anim.save(tmp_path / "p.mp4"))
+    assert len(frames) == anim.frame_count()
+    last = frames[-1]
+    for t in tints(hsv_palette(3)):
+        close = np.abs(last.astype(np.int16) - to_uint8(t)).max(axis=-1) <= 8
+        assert close.sum() >= 200, t
+
+
+# --------------------------------------------------------------------------- objective, trails
+
+
+def test_objective_panel_grows_with_the_iterations():
+    anim = run(objective=True, tween=1, steps="split")
+    assert len(anim._fig.axes) == 2
+    obj = anim.scene.objective
+    assert obj is not None
+    seen = set()
+    for f in all_frames(anim):
+        anim.scene.update(f)
+        i = f.iteration
+        xs, ys = obj.line.get_xdata(), obj.line.get_ydata()
+        assert len(xs) == len(ys) == i + 1
+        np.testing.assert_array_equal(xs, np.arange(i + 1))
+        assert ys[-1] == anim.trace.inertia[i]
+        np.testing.assert_array_equal(ys, anim.trace.inertia[: i + 1])
+        assert list(obj.dot.get_xdata()) == [i]
+        seen.add(i)
+    assert seen == set(range(len(anim.trace)))
+
+
+@pytest.mark.parametrize("tween", [0, 2])
+def test_trails_end_at_the_current_centroid(tween):
+    anim = run(trails=True, tween=tween)
+    trails = anim.scene.trails
+    assert trails is not None
+    k = anim.trace.centroids.shape[1]
+    for f in all_frames(anim):
+        anim.scene.update(f)
+        for j in range(k):
+            xy = trails.lines[j].get_xydata()
+            assert len(xy) == f.iteration + 1
+            np.testing.assert_array_equal(xy[-1], f.centroids[j])
+            np.testing.assert_array_equal(xy[:-1], anim.trace.centroids[: f.iteration, j])
+
+
+# --------------------------------------------------------------------------- 1-D
+
+
+def test_1d_jitter_is_a_thin_deterministic_band():
+    pts = blobs(1, n=30)
+    offsets = []
+    for seed in (1, 2):
+        anim = animate(pts, 3, seed=seed, jitter=True, steps="split", figsize=SMALL)
+        first = all_frames(anim)[0]
+        assert first.colours is None
+        anim.scene.update(first)  # every point grey, in data order
+        grey = anim.scene.points.grey
+        np.testing.assert_array_equal(grey.get_xdata(), pts)
+        y = np.asarray(grey.get_ydata())
+        assert np.all(np.abs(y) <= 0.3)
+        assert y.std() > 0.1, "the points are spread"
+        assert len(np.unique(y)) > len(y) // 2
+        offsets.append(y)
+        # coloured frames keep them in the band
+        anim.scene.update(all_frames(anim)[-1])
+        assert np.all(np.abs(drawn_points(anim)[:, 1]) <= 0.3)
+    np.testing.assert_array_equal(offsets[0], offsets[1])
+
+    flat = animate(pts, 3, seed=1, steps="split", figsize=SMALL)
+    flat.scene.update(all_frames(flat)[0])
+    np.testing.assert_array_equal(flat.scene.points.grey.get_ydata(), 0.0)
+
+
+def test_1d_regions_boundaries_at_midpoints():
+    anim = run(1, regions=True)
+    lines = anim.scene.regions.lines
+    assert lines is not None
+    for f in all_frames(anim):
+        anim.scene.update(f)
+        xs = np.asarray(lines.get_xdata(), dtype=float)
+        ys = np.asarray(lines.get_ydata(), dtype=float)
+        c = np.sort(f.centroids[:, 0])
+        mids = (c[:-1] + c[1:]) / 2
+        np.testing.assert_allclose(np.unique(xs[np.isfinite(xs)]), np.unique(mids))
+        assert set(ys[np.isfinite(ys)]) == {-1.0, 1.0}
+
+
+# --------------------------------------------------------------------------- 3-D
+
+
+def test_3d_axes_and_rotation(tmp_path):
+    anim = run(3, rotate=True, hold=0.75)
+    ax = anim.scene.ax
+    assert ax.name == "3d"
+    azims = []
+    for f in all_frames(anim):
+        anim.scene.update(f)
+        azims.append(ax.azim)
+    assert all(b != a for a, b in itertools.pairwise(azims))
+    _meta, frames = decode(anim.save(tmp_path / "r.mp4"))
+    assert len(frames) == anim.frame_count() == len(anim.trace) + 3
+    # the held frames still turn
+    last3 = frames[-3:]
+    for a, b in itertools.pairwise(last3):
+        assert np.abs(a.astype(np.int16) - b).mean() > 1.0
+
+    still = run(3, hold=0.75)
+    assert still.scene.ax.name == "3d"
+    a0 = still.scene.ax.azim
+    for f in all_frames(still):
+        still.scene.update(f)
+        assert still.scene.ax.azim == a0
+
+
+@pytest.mark.parametrize("d", [1, 2])
+def test_rotate_needs_3d_data(d):
+    with pytest.raises(ValueError, match="rotate"):
+        run(d, rotate=True)
