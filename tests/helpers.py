@@ -22,7 +22,11 @@ def decode(path: str | os.PathLike[str]) -> tuple[dict[str, Any], list[NDArray[n
     Returns the metadata dict of ``imageio_ffmpeg.read_frames`` (codec, pix_fmt, fps,
     size=(width, height), ...) and every frame as an (H, W, 3) uint8 array.
     """
-    gen = imageio_ffmpeg.read_frames(str(path), pix_fmt="rgb24")
+    # passthrough: one output frame per decoded frame; the default (constant rate at
+    # the guessed input rate) can duplicate the frames of a short GIF many times over.
+    gen = imageio_ffmpeg.read_frames(
+        str(path), pix_fmt="rgb24", output_params=["-fps_mode", "passthrough"]
+    )
     proc = None
     try:
         meta = next(gen)
