@@ -1,0 +1,64 @@
+"""`make video` renders every example, into the folder given as ``OUT``."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from helpers import decode
+
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLES = [
+    "kmeans_1d.mp4",
+    "kmeans_2d.mp4",
+    "kmeans_2d.gif",
+    "old_faithful.mp4",
+    "kmeans_3d.mp4",
+    "iris.mp4",
+    "kmeans_2d_explained.mp4",
+]
+
+
+def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
+    if not folder.is_dir():
+        return {}
+    return {p.name: (p.stat().st_size, p.stat().st_mtime_ns) for p in folder.iterdir()}
+
+
+@pytest.mark.slow
+def test_make_video_writes_every_example(tmp_path):
+    make = shutil.which("make")
+    assert make is not None, "make is not installed"
+    out = tmp_path / "videos"
+    # a dry run first: the commands must write into OUT, never into the repo's output/
+    dry = subprocess.run(
+        [make, "-n", "-C", str(REPO), "video", f"OUT={out}"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert dry.returncode == 0, dry.stderr
+    commands = [ln for ln in dry.stdout.splitlines() if "kmeans-anim" in ln]
+    assert len(commands) == len(EXAMPLES), dry.stdout
+    for line in commands:
+        assert f"-o {out}/" in line, f"the Makefile does not honour OUT=: {line}"
+
+    before = snapshot(REPO / "output")
+    proc = subprocess.run(
+        [make, "-C", str(REPO), "video", f"OUT={out}"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert "warning" not in proc.stderr.lower(), proc.stderr
+    assert snapshot(REPO / "output") == before, "make video OUT=... touched output/"
+    assert sorted(p.name for p in out.iterdir()) == sorted(EXAMPLES)
+    for name in EXAMPLES:
+        meta, frames = decode(out / name)
+        assert len(frames) > 1, name
+        assert meta["codec"].rstrip(",") == ("gif" if name.endswith(".gif") else "h264"), name
+        assert meta["size"][0] >= 320 and meta["size"][1] >= 240, name
