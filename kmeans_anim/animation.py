@@ -160,7 +160,7 @@ class KMeansAnimation(FuncAnimation):
         suffix = path.suffix.lower()
         with atomic_output(path) as tmp:
             if suffix == ".html":
-                with self._resolution(dpi):
+                with self._resolution(dpi), self._playing_at(fps):
                     tmp.write_text(self.to_jshtml(fps=fps), encoding="utf-8")
             else:
                 self._encode(tmp, suffix, fps, dpi, progress, label=path.name)
@@ -178,27 +178,35 @@ class KMeansAnimation(FuncAnimation):
             artists = self.scene.artists
             background = None
             if self.scene.blittable:
+                # While saving, matplotlib draws animated artists too: hide them so that
+                # the background holds only what never changes.
+                shown = [a.get_visible() for a in artists]
                 for a in artists:
-                    a.set_animated(True)
+                    a.set_visible(False)
                 canvas.draw()
                 background = canvas.copy_from_bbox(fig.bbox)
-            else:
-                for a in artists:
-                    a.set_animated(False)
-            try:
-                seq = progress_bar(self._frames(fps), self.frame_count(fps), label, progress)
-                for frame in seq:
-                    changed = self.scene.update(frame)
-                    if background is not None:
-                        canvas.restore_region(background)
-                        for a in changed:
-                            fig.draw_artist(a)
-                    else:
-                        canvas.draw()
-                    writer.write(canvas.buffer_rgba())
-            finally:
-                for a in artists:
-                    a.set_animated(self._blit)
+                for a, v in zip(artists, shown, strict=True):
+                    a.set_visible(v)
+            seq = progress_bar(self._frames(fps), self.frame_count(fps), label, progress)
+            for frame in seq:
+                changed = self.scene.update(frame)
+                if background is not None:
+                    canvas.restore_region(background)
+                    for a in changed:
+                        fig.draw_artist(a)
+                else:
+                    canvas.draw()
+                writer.write(canvas.buffer_rgba())
+
+    @contextlib.contextmanager
+    def _playing_at(self, fps: float) -> Iterator[None]:
+        """Make matplotlib's own frame sequence hold the last frame as long at ``fps``."""
+        saved = self._iter_gen, self._save_count
+        self._iter_gen, self._save_count = partial(self._frames, fps), self.frame_count(fps)
+        try:
+            yield
+        finally:
+            self._iter_gen, self._save_count = saved
 
     @contextlib.contextmanager
     def _resolution(self, dpi: float, *, even: bool = False) -> Iterator[FigureCanvasAgg]:
@@ -306,7 +314,8 @@ def _layout(
         assert isinstance(fig, Figure)
         return fig, ax, None
     size = figsize or (OBJECTIVE_FIGSIZE if objective else DEFAULT_FIGSIZE)
-    fig = Figure(figsize=size, dpi=dpi, layout="constrained")
+    # constrained layout would re-fit a turning 3-D view every frame and make it wobble
+    fig = Figure(figsize=size, dpi=dpi, layout=None if three_d else "constrained")
     FigureCanvasAgg(fig)  # a canvas that can blit, until show() gives it a window
     kw = {"projection": "3d"} if three_d else {}
     if objective:

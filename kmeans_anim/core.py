@@ -35,6 +35,11 @@ ALGORITHMS = ("auto", "sorted", "dense")
 
 #: Largest number of float64 values in one temporary distance block (4 MiB).
 _BLOCK = 1 << 19
+#: Up to this many dimensions distances are summed column by column instead of by BLAS.
+_DIRECT_D = 4
+#: Relative margin in the bound tests of :class:`_DenseSteps`, far above the rounding
+#: that a bound accumulates over an iteration (~1e-16) or even a million of them.
+_SLACK = 1e-9
 
 
 class KMeansWarning(UserWarning):
@@ -225,49 +230,77 @@ def _sq_norms(x: NDArray[np.float64]) -> NDArray[np.float64]:
     return np.einsum("ij,ij->i", x, x)
 
 
-def _nearest(
-    xc: NDArray[np.float64],
-    x_sq: NDArray[np.float64],
-    cc: NDArray[np.float64],
-    x: NDArray[np.float64] | None = None,
-    c: NDArray[np.float64] | None = None,
-) -> tuple[NDArray[np.intp], NDArray[np.float64]]:
-    """Index of the nearest centre (ties to the lowest) and the squared distance to it.
-
-    ``xc`` and ``cc`` are the points and centres in the same (centred) frame;
-    ``x_sq`` is ``(xc**2).sum(1)``. Given the uncentred ``x`` and ``c`` too, points whose
-    two nearest centres are within rounding of each other are decided on directly
-    computed distances, so that exact ties go to the lowest index.
-    """
-    n, k = len(xc), len(cc)
-    labels = np.empty(n, dtype=np.intp)
-    best = np.empty(n, dtype=np.float64)
-    c_sq = _sq_norms(cc)
-    for s in _chunks(n, k):
-        d = xc[s] @ cc.T
-        d *= -2.0
-        d += c_sq
-        lab = np.argmin(d, axis=1)
-        if x is not None and c is not None and k > 1:
-            win = np.take_along_axis(d, lab[:, None], axis=1)
-            err = 1e-12 * (x_sq[s, None] + c_sq + c_sq[lab][:, None])
-            close = d - win <= err
-            rows = np.flatnonzero(close.sum(axis=1) > 1)
-            if len(rows):
-                diff = x[s][rows][:, None, :] - c[None, :, :]
-                exact = np.einsum("ijk,ijk->ij", diff, diff)
-                exact[~close[rows]] = np.inf
-                lab[rows] = np.argmin(exact, axis=1)
-        labels[s] = lab
-        # ||x||^2 - 2 x.c + ||c||^2 at the winner, clipped: rounding can make it negative.
-        best[s] = np.maximum(np.take_along_axis(d, lab[:, None], axis=1)[:, 0] + x_sq[s], 0.0)
-    return labels, best
-
-
 def _min_sq_dist(
     xc: NDArray[np.float64], x_sq: NDArray[np.float64], cc: NDArray[np.float64]
 ) -> NDArray[np.float64]:
-    return _nearest(xc, x_sq, cc)[1]
+    """Squared distance of each point to its nearest centre as ``||x||^2 - 2 x.c + ||c||^2``
+    (points and centres centred alike), clipped at 0. For k-means++ seeding only."""
+    best = np.empty(len(xc))
+    c_sq = _sq_norms(cc)
+    for s in _chunks(len(xc), len(cc)):
+        d = xc[s] @ cc.T
+        d *= -2.0
+        d += c_sq
+        best[s] = np.maximum(d.min(axis=1) + x_sq[s], 0.0)
+    return best
+
+
+def _nearest_two(
+    x: NDArray[np.float64],
+    x_sq: NDArray[np.float64],
+    c: NDArray[np.float64],
+    mean: NDArray[np.float64],
+) -> tuple[NDArray[np.intp], NDArray[np.float64], NDArray[np.float64]]:
+    """Nearest centre of each point (ties to the lowest index), the squared distance to
+    it, and a lower bound on the squared distance to every other centre (inf for k=1).
+
+    ``x_sq`` holds the squared norms of ``x - mean``. With at most ``_DIRECT_D`` columns
+    the distances are summed column by column from ``x - c``, exactly as written: no
+    BLAS call, whose skinny products are slow and erratic on a busy machine. Otherwise
+    they come from ``||x||^2 - 2 x.c + ||c||^2`` in the centred frame; points whose
+    best centres are within rounding of each other are then decided on directly
+    computed distances, and the lower bound allows for the rounding of the expansion.
+    """
+    n, d = x.shape
+    k = len(c)
+    labels = np.empty(n, dtype=np.intp)
+    own = np.empty(n)
+    second = np.empty(n)
+    cc = c - mean
+    c_sq = _sq_norms(cc)
+    rel = max(1e-12, 4 * d * np.finfo(np.float64).eps)  # bounds a d-term dot's rounding
+    for s in _chunks(n, max(k, d)):
+        xs = x[s]
+        rows = np.arange(len(xs))
+        if d <= _DIRECT_D:
+            dist = np.zeros((len(xs), k))
+            for j in range(d):
+                t = xs[:, j, None] - c[:, j]
+                t *= t
+                dist += t
+            lab = np.argmin(dist, axis=1)
+            own[s] = dist[rows, lab]
+            err: NDArray[np.float64] | float = 0.0
+        else:
+            dist = (xs - mean) @ cc.T
+            dist *= -2.0
+            dist += c_sq
+            dist += x_sq[s, None]
+            lab = np.argmin(dist, axis=1)
+            err = rel * (x_sq[s] + 2.0 * c_sq.max())
+            if k > 1:
+                close = dist - dist[rows, lab][:, None] <= err[:, None]
+                tied = np.flatnonzero(close.sum(axis=1) > 1)
+                if len(tied):
+                    diff = xs[tied][:, None, :] - c[None, :, :]
+                    exact = np.einsum("ijk,ijk->ij", diff, diff)
+                    exact[~close[tied]] = np.inf
+                    lab[tied] = np.argmin(exact, axis=1)
+            own[s] = _sq_norms(xs - c[lab])
+        dist[rows, lab] = np.inf
+        second[s] = np.maximum(dist.min(axis=1) - err, 0.0)
+        labels[s] = lab
+    return labels, own, second
 
 
 # --------------------------------------------------------------------------- initialisation
@@ -351,56 +384,140 @@ def _initial_centroids(
 
 
 class _DenseSteps:
-    """Assignment and update for data of any dimension."""
+    """Assignment and update for data of any dimension, by Hamerly's algorithm.
 
-    def __init__(self, x: NDArray[np.float64]) -> None:
-        self.x = x
-        self.mean = x.mean(axis=0)
-        self.xc = x - self.mean
-        self.x_sq = _sq_norms(self.xc)
+    Assignment: every point keeps an upper bound ``u`` on its distance to its own
+    centroid and a lower bound ``l`` on its distance to every other centroid. When the
+    centroids move, ``u`` grows by the own centroid's shift and ``l`` shrinks by the
+    largest shift of the others. A point keeps its label, with no distance computed,
+    while ``u < max(l, h)``, ``h`` being half the distance from its centroid to the
+    nearest other one: its own centroid is then strictly the nearest, so the rule that
+    ties go to the lowest index is not in play. The other points get the exact distance
+    to their own centroid and, if still in doubt, a full search. The comparison has a
+    relative margin ``_SLACK`` so that rounding in the bounds can only cost a search.
 
-    def assign(self, c: NDArray[np.float64]) -> tuple[NDArray[np.intp], float]:
-        labels, _ = _nearest(self.xc, self.x_sq, c - self.mean, self.x, c)
-        return labels, self.inertia(c, labels)
+    Update: per cluster the count and the sums of the centred points and of their
+    squared norms are kept up to date from the points that changed label, so the means
+    and the inertia of an iteration cost O(k d) beyond the assignment.
+    """
 
-    def inertia(self, c: NDArray[np.float64], labels: NDArray[np.intp]) -> float:
-        total = 0.0
-        for s in _chunks(len(self.x), 1):
-            diff = self.x[s] - c[labels[s]]
-            total += float(np.einsum("ij,ij->", diff, diff))
-        return total
+    def __init__(
+        self, x: NDArray[np.float64], mean: NDArray[np.float64], x_sq: NDArray[np.float64]
+    ) -> None:
+        self.x, self.mean, self.x_sq = x, mean, x_sq  # x_sq: squared norms of x - mean
 
-    def sums(
-        self, labels: NDArray[np.intp], k: int
-    ) -> tuple[NDArray[np.float64], NDArray[np.intp], NDArray[np.float64]]:
-        """Sums of offsets from each cluster's first member, counts, and those members.
+    def start(self, c: NDArray[np.float64]) -> NDArray[np.intp]:
+        """Labels for the centroids ``c`` by a full search; sets the bounds and statistics."""
+        k, d = c.shape
+        labels, own, second = _nearest_two(self.x, self.x_sq, c, self.mean)
+        self.c, self.labels = c, labels
+        self.upper, self.lower = np.sqrt(own), np.sqrt(second)
+        self.counts = np.bincount(labels, minlength=k)
+        self.s2 = np.bincount(labels, weights=self.x_sq, minlength=k)
+        self.s1 = np.zeros((k, d))
+        for j in range(d):
+            self.s1[:, j] = np.bincount(labels, weights=self.x[:, j] - self.mean[j], minlength=k)
+        return labels
 
-        The mean is ``ref + sums / counts``: exactly the point for a cluster of identical
-        points (a plain ``sum / count`` can be off by an ulp and make runs oscillate).
+    def assign(self, c: NDArray[np.float64]) -> tuple[NDArray[np.intp], int]:
+        """Labels for the new centroids ``c`` (a new array) and how many changed."""
+        k, d = c.shape
+        shift = np.sqrt(_sq_norms(c - self.c))
+        self.c = c
+        drop = np.zeros(k)  # largest shift of a centroid other than the own one
+        half = np.full(k, np.inf)
+        if k > 1:
+            top = int(np.argmax(shift))
+            drop[:] = shift[top]
+            drop[top] = np.delete(shift, top).max()
+            gap = np.sqrt(((c[:, None, :] - c[None, :, :]) ** 2).sum(axis=2))
+            np.fill_diagonal(gap, np.inf)
+            half = 0.5 * gap.min(axis=1)
+        lab = self.labels.copy()
+        upper, lower = self.upper, self.lower
+        bound = shift[lab]
+        upper += bound
+        np.take(drop, lab, out=bound)
+        lower -= bound
+        np.take(half, lab, out=bound)
+        np.maximum(bound, lower, out=bound)
+        bound *= 1.0 - _SLACK
+        moved = 0
+        cand = np.flatnonzero(upper >= bound)
+        for s in _chunks(len(cand), max(k, d)):
+            pts = cand[s]
+            upper[pts] = near = np.sqrt(_sq_norms(self.x[pts] - c[lab[pts]]))
+            pts = pts[near >= bound[pts]]
+            if not len(pts):
+                continue
+            new, own, second = _nearest_two(self.x[pts], self.x_sq[pts], c, self.mean)
+            upper[pts], lower[pts] = np.sqrt(own), np.sqrt(second)
+            changed = new != lab[pts]
+            if changed.any():
+                pts, new = pts[changed], new[changed]
+                self._move(pts, lab[pts], new)
+                lab[pts] = new
+                moved += len(pts)
+        self.labels = lab
+        return lab, moved
+
+    def _move(self, pts: NDArray[np.intp], old: NDArray[np.intp], new: NDArray[np.intp]) -> None:
+        """Update the cluster statistics for points ``pts`` going from ``old`` to ``new``."""
+        k = len(self.counts)
+
+        def delta(w: NDArray[np.float64] | None) -> NDArray[Any]:
+            return np.bincount(new, w, minlength=k) - np.bincount(old, w, minlength=k)
+
+        self.counts += delta(None)
+        self.s2 += delta(self.x_sq[pts])
+        for j, col in enumerate((self.x[pts] - self.mean).T):
+            self.s1[:, j] += delta(np.ascontiguousarray(col))
+        # an emptied cluster has sums of exactly 0, not the rounding of its departures
+        gone = self.counts == 0
+        self.s1[gone], self.s2[gone] = 0.0, 0.0
+
+    def summary(
+        self, c: NDArray[np.float64]
+    ) -> tuple[float, NDArray[np.float64], NDArray[np.intp], NDArray[np.float64]]:
+        """The inertia of the current labels about ``c``, and their sums, counts and
+        references for :func:`_means`.
+
+        Both come from the statistics (inertia ``S2 - 2 c.S1 + m |c|^2``, centred),
+        except for clusters where that loses precision: where the expansion cancels, or
+        whose points are all (nearly) the same. Those are summed directly from their
+        members, with the sum taken about the first member, so that a cluster of
+        identical points has exactly that point as its mean (a plain ``sum / count``
+        can be an ulp off and make runs oscillate).
         """
-        counts = np.bincount(labels, minlength=k)
-        n, d = self.x.shape
-        first = np.zeros(k, dtype=np.intp)
-        first[labels[::-1]] = np.arange(n - 1, -1, -1)
-        ref = self.x[first]
-        dev = self.x - ref[labels]
-        if d <= 16:
-            sums = np.stack(
-                [np.bincount(labels, weights=dev[:, j], minlength=k) for j in range(d)], axis=1
-            )
-        else:
-            sums = np.zeros((k, d))
-            ks = np.arange(k)
-            for s in _chunks(n, k):
-                onehot = (labels[s, None] == ks).astype(np.float64)
-                sums += onehot.T @ dev[s]
-        return sums, counts, ref
+        k, d = c.shape
+        m, s1, s2 = self.counts, self.s1, self.s2
+        cc = c - self.mean
+        c_sq = _sq_norms(cc)
+        fast = s2 - 2.0 * np.einsum("ij,ij->i", cc, s1) + m * c_sq
+        spread = s2 - _sq_norms(s1) / np.maximum(m, 1)
+        bad = (m > 0) & ~((fast > 1e-6 * (s2 + m * c_sq)) & (spread > 1e-6 * s2))
+        sums, ref = s1.copy(), np.tile(self.mean, (k, 1))
+        if bad.any():
+            pts = np.flatnonzero(bad[self.labels])
+            lab = self.labels[pts]
+            first = np.zeros(k, dtype=np.intp)
+            first[lab[::-1]] = pts[::-1]
+            ref[bad] = self.x[first[bad]]
+            sums[bad] = 0.0
+            fast[bad] = 0.0
+            for s in _chunks(len(pts), d):
+                xs, ls = self.x[pts[s]], lab[s]
+                fast += np.bincount(ls, _sq_norms(xs - c[ls]), minlength=k)
+                for j, col in enumerate((xs - ref[ls]).T):
+                    sums[:, j] += np.bincount(ls, col, minlength=k)
+        return float(np.maximum(fast, 0.0).sum()), sums, m.copy(), ref
 
-    def distance_to_own(
-        self, c: NDArray[np.float64], labels: NDArray[np.intp]
-    ) -> NDArray[np.float64]:
-        diff = self.x - c[labels]
-        return np.einsum("ij,ij->i", diff, diff)
+    def distance_to_own(self, c: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Squared distance of every point to its own centroid."""
+        out = np.empty(len(self.x))
+        for s in _chunks(len(self.x), self.x.shape[1]):
+            out[s] = _sq_norms(self.x[s] - c[self.labels[s]])
+        return out
 
 
 class _SortedSteps:
@@ -604,12 +721,9 @@ def lloyd(
     if algorithm == "sorted" and d != 1:
         raise ValueError(f"algorithm='sorted' needs 1-D data; got d={d}.")
     rng = make_rng(seed)
-    dense = _DenseSteps(x) if (algorithm == "dense" or d > 1) else None
-    if dense is not None:
-        xc, x_sq = dense.xc, dense.x_sq
-    else:
-        xc = x - x.mean(axis=0)
-        x_sq = _sq_norms(xc)
+    mean = x.mean(axis=0)
+    xc = x - mean
+    x_sq = _sq_norms(xc)
     c0 = _initial_centroids(x, xc, x_sq, k, init, rng)
     if not _has_k_distinct(x, k):
         warnings.warn(
@@ -619,8 +733,8 @@ def lloyd(
             stacklevel=2,
         )
     tol_abs = tol * float(np.mean(np.var(x, axis=0)))
-    if dense is not None:
-        return _run_dense(dense, c0, max_iter, tol, tol_abs, empty)
+    if algorithm == "dense" or d > 1:
+        return _run_dense(_DenseSteps(x, mean, x_sq), c0, max_iter, tol, tol_abs, empty)
     return _run_sorted(_SortedSteps(x), x, c0, max_iter, tol, tol_abs, empty)
 
 
@@ -672,17 +786,17 @@ def _run_dense(
     tol_abs: float,
     empty: str,
 ) -> Iterator[KMeansState]:
-    k, n = len(c), len(steps.x)
-    labels, inertia = steps.assign(c)
+    n = len(steps.x)
+    labels = steps.start(c)
+    inertia, sums, counts, ref = steps.summary(c)
     yield _state(0, c, None, inertia, n, False, labels, None)
     for i in range(1, max_iter + 1):
-        sums, counts, ref = steps.sums(labels, k)
         if empty == "farthest" and (counts == 0).any():
-            dist = steps.distance_to_own(c, labels)
+            dist = steps.distance_to_own(c)
             _relocate_empty(sums, counts, ref, dist, labels, steps.x)
         new_c = _means(c, sums, counts, ref)
-        new_labels, inertia = steps.assign(new_c)
-        moved = int(np.count_nonzero(new_labels != labels))
+        new_labels, moved = steps.assign(new_c)
+        inertia, sums, counts, ref = steps.summary(new_c)
         stop, converged = _stop(i, moved == 0, new_c, c, tol, tol_abs, max_iter)
         yield _state(i, new_c, c, inertia, moved, converged, new_labels, None)
         if stop:

@@ -120,6 +120,13 @@ def atomic_output(path: Path) -> Iterator[Path]:
         os.umask(umask)
         tmp_path.chmod(0o666 & ~umask)
         os.replace(tmp_path, path)
+    except FileNotFoundError:
+        if path.parent.is_dir():
+            raise
+        # the folder was removed during the save: say so, not which temp file went with it
+        raise FileNotFoundError(
+            f"path={str(path)!r}: the folder {str(path.parent)!r} vanished while saving."
+        ) from None
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp_path.unlink()

@@ -292,10 +292,13 @@ class Regions:
             ax.plot([], [], ls="--", lw=1.0, color="0.35", zorder=1)[0] if boundaries else None
         )
         self.ylim = ylim
+        # the image covers the axes frame; redrawing the spines above it each frame keeps
+        # the frame visible when only the changing artists are drawn (blitting)
+        self.frame = list(ax.spines.values())
 
     @property
     def artists(self) -> list[Artist]:
-        return [self.image] + ([self.lines] if self.lines is not None else [])
+        return [self.image, *self.frame] + ([self.lines] if self.lines is not None else [])
 
     def update(self, view: NDArray[np.float64]) -> list[Artist]:
         pts = view[:, :1] if self.one_d else view[:, :2]
