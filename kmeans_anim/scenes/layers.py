@@ -261,9 +261,10 @@ def tints(colours: Sequence[Colour], strength: float = 0.22) -> NDArray[np.float
 class Regions:
     """Each pixel of the view tinted by its nearest centroid (a Voronoi diagram as an image).
 
-    Recomputed per frame from the centroids alone. In 1-D (``height=1``) the cells are
-    bands and their boundaries, the midpoints between neighbouring centroids, are drawn
-    as vertical lines.
+    Recomputed per frame from the centroids alone. The grid is separable, so squared
+    distances are a row term plus a column term: no per-pixel coordinates are stored.
+    In 1-D (``shape[0] == 1``) the cells are bands, and their boundaries, the midpoints
+    between neighbouring centroids, are drawn as vertical lines.
     """
 
     def __init__(
@@ -272,22 +273,16 @@ class Regions:
         colours: Sequence[Colour],
         xlim: tuple[float, float],
         ylim: tuple[float, float],
+        shape: tuple[int, int],
         *,
-        width: int = 320,
-        height: int = 240,
         boundaries: bool = False,
     ) -> None:
-        self.tint = tints(colours)
-        gx = np.linspace(*xlim, width)
-        gy = np.linspace(*ylim, height)
+        self.tint = rgba8(tints(colours))
+        height, width = shape
+        self.gx = cell_centres(xlim, width)
+        self.gy = cell_centres(ylim, height)
         self.one_d = height == 1
-        if self.one_d:
-            self.grid = gx[:, None]
-        else:
-            xx, yy = np.meshgrid(gx, gy)
-            self.grid = np.column_stack((xx.ravel(), yy.ravel()))
-        self.shape = (height, width)
-        self.image = image(ax, np.ones((*self.shape, 3)), (*xlim, *ylim), zorder=0)
+        self.image = image(ax, np.zeros((height, width, 4), np.uint8), (*xlim, *ylim), zorder=0)
         self.lines = (
             ax.plot([], [], ls="--", lw=1.0, color="0.35", zorder=1)[0] if boundaries else None
         )
@@ -301,21 +296,33 @@ class Regions:
         return [self.image, *self.frame] + ([self.lines] if self.lines is not None else [])
 
     def update(self, view: NDArray[np.float64]) -> list[Artist]:
-        pts = view[:, :1] if self.one_d else view[:, :2]
-        g = self.grid
-        d = (g * g).sum(1)[:, None] - 2.0 * g @ pts.T + (pts * pts).sum(1)
-        nearest = np.argmin(d, axis=1)
-        self.image.set_data(self.tint[nearest].reshape(*self.shape, 3))
+        d = ((self.gx[:, None] - view[:, 0]) ** 2)[None]  # (1, width, k)
+        if not self.one_d:
+            d = d + ((self.gy[:, None] - view[:, 1]) ** 2)[:, None, :]  # (height, width, k)
+        self.image.set_data(self.tint[np.argmin(d, axis=2)])  # ties: lowest index
         if self.lines is not None:
-            xs = np.unique(pts[:, 0])
+            xs = np.unique(view[:, 0])
             mids = 0.5 * (xs[:-1] + xs[1:])
             lo, hi = self.ylim
-            seg = np.full((len(mids), 3), np.nan)
             self.lines.set_data(
-                np.column_stack((mids, mids, seg[:, 0])).ravel(),
+                np.column_stack((mids, mids, np.full(len(mids), np.nan))).ravel(),
                 np.tile([lo, hi, np.nan], len(mids)),
             )
         return self.artists
+
+
+def cell_centres(lim: tuple[float, float], n: int) -> NDArray[np.float64]:
+    """Centres of ``n`` equal cells spanning ``lim``."""
+    edges = np.linspace(lim[0], lim[1], n + 1)
+    return 0.5 * (edges[:-1] + edges[1:])
+
+
+def rgba8(rgb: NDArray[np.float64], alpha: float | NDArray[np.float64] = 1.0) -> NDArray[np.uint8]:
+    """RGB floats in [0, 1] (and alpha) as RGBA bytes, the cheapest image data to draw."""
+    out = np.empty((*np.shape(rgb)[:-1], 4), np.uint8)
+    out[..., :3] = np.rint(np.asarray(rgb) * 255)
+    out[..., 3] = np.rint(np.asarray(alpha) * 255)
+    return out
 
 
 class Density:
@@ -345,9 +352,11 @@ class Density:
         order = np.argsort(pix, kind="stable")
         self.rep = order[np.searchsorted(pix[order], self.cells)]  # first point of each pixel
         level = np.log1p(counts[self.cells]) / np.log1p(counts.max())
-        self.rgba = np.zeros((h * w, 4))
-        self.rgba[self.cells, 3] = 0.35 + 0.65 * level
-        self.palette = np.vstack((np.asarray(colours, dtype=np.float64), [[0.6, 0.6, 0.6]]))
+        self.rgba = np.zeros((h * w, 4), np.uint8)
+        self.rgba[self.cells, 3] = np.rint(255 * (0.35 + 0.65 * level))
+        self.palette = rgba8(np.vstack((np.asarray(colours, dtype=np.float64), [[0.6] * 3])))[
+            :, :3
+        ]
         self.shape = shape
         self.image = image(ax, self.rgba.reshape(h, w, 4), extent, zorder=2)
         self._ranks: tuple[NDArray[np.intp], NDArray[np.intp]] | None = None

@@ -38,7 +38,7 @@ class PlaneScene(Scene):
         return centroids[:, :2]
 
     def make_regions(self, colours: Sequence[Colour]) -> Regions:
-        return Regions(self.ax, colours, self.xlim, self.ylim)
+        return Regions(self.ax, colours, self.xlim, self.ylim, self.pixels())
 
     def make_density(self, points: NDArray[np.float64], colours: Sequence[Colour]) -> Density:
         return Density(

@@ -79,5 +79,5 @@ class StripScene(Scene):
 
     def make_regions(self, colours: Sequence[Colour]) -> Regions:
         return Regions(
-            self.ax, colours, self.xlim, (-1.0, 1.0), width=800, height=1, boundaries=True
+            self.ax, colours, self.xlim, (-1.0, 1.0), (1, self.pixels()[1]), boundaries=True
         )
