@@ -1,0 +1,639 @@
+"""kmeans-anim benchmarks: rendering, the K-means core, memory.
+
+Run with ``make bench`` (or ``.venv/bin/python benchmarks/run.py``). Prints a Markdown
+report and writes the same to ``benchmarks/results.md``. ``--quick`` is a smoke test
+with fewer repetitions and smaller sizes (its numbers are not the ones to quote).
+
+Every figure is the median of several runs (the count is printed next to it) and every
+ratio compares two medians measured in the same run, with the methods interleaved
+round-robin so that a change in background load affects them alike.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import inspect
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent))
+
+import matplotlib  # noqa: E402
+
+matplotlib.use("Agg")
+
+import imageio_ffmpeg  # noqa: E402
+from baselines import draw_frames, floor_encode, plain_save, tutorial_save  # noqa: E402
+
+import kmeans_anim  # noqa: E402
+from kmeans_anim import animate, lloyd, make_blobs  # noqa: E402
+
+WIDTH, HEIGHT, DPI = 640, 480, 100.0
+FIGSIZE = (WIDTH / DPI, HEIGHT / DPI)
+
+
+def log(msg: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+def median(xs: list[float]) -> float:
+    return float(statistics.median(xs))
+
+
+def fmt(x: float | None, digits: int = 1) -> str:
+    if x is None or not np.isfinite(x):
+        return "n/a"
+    return f"{x:,.{digits}f}"
+
+
+def ratio(a: float | None, b: float | None) -> float | None:
+    if a is None or b is None or b == 0:
+        return None
+    return a / b
+
+
+# --------------------------------------------------------------------------- machine
+
+
+def machine_info() -> list[str]:
+    import sklearn
+    import threadpoolctl
+
+    model = "unknown"
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    load = " ".join(f"{v:.2f}" for v in os.getloadavg())
+    try:
+        rev = subprocess.run(
+            ["git", "describe", "--always", "--dirty"],
+            cwd=HERE.parent,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--", "kmeans_anim"],
+            cwd=HERE.parent,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split("\n")
+        changed = [ln[3:] for ln in dirty if ln.strip()]
+    except (OSError, subprocess.CalledProcessError):
+        rev, changed = "unknown", []
+    lines = [
+        "## Machine",
+        "",
+        f"- CPUs (nproc): {os.cpu_count()}; model: {model}",
+        f"- load average at start (1/5/15 min): {load}",
+        f"- Python {platform.python_version()}, numpy {np.__version__}, matplotlib "
+        f"{matplotlib.__version__}, scikit-learn {sklearn.__version__}, "
+        f"kmeans_anim {kmeans_anim.__version__}",
+        f"- ffmpeg: `{imageio_ffmpeg.get_ffmpeg_exe()}` (imageio-ffmpeg "
+        f"{imageio_ffmpeg.__version__})",
+        f"- code: git {rev}"
+        + (f"; uncommitted changes in {', '.join(changed)}" if changed else ""),
+        "- thread pools (threadpoolctl, run as-is):",
+    ]
+    for pool in threadpoolctl.threadpool_info():
+        lines.append(
+            f"  - {pool.get('user_api')}: {pool.get('internal_api')} "
+            f"{pool.get('version', '')}, num_threads={pool.get('num_threads')}, "
+            f"{Path(pool.get('filepath', '')).name}"
+        )
+    return lines
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+@dataclass
+class Workload:
+    name: str
+    what: str
+    points: Callable[[], np.ndarray]
+    k: int
+    frames: int
+    init: str = "k-means++"
+    seed: int = 0
+    max_iter: int = 300
+    fps: float = 10.0
+    reps: int = 5
+    slow_reps: int = 5  # for the plain and tutorial paths
+    results: dict[str, Any] = field(default_factory=dict)
+
+
+def render_kwargs() -> tuple[dict[str, Any], str]:
+    if "render" in inspect.signature(animate).parameters:
+        return {"render": "auto"}, 'render="auto"'
+    return {}, "markers (animate() has no render parameter)"
+
+
+def make_animation(w: Workload, extra: dict[str, Any]) -> tuple[Any, float, str]:
+    """animate() with ``hold`` chosen so that the animation has exactly ``w.frames`` frames.
+
+    Returns the animation, the seconds animate() took (the K-means pre-pass and scene
+    set-up) and a note on how the frame count was fixed.
+    """
+    x = w.points()
+    common = dict(
+        init=w.init, seed=w.seed, max_iter=w.max_iter, figsize=FIGSIZE, dpi=DPI, fps=w.fps
+    )
+    if len(x) <= 200_000:
+        n_states = sum(1 for _ in lloyd(x, w.k, init=w.init, seed=w.seed, max_iter=w.max_iter))
+    else:  # a guess, checked below (saves a whole K-means run on big data)
+        n_states = w.max_iter + 1
+    for _attempt in range(3):
+        hold_frames = w.frames - n_states
+        if hold_frames < 0:
+            raise RuntimeError(f"{w.name}: {n_states} states > {w.frames} frames; lower max_iter")
+        t0 = time.perf_counter()
+        anim = animate(x, w.k, hold=hold_frames / w.fps, **common, **extra)
+        dt = time.perf_counter() - t0
+        got = anim.frame_count(w.fps)
+        if got == w.frames:
+            note = f"{n_states} K-means states + final frame held {hold_frames} frames"
+            return anim, dt, note
+        n_states += got - w.frames
+    raise RuntimeError(f"{w.name}: could not fix the frame count at {w.frames}")
+
+
+def check_video(path: Path, frames: int) -> str:
+    """'ok' or what is wrong with the video (frame count, size)."""
+    reader = imageio_ffmpeg.read_frames(str(path))
+    meta = next(reader)
+    reader.close()
+    n, _secs = imageio_ffmpeg.count_frames_and_secs(str(path))
+    size = tuple(meta["size"])
+    problems = []
+    if n != frames:
+        problems.append(f"{n} frames, expected {frames}")
+    if size != (WIDTH, HEIGHT):
+        problems.append(f"size {size[0]}x{size[1]}")
+    return "ok" if not problems else "; ".join(problems)
+
+
+def run_workload(w: Workload, tmp: Path) -> None:
+    extra, render_note = render_kwargs() if w.name == "W3" else ({}, "markers")
+    r = w.results
+    r["render"] = render_note
+    log(f"{w.name}: animate() ({w.what})")
+    prepass = []
+    anim = None
+    for _ in range(w.slow_reps if w.name == "W3" else 3):
+        anim, dt, note = make_animation(w, extra)
+        prepass.append(dt)
+    assert anim is not None
+    r["prepass"] = prepass
+    r["frame_note"] = note
+    n = w.frames
+    r["scene"] = type(anim.scene).__name__
+    r["points_layer"] = type(anim.scene.points).__name__
+
+    # the K-means replay that every save does (frames come from re-running lloyd)
+    replay = []
+    for _ in range(w.slow_reps):
+        t0 = time.perf_counter()
+        count = sum(1 for _ in anim._frames(w.fps))
+        replay.append(time.perf_counter() - t0)
+        assert count == n, (count, n)
+    r["replay"] = replay
+
+    # drawing alone (no encoding); the frames are kept for the floor
+    log(f"{w.name}: drawing without encoding")
+    draws, updates, backgrounds = [], [], []
+    kept: list[bytes] = []
+    for i in range(w.slow_reps):
+        d = draw_frames(anim, w.fps, DPI, keep=i == 0)
+        assert d["n"] == n and tuple(d["size"]) == (WIDTH, HEIGHT), (d["n"], d["size"])
+        draws.append(d["draw"])
+        updates.append(d["update"])
+        backgrounds.append(d["background"])
+        if i == 0:
+            kept = d["frames"]
+    r["draw"], r["update"], r["background"] = draws, updates, backgrounds
+
+    times: dict[str, list[float]] = {"fast": [], "plain": [], "tutorial": [], "floor": []}
+    tut_png, tut_ffmpeg = [], []
+    checks: dict[str, str] = {}
+    for rep in range(w.reps):
+        log(f"{w.name}: round {rep + 1}/{w.reps}")
+        jobs: list[tuple[str, Callable[[Path], Any]]] = [
+            ("fast", lambda p: anim.save(p, progress=False)),
+            ("floor", lambda p: floor_encode(anim, kept, p, w.fps, DPI)),
+        ]
+        if rep < w.slow_reps:
+            jobs += [
+                ("plain", lambda p: plain_save(anim, p, w.fps)),
+                ("tutorial", lambda p: tutorial_save(anim, p, w.fps, DPI)),
+            ]
+        for name, job in jobs:
+            path = tmp / f"{w.name}-{name}.mp4"
+            t0 = time.perf_counter()
+            out = job(path)
+            times[name].append(time.perf_counter() - t0)
+            if name == "tutorial":
+                tut_png.append(out["png"])
+                tut_ffmpeg.append(out["ffmpeg"])
+            if rep == 0:
+                checks[name] = check_video(path, n)
+            path.unlink(missing_ok=True)
+    kept.clear()
+    r["times"] = times
+    r["tutorial_png"], r["tutorial_ffmpeg"] = tut_png, tut_ffmpeg
+    r["checks"] = checks
+
+
+def ms_per_frame(w: Workload, key: str) -> float | None:
+    xs = w.results["times"].get(key) if key in w.results.get("times", {}) else w.results.get(key)
+    if not xs:
+        return None
+    return 1e3 * median(xs) / w.frames
+
+
+def rendering_report(ws: list[Workload]) -> list[str]:
+    out = [
+        "## 1. Rendering",
+        "",
+        f"Every workload renders a fixed number of frames at {WIDTH}×{HEIGHT} to H.264 MP4. "
+        "Frame count fixed with `hold`: the run's states plus the final frame held for "
+        "`(frames - states) / fps` seconds (checked with `anim.frame_count(fps)`, and every "
+        "output's frame count and size checked with imageio-ffmpeg).",
+        "",
+        "- **fast**: `anim.save(path)` (the project's path: static background drawn once, "
+        "per frame restore + draw the animated artists, RGBA piped to ffmpeg).",
+        "- **plain**: `anim.save(path, writer=FrameWriter('.mp4', fps))`, i.e. matplotlib's "
+        "`FuncAnimation.save` (draw, then `savefig` per frame).",
+        "- **tutorial**: `fig.savefig` one PNG per frame into a temp dir, then one "
+        "`ffmpeg -framerate fps -i frame_%04d.png -c:v libx264 -pix_fmt yuv420p`.",
+        "- **floor**: ffmpeg alone: the fast path's own frames, rendered beforehand and kept "
+        "in memory, piped through `FrameWriter` (same codec args as the fast path).",
+        "- **draw**: per frame `restore_region` + `draw_artist` of the artists "
+        "`scene.update` returned, no encoding; **update**: `scene.update` itself plus "
+        "producing the frame (which replays the K-means states); **replay**: iterating "
+        "`anim._frames(fps)` alone (every save re-runs lloyd to get the states).",
+        "- **pre-pass**: `animate()` (K-means run for the trace, scene set-up); not part "
+        "of any save time.",
+        "",
+        "| workload | frames | fast | plain | tutorial | floor | draw | update | replay "
+        "| plain/fast | tutorial/fast | fast/floor | fast/(floor+draw) |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for w in ws:
+        if not w.results.get("times"):
+            continue
+        fast, plain = ms_per_frame(w, "fast"), ms_per_frame(w, "plain")
+        tut, floor = ms_per_frame(w, "tutorial"), ms_per_frame(w, "floor")
+        draw, upd = ms_per_frame(w, "draw"), ms_per_frame(w, "update")
+        rep = ms_per_frame(w, "replay")
+        fd = None if floor is None or draw is None else floor + draw
+        out.append(
+            f"| {w.name} | {w.frames} | {fmt(fast)} | {fmt(plain)} | {fmt(tut)} | "
+            f"{fmt(floor)} | {fmt(draw)} | {fmt(upd)} | {fmt(rep)} | "
+            f"{fmt(ratio(plain, fast), 2)}× | {fmt(ratio(tut, fast), 2)}× | "
+            f"{fmt(ratio(fast, floor), 2)}× | {fmt(ratio(fast, fd), 2)}× |"
+        )
+    out += ["", "All times in ms per frame (median). Details:", ""]
+    for w in ws:
+        r = w.results
+        if not r.get("times"):
+            continue
+        t = r["times"]
+        tp = 1e3 * median(r["tutorial_png"]) / w.frames if r["tutorial_png"] else None
+        tf = 1e3 * median(r["tutorial_ffmpeg"]) / w.frames if r["tutorial_ffmpeg"] else None
+        out += [
+            f"- **{w.name}** — {w.what}; fps {w.fps:g}; {r['frame_note']}; points drawn as "
+            f"{r['render']} (scene {r['scene']}, points layer {r['points_layer']}).",
+            f"  - runs per figure: fast {len(t['fast'])}, floor {len(t['floor'])}, plain "
+            f"{len(t['plain'])}, tutorial {len(t['tutorial'])}, draw/update "
+            f"{len(r['draw'])}, replay {len(r['replay'])}, pre-pass {len(r['prepass'])}.",
+            f"  - pre-pass `animate()`: {fmt(1e3 * median(r['prepass']))} ms; one-time "
+            f"background draw: {fmt(1e3 * median(r['background']))} ms; whole fast save: "
+            f"{fmt(median(t['fast']), 2)} s.",
+            f"  - tutorial split: PNGs {fmt(tp)} ms/frame + ffmpeg {fmt(tf)} ms/frame.",
+            "  - output checks: " + ", ".join(f"{k} {v}" for k, v in r["checks"].items()) + ".",
+        ]
+    return out
+
+
+# --------------------------------------------------------------------------- core
+
+
+@dataclass
+class CoreCase:
+    name: str
+    n: int
+    d: int
+    k: int
+    results: dict[str, Any] = field(default_factory=dict)
+
+
+def run_core(case: CoreCase, m: int, reps: int) -> None:
+    from sklearn.cluster import KMeans
+
+    rng = np.random.default_rng(12345)
+    # uniform noise: Lloyd keeps moving points for many iterations
+    x = rng.uniform(-1.0, 1.0, size=(case.n, case.d))
+    c0 = x[np.sort(rng.choice(case.n, size=case.k, replace=False))].copy()
+    ours, setup, sk = [], [], []
+    ours_iters, sk_iters = set(), set()
+    for rep in range(reps):
+        log(f"core {case.name}: round {rep + 1}/{reps}")
+        t0 = time.perf_counter()
+        g = lloyd(x, case.k, init=c0, max_iter=m)
+        next(g)
+        t1 = time.perf_counter()
+        states = 1 + sum(1 for _ in g)
+        t2 = time.perf_counter()
+        ours.append(t2 - t0)
+        setup.append(t1 - t0)
+        ours_iters.add(states - 1)
+
+        km = KMeans(n_clusters=case.k, init=c0, n_init=1, max_iter=m, tol=0, algorithm="lloyd")
+        t0 = time.perf_counter()
+        km.fit(x)
+        sk.append(time.perf_counter() - t0)
+        sk_iters.add(int(km.n_iter_))
+    case.results = {
+        "ours": ours,
+        "setup": setup,
+        "sklearn": sk,
+        "ours_iters": sorted(ours_iters),
+        "sk_iters": sorted(sk_iters),
+        "m": m,
+    }
+
+
+def core_report(cases: list[CoreCase], reps: int) -> list[str]:
+    out = [
+        "## 2. Core: Lloyd iterations, `lloyd()` vs scikit-learn",
+        "",
+        "Uniform noise in [-1, 1]^d (does not converge within m iterations), the same start "
+        "`C0` (k random rows, fixed seed) for both. Ours: everything from calling `lloyd()` "
+        "to its last state, divided by m; `setup` is the time to the first state "
+        "(validation, centring/sorting, the first assignment). scikit-learn: "
+        f"`KMeans(n_clusters=k, init=C0, n_init=1, max_iter=m, tol=0, algorithm='lloyd')"
+        f".fit(X)` divided by m. Median of {reps} runs each, interleaved.",
+        "",
+        "| case | n | d | k | m (ours / sklearn) | ours ms/iter | ours setup ms "
+        "| ours ms/iter after setup | sklearn ms/iter | sklearn/ours |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for c in cases:
+        r = c.results
+        if not r:
+            continue
+        m = r["m"]
+        o = 1e3 * median(r["ours"]) / m
+        s = 1e3 * median(r["sklearn"]) / m
+        steady = 1e3 * median([a - b for a, b in zip(r["ours"], r["setup"], strict=True)]) / m
+        iters = f"{'/'.join(map(str, r['ours_iters']))} / {'/'.join(map(str, r['sk_iters']))}"
+        if r["ours_iters"] != [m] or r["sk_iters"] != [m]:
+            iters += " (**not m: per-iteration figure is off**)"
+        out.append(
+            f"| {c.name} | {c.n:,} | {c.d} | {c.k} | {iters} | {fmt(o, 2)} | "
+            f"{fmt(1e3 * median(r['setup']), 1)} | {fmt(steady, 2)} | {fmt(s, 2)} | "
+            f"{fmt(ratio(s, o), 2)}× |"
+        )
+    out += ["", "sklearn/ours > 1 means ours is faster."]
+    return out
+
+
+# --------------------------------------------------------------------------- memory
+
+
+def vm_status(key: str) -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(key + ":"):
+            return int(line.split()[1])
+    return -1
+
+
+def memory_child(frames: int, n: int) -> None:
+    """Save ``frames`` frames of ``n`` 2-D points; print peak RSS figures as JSON."""
+    fps, k, seed = 25.0, 4, 5
+    x, _ = make_blobs(k, n // k, dim=2, std=0.3, seed=seed)
+    max_iter = 20  # the same K-means run for every frame count; only the hold differs
+    n_states = sum(1 for _ in lloyd(x, k, seed=seed, max_iter=max_iter))
+    hold = (frames - n_states) / fps
+    anim = animate(
+        x, k, seed=seed, max_iter=max_iter, fps=fps, hold=hold, figsize=(3.2, 2.4), dpi=50
+    )
+    assert anim.frame_count(fps) == frames, (anim.frame_count(fps), frames)
+    before = vm_status("VmRSS")
+    reset = False
+    with contextlib.suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")  # resets VmHWM to the current RSS
+        reset = True
+    with tempfile.TemporaryDirectory(prefix="kmeans-bench-mem-") as tmp:
+        t0 = time.perf_counter()
+        anim.save(Path(tmp) / "m.mp4", progress=False)
+        secs = time.perf_counter() - t0
+    print(
+        json.dumps(
+            {
+                "frames": frames,
+                "n": n,
+                "rss_before_save_kb": before,
+                "hwm_save_kb": vm_status("VmHWM") if reset else -1,
+                "hwm_kb": vm_status("VmHWM"),
+                "reset": reset,
+                "seconds": secs,
+            }
+        )
+    )
+
+
+def run_memory(frames: list[int], n: int, reps: int) -> dict[int, list[dict[str, Any]]]:
+    out: dict[int, list[dict[str, Any]]] = {f: [] for f in frames}
+    for rep in range(reps):
+        for f in frames:
+            log(f"memory: {f} frames of {n:,} points, run {rep + 1}/{reps}")
+            cmd = [sys.executable, str(Path(__file__).resolve()), "--memory-child", str(f)]
+            cmd += ["--memory-points", str(n)]
+            res = subprocess.run(cmd, check=True, capture_output=True, text=True)
+            out[f].append(json.loads(res.stdout.strip().splitlines()[-1]))
+    return out
+
+
+def memory_report(mem: dict[int, list[dict[str, Any]]], n: int) -> tuple[list[str], float | None]:
+    lo, hi = min(mem), max(mem)
+    out = [
+        "## 3. Memory",
+        "",
+        f"Peak RSS of `anim.save()` of {n:,} 2-D points (markers, k=4, 160×120 px, fps 25, "
+        "frame count fixed with `hold`), each run in a fresh subprocess. `peak during save` "
+        "is VmHWM after resetting it (`/proc/self/clear_refs`) just before `save()`; "
+        "`peak` is the process's VmHWM overall; both from `/proc/self/status` of the child "
+        "(ffmpeg's own memory, a separate process, is not included).",
+        "",
+        "| frames | runs | RSS before save (MB) | peak during save (MB) | peak (MB) | save s |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    med: dict[int, float] = {}
+    for f in sorted(mem):
+        rs = mem[f]
+        before = median([r["rss_before_save_kb"] for r in rs]) / 1024
+        hwm_save = median([r["hwm_save_kb"] for r in rs]) / 1024
+        hwm = median([r["hwm_kb"] for r in rs]) / 1024
+        med[f] = hwm_save if rs[0]["reset"] else hwm
+        secs = median([r["seconds"] for r in rs])
+        out.append(
+            f"| {f} | {len(rs)} | {fmt(before)} | {fmt(hwm_save)} | {fmt(hwm)} | {fmt(secs, 1)} |"
+        )
+    rat = ratio(med[hi], med[lo])
+    out += ["", f"Peak ratio {hi} frames / {lo} frames: **{fmt(rat, 3)}**."]
+    return out, rat
+
+
+# --------------------------------------------------------------------------- main
+
+
+def targets(
+    ws: dict[str, Workload], cases: dict[str, CoreCase], mem_ratio: float | None
+) -> list[str]:
+    rows: list[tuple[str, str, bool | None]] = []
+
+    def add(name: str, value: float | None, ok: Callable[[float], bool], text: str) -> None:
+        rows.append(
+            (name, text if value is not None else "not run", None if value is None else ok(value))
+        )
+
+    w2, w3 = ws.get("W2"), ws.get("W3")
+    if w2 and w2.results.get("times"):
+        pf = ratio(ms_per_frame(w2, "plain"), ms_per_frame(w2, "fast"))
+        add("W2: fast ≥ 5× faster than plain", pf, lambda v: v >= 5, f"{fmt(pf, 2)}×")
+        fl, dr = ms_per_frame(w2, "floor"), ms_per_frame(w2, "draw")
+        fd = ratio(ms_per_frame(w2, "fast"), None if fl is None or dr is None else fl + dr)
+        add("W2: fast ≤ 1.5 × (floor + draw)", fd, lambda v: v <= 1.5, f"{fmt(fd, 2)}×")
+    else:
+        add("W2: fast ≥ 5× faster than plain", None, bool, "")
+        add("W2: fast ≤ 1.5 × (floor + draw)", None, bool, "")
+    v = ms_per_frame(w3, "fast") if w3 and w3.results.get("times") else None
+    add("W3: fast < 50 ms/frame", v, lambda v: v < 50, f"{fmt(v)} ms/frame")
+    for key, label, ok, want in (
+        ("1-D", "core 1-D: ≥ 100× faster than sklearn", lambda v: v >= 100, ""),
+        ("2-D", "core 2-D: sklearn/ours ≥ 0.67", lambda v: v >= 0.67, ""),
+        ("50-D", "core 50-D: sklearn/ours ≥ 0.67", lambda v: v >= 0.67, ""),
+    ):
+        c = cases.get(key)
+        rv = None
+        if c and c.results:
+            rv = ratio(median(c.results["sklearn"]), median(c.results["ours"]))
+        add(label, rv, ok, f"{fmt(rv, 2)}×{want}")
+    add(
+        "memory: 1000 frames within 10% of 100",
+        mem_ratio,
+        lambda v: v <= 1.10,
+        f"{fmt(mem_ratio, 3)}",
+    )
+    out = ["## Targets", "", "| target | measured | status |", "| --- | --- | --- |"]
+    for name, text, ok in rows:
+        status = "not run" if ok is None else ("met" if ok else "**missed**")
+        out.append(f"| {name} | {text} | {status} |")
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="fewer reps, smaller sizes")
+    ap.add_argument(
+        "--only",
+        default="render,core,memory",
+        help="comma-separated sections to run: render, core, memory",
+    )
+    ap.add_argument("--out", type=Path, default=HERE / "results.md")
+    ap.add_argument("--memory-child", type=int, help=argparse.SUPPRESS)
+    ap.add_argument("--memory-points", type=int, default=100_000, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.memory_child:
+        memory_child(args.memory_child, args.memory_points)
+        return
+    only = {s.strip() for s in args.only.split(",") if s.strip()}
+    q = args.quick
+    started = time.perf_counter()
+
+    def blobs(c: int, per: int, dim: int, seed: int, std: float = 0.15) -> Callable[[], Any]:
+        return lambda: make_blobs(c, per, dim=dim, std=std, seed=seed)[0]
+
+    w3_n = 200_000 if q else 1_000_000
+    workloads = [
+        Workload("W1", "tutorial: 1-D, make_blobs(3, 40, dim=1, seed=7), k=3, init='random'",
+                 blobs(3, 40, 1, 7), 3, 60, init="random", seed=7,
+                 reps=2 if q else 5, slow_reps=2 if q else 3),
+        Workload("W2", "2-D, 3 blobs × 1,000 points (std 0.3), k=3",
+                 blobs(3, 1000, 2, 3, 0.3), 3, 60, seed=3,
+                 reps=2 if q else 5, slow_reps=2 if q else 3),
+        Workload("W3", f"2-D, 8 blobs, {w3_n:,} points (std 0.3), k=8, max_iter=9",
+                 blobs(8, w3_n // 8, 2, 1, 0.3), 8, 30, seed=1, max_iter=9,
+                 reps=2 if q else 3, slow_reps=1),
+    ]  # fmt: skip
+    core_reps, core_m = (2, 10) if q else (3, 20)
+    scale = 10 if q else 1
+    cases = [
+        CoreCase("1-D", 1_000_000 // scale, 1, 8),
+        CoreCase("2-D", 1_000_000 // scale, 2, 8),
+        CoreCase("50-D", 100_000 // scale, 50, 16),
+    ]
+    mem_frames = [30, 300] if q else [100, 1000]
+    mem_n, mem_reps = (20_000, 1) if q else (100_000, 1)
+
+    doc = [
+        "# kmeans-anim benchmarks",
+        "",
+        f"`{' '.join(['benchmarks/run.py', *sys.argv[1:]])}` on {time.strftime('%Y-%m-%d %H:%M')}"
+        + (" — **--quick: smoke-test sizes, not the figures to quote**" if q else "")
+        + ". Other processes may share the machine: absolute times are noisy, ratios "
+        "(measured in the same run, methods interleaved) less so.",
+        "",
+        *machine_info(),
+    ]
+    body: list[str] = []
+    if "render" in only:
+        with tempfile.TemporaryDirectory(prefix="kmeans-bench-") as tmp:
+            for w in workloads:
+                run_workload(w, Path(tmp))
+        body += ["", *rendering_report(workloads)]
+    if "core" in only:
+        for c in cases:
+            run_core(c, core_m, core_reps)
+        body += ["", *core_report(cases, core_reps)]
+    mem_ratio = None
+    if "memory" in only:
+        mem = run_memory(mem_frames, mem_n, mem_reps)
+        lines, mem_ratio = memory_report(mem, mem_n)
+        body += ["", *lines]
+    load = " ".join(f"{v:.2f}" for v in os.getloadavg())
+    doc += [
+        f"- load average at end: {load}; whole run {time.perf_counter() - started:.0f} s",
+        "",
+        *targets({w.name: w for w in workloads}, {c.name: c for c in cases}, mem_ratio),
+        *body,
+        "",
+    ]
+    text = "\n".join(doc)
+    print(text)
+    args.out.write_text(text, encoding="utf-8")
+    log(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
