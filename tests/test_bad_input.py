@@ -380,6 +380,21 @@ CASES = [
         ["--dim", "2", "--projection", "pca"],
     ),
     Case(
+        "render-unknown",
+        lambda d: animate(X, 2, render="nope"),
+        ValueError,
+        r"render='nope' is not valid; choose one of 'auto', 'points', 'density'",
+        ["--render", "nope"],
+        r"argument --render: invalid choice: 'nope'",
+    ),
+    Case(
+        "render-density-in-3d",
+        lambda d: animate(X3, 2, render="density"),
+        ValueError,
+        r"render='density' is not available in the SpaceScene",
+        ["--dim", "3", "--render", "density"],
+    ),
+    Case(
         "fps-zero",
         lambda d: animate(X, 2, fps=0),
         ValueError,
