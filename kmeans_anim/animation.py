@@ -7,7 +7,7 @@ import contextlib
 import numbers
 import os
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 from pathlib import Path
 from typing import Any, Literal
@@ -55,7 +55,7 @@ class KMeansAnimation(FuncAnimation):
         self,
         fig: Figure,
         scene: Scene,
-        states: partial[Iterator[KMeansState]],
+        states: Callable[[], Iterator[KMeansState]],
         trace: Trace,
         *,
         fps: float,
@@ -433,10 +433,12 @@ def animate(
         raise TypeError(
             f"seed must be an int, a numpy.random.Generator or None; got seed={seed!r}."
         )
-    states = partial(
-        lloyd, x, k, init=init, seed=int(seed), max_iter=max_iter, tol=tol, empty=empty
+    run = partial(lloyd, x, k, init=init, seed=int(seed), max_iter=max_iter, tol=tol, empty=empty)
+    trace = Trace.of(run())
+    # frames replay the kept states; a run too large to keep is run again instead
+    states: Callable[[], Iterator[KMeansState]] = (
+        run if trace.states is None else partial(iter, trace.states)
     )
-    trace = Trace.of(states())
     fig, main_ax, objective_ax = _layout(ax, d, projection, size, dpi, flags["objective"])
     colours: Sequence[tuple[float, float, float]] = hsv_palette(trace.centroids.shape[1])
     scene = make_scene(

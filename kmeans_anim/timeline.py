@@ -9,7 +9,7 @@ the centroids, and the final frame held. This module turns states into
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
@@ -21,13 +21,18 @@ __all__ = ["STEPS", "Frame", "Trace", "frame_count", "frames"]
 
 STEPS = ("iteration", "split")
 
+#: Most bytes of labels a :class:`Trace` keeps so that frames can replay the states.
+KEEP_BYTES = 256 * 2**20
+
 
 @dataclass(frozen=True)
 class Trace:
-    """The small per-iteration numbers of a whole run, known before the first frame.
+    """A whole run, known before the first frame.
 
-    Scenes use it to fix their axis limits (all centroids, the inertia range) and to
-    draw centroid trails and the objective.
+    Scenes use its per-iteration numbers to fix their axis limits (all centroids, the
+    inertia range) and to draw centroid trails and the objective. The states themselves
+    are kept when their labels fit in ``KEEP_BYTES``, so that frames replay them instead
+    of running K-means again; for larger runs :attr:`states` is None.
 
     Attributes
     ----------
@@ -35,23 +40,40 @@ class Trace:
     inertia : ndarray of shape (n_states,)
     moved : ndarray of shape (n_states,)
     converged : bool
+    states : tuple of KMeansState or None
     """
 
     centroids: NDArray[np.float64]
     inertia: NDArray[np.float64]
     moved: NDArray[np.intp]
     converged: bool
+    states: tuple[KMeansState, ...] | None = field(default=None, repr=False)
 
     @classmethod
-    def of(cls, states: Iterator[KMeansState]) -> Trace:
-        """Run ``states`` to the end, keeping only the per-iteration numbers."""
+    def of(cls, states: Iterator[KMeansState], keep_bytes: int = KEEP_BYTES) -> Trace:
+        """Run ``states`` to the end; keep them too if their labels fit in ``keep_bytes``."""
         cs, inertia, moved, converged = [], [], [], False
+        kept: list[KMeansState] | None = []
+        size = 0
         for s in states:
             cs.append(s.centroids)
             inertia.append(s.inertia)
             moved.append(s.moved)
             converged = s.converged
-        return cls(np.array(cs), np.array(inertia), np.array(moved), converged)
+            if kept is not None:
+                # 1-D states hold their clusters as runs of one shared sorted order
+                size += s.labels.nbytes if s.partition is None else 16 * s.k
+                if size <= keep_bytes:
+                    kept.append(s)
+                else:
+                    kept = None
+        return cls(
+            np.array(cs),
+            np.array(inertia),
+            np.array(moved),
+            converged,
+            None if kept is None else tuple(kept),
+        )
 
     def __len__(self) -> int:
         return len(self.inertia)
