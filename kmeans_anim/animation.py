@@ -26,7 +26,7 @@ from .palette import hsv_palette
 from .progress import progress as progress_bar
 from .scenes import Scene, make_scene, needs_3d
 from .timeline import STEPS, Frame, Trace, frame_count, frames
-from .writers import FrameWriter, atomic_output, check_output
+from .writers import FrameWriter, atomic_output, check_output, interruptible
 
 __all__ = ["KMeansAnimation", "animate"]
 
@@ -158,16 +158,24 @@ class KMeansAnimation(FuncAnimation):
         if progress is not None and not isinstance(progress, bool):
             raise TypeError(f"progress must be True, False or None; got progress={progress!r}.")
         suffix = path.suffix.lower()
-        with atomic_output(path) as tmp:
+        with interruptible() as check, atomic_output(path) as tmp:
             if suffix == ".html":
                 with self._resolution(dpi), self._playing_at(fps):
                     tmp.write_text(self.to_jshtml(fps=fps), encoding="utf-8")
             else:
-                self._encode(tmp, suffix, fps, dpi, progress, label=path.name)
+                self._encode(tmp, suffix, fps, dpi, progress, path.name, check)
+            check()  # a Ctrl-C that a cleanup callback swallowed still stops the rename
         return path
 
     def _encode(
-        self, tmp: Path, suffix: str, fps: float, dpi: float, progress: bool | None, label: str
+        self,
+        tmp: Path,
+        suffix: str,
+        fps: float,
+        dpi: float,
+        progress: bool | None,
+        label: str,
+        check: Callable[[], None],
     ) -> None:
         """The fast path: the static background is drawn once; each frame restores it,
         draws only the animated artists and pipes the canvas's RGBA buffer to ffmpeg."""
@@ -197,6 +205,7 @@ class KMeansAnimation(FuncAnimation):
                 else:
                     canvas.draw()
                 writer.write(canvas.buffer_rgba())
+                check()
 
     @contextlib.contextmanager
     def _playing_at(self, fps: float) -> Iterator[None]:

@@ -35,6 +35,8 @@ ALGORITHMS = ("auto", "sorted", "dense")
 
 #: Largest number of float64 values in one temporary distance block (4 MiB).
 _BLOCK = 1 << 19
+#: Values in a block that should stay in cache (512 KiB), for passes over small blocks.
+_CACHE_BLOCK = 1 << 16
 #: Up to this many dimensions distances are summed column by column instead of by BLAS.
 _DIRECT_D = 4
 #: Relative margin in the bound tests of :class:`_DenseSteps`, far above the rounding
@@ -220,8 +222,10 @@ def make_rng(seed: int | np.random.Generator | None) -> np.random.Generator:
 # --------------------------------------------------------------------------- distances
 
 
-def _chunks(n: int, k: int) -> Iterator[slice]:
-    step = max(1, _BLOCK // max(k, 1))
+def _chunks(n: int, k: int, block: int | None = None) -> Iterator[slice]:
+    """Slices of ``range(n)`` with at most ``block`` (default ``_BLOCK``) values for ``k``
+    values a row, and at least one row."""
+    step = max(1, (block or _BLOCK) // max(k, 1))
     for start in range(0, n, step):
         yield slice(start, min(start + step, n))
 
@@ -245,62 +249,86 @@ def _min_sq_dist(
     return best
 
 
-def _nearest_two(
+_Two = tuple[NDArray[np.intp], NDArray[np.float64], NDArray[np.float64]]
+
+
+def _direct_two(x: NDArray[np.float64], c: NDArray[np.float64]) -> _Two:
+    """Nearest centre of each point (ties to the lowest index), the squared distance to
+    it, and the squared distance to the second nearest (inf for k=1).
+
+    Distances are summed column by column from ``x - c``, exactly as written: for a few
+    columns this beats BLAS, whose skinny products are also slow and erratic on a busy
+    machine. One centre at a time, keeping a running best and second best, so that the
+    work arrays are a few rows long whatever k is, and stay in cache.
+    """
+    m = len(x)
+    cols = x.T.copy()  # contiguous columns
+    lab = np.zeros(m, dtype=np.intp)
+    own, second = np.full(m, np.inf), np.full(m, np.inf)
+    dist, t, closer = np.empty(m), np.empty(m), np.empty(m, dtype=bool)
+    for j, cj in enumerate(c):
+        np.subtract(cols[0], cj[0], out=dist)
+        dist *= dist
+        for col, v in zip(cols[1:], cj[1:], strict=True):
+            np.subtract(col, v, out=t)
+            t *= t
+            dist += t
+        np.maximum(own, dist, out=t)
+        np.minimum(second, t, out=second)
+        np.less(dist, own, out=closer)  # strictly: a tie keeps the lower index
+        np.copyto(lab, j, where=closer)
+        np.minimum(own, dist, out=own)
+    return lab, own, second
+
+
+def _blas_two(
     x: NDArray[np.float64],
+    xc: NDArray[np.float64],
     x_sq: NDArray[np.float64],
     c: NDArray[np.float64],
     mean: NDArray[np.float64],
-) -> tuple[NDArray[np.intp], NDArray[np.float64], NDArray[np.float64]]:
-    """Nearest centre of each point (ties to the lowest index), the squared distance to
-    it, and a lower bound on the squared distance to every other centre (inf for k=1).
+) -> _Two:
+    """As :func:`_direct_two`, from ``||x||^2 - 2 x.c + ||c||^2`` in the centred frame
+    (``xc = x - mean``, ``x_sq = ||xc||^2``) by BLAS, with an upper bound for the own
+    distance and a lower bound for the second.
 
-    ``x_sq`` holds the squared norms of ``x - mean``. With at most ``_DIRECT_D`` columns
-    the distances are summed column by column from ``x - c``, exactly as written: no
-    BLAS call, whose skinny products are slow and erratic on a busy machine. Otherwise
-    they come from ``||x||^2 - 2 x.c + ||c||^2`` in the centred frame; points whose
-    best centres are within rounding of each other are then decided on directly
-    computed distances, and the lower bound allows for the rounding of the expansion.
+    Points whose best centres are within rounding of each other are decided on directly
+    computed distances, so that exact ties still go to the lowest index.
     """
-    n, d = x.shape
-    k = len(c)
-    labels = np.empty(n, dtype=np.intp)
-    own = np.empty(n)
-    second = np.empty(n)
+    d = x.shape[1]
     cc = c - mean
     c_sq = _sq_norms(cc)
-    rel = max(1e-12, 4 * d * np.finfo(np.float64).eps)  # bounds a d-term dot's rounding
-    for s in _chunks(n, max(k, d)):
-        xs = x[s]
-        rows = np.arange(len(xs))
-        if d <= _DIRECT_D:
-            dist = np.zeros((len(xs), k))
-            for j in range(d):
-                t = xs[:, j, None] - c[:, j]
-                t *= t
-                dist += t
-            lab = np.argmin(dist, axis=1)
-            own[s] = dist[rows, lab]
-            err: NDArray[np.float64] | float = 0.0
-        else:
-            dist = (xs - mean) @ cc.T
-            dist *= -2.0
-            dist += c_sq
-            dist += x_sq[s, None]
-            lab = np.argmin(dist, axis=1)
-            err = rel * (x_sq[s] + 2.0 * c_sq.max())
-            if k > 1:
-                close = dist - dist[rows, lab][:, None] <= err[:, None]
-                tied = np.flatnonzero(close.sum(axis=1) > 1)
-                if len(tied):
-                    diff = xs[tied][:, None, :] - c[None, :, :]
-                    exact = np.einsum("ijk,ijk->ij", diff, diff)
-                    exact[~close[tied]] = np.inf
-                    lab[tied] = np.argmin(exact, axis=1)
-            own[s] = _sq_norms(xs - c[lab])
-        dist[rows, lab] = np.inf
-        second[s] = np.maximum(dist.min(axis=1) - err, 0.0)
-        labels[s] = lab
-    return labels, own, second
+    dist = xc @ cc.T
+    dist *= -2.0
+    dist += c_sq
+    dist += x_sq[:, None]
+    rows = np.arange(len(x))
+    lab = np.argmin(dist, axis=1)
+    # rounding of the expansion: a d-term dot product is off by at most ~d eps |x| |c|
+    err = max(1e-12, 4 * d * np.finfo(np.float64).eps) * (x_sq + 2.0 * c_sq.max())
+    if len(c) > 1:
+        close = dist - dist[rows, lab][:, None] <= err[:, None]
+        tied = np.flatnonzero(close.sum(axis=1) > 1)
+        if len(tied):
+            diff = x[tied][:, None, :] - c[None, :, :]
+            exact = np.einsum("ijk,ijk->ij", diff, diff)
+            exact[~close[tied]] = np.inf
+            lab[tied] = np.argmin(exact, axis=1)
+    own = dist[rows, lab] + err
+    dist[rows, lab] = np.inf
+    return lab, own, np.maximum(dist.min(axis=1) - err, 0.0)
+
+
+def _half_gaps(c: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Half the distance from each centre to the nearest other one (inf for k=1)."""
+    k, d = c.shape
+    half = np.full(k, np.inf)
+    if k > 1:
+        for s in _chunks(k, k * d):
+            gap = ((c[s, None, :] - c[None, :, :]) ** 2).sum(axis=2)
+            gap[np.arange(gap.shape[0]), np.arange(s.start, s.stop)] = np.inf
+            half[s] = 0.5 * np.sqrt(gap.min(axis=1))
+    return half
 
 
 # --------------------------------------------------------------------------- initialisation
@@ -384,82 +412,110 @@ def _initial_centroids(
 
 
 class _DenseSteps:
-    """Assignment and update for data of any dimension, by Hamerly's algorithm.
+    """Assignment and update for data of any dimension, with Hamerly-style bounds.
 
-    Assignment: every point keeps an upper bound ``u`` on its distance to its own
-    centroid and a lower bound ``l`` on its distance to every other centroid. When the
-    centroids move, ``u`` grows by the own centroid's shift and ``l`` shrinks by the
-    largest shift of the others. A point keeps its label, with no distance computed,
-    while ``u < max(l, h)``, ``h`` being half the distance from its centroid to the
-    nearest other one: its own centroid is then strictly the nearest, so the rule that
-    ties go to the lowest index is not in play. The other points get the exact distance
-    to their own centroid and, if still in doubt, a full search. The comparison has a
-    relative margin ``_SLACK`` so that rounding in the bounds can only cost a search.
+    Assignment. A point's label can only change if some centroid came closer than its
+    own. Every point keeps a lower bound ``lower`` on its distance to every other
+    centroid and a ``gap``: how much the centroids may yet move before its own centroid
+    can stop being strictly the nearest. Both are stored against ``drift``, the running
+    sum of each iteration's largest centroid shift ``M``; an iteration moves a point's
+    own centroid by at most ``M`` closer to or farther from it, every other centroid by
+    at most ``M``, and half the distance from its centroid to the nearest other one
+    (``half``) by at most ``M``. So with ``u`` the distance to its own centroid and
+    ``l = lower - drift``, the own centroid is strictly the nearest while
+    ``u < max(l, half)``, which holds at least while ``drift`` grows by less than half
+    of that margin: ``gap = max(l, half) - u + 2 drift`` at the last check, and the
+    test is ``gap > 2 drift`` — one comparison per point and iteration. The points that
+    fail it get the exact distance to their own centroid and the test again with the
+    current ``l`` and ``half``, and if that fails too a full search. Kept points are
+    strictly nearest, so the rule that ties go to the lowest index is never in play; a
+    relative margin ``_SLACK`` covers rounding. When most points are in doubt (early
+    iterations, high dimensions) all are searched in contiguous blocks instead.
 
-    Update: per cluster the count and the sums of the centred points and of their
-    squared norms are kept up to date from the points that changed label, so the means
-    and the inertia of an iteration cost O(k d) beyond the assignment.
+    Update. Per cluster the count, the sum of the points and the sum of their squared
+    centred norms are kept up to date from the points that changed label, so means and
+    inertia cost O(k d) beyond the assignment. Sums of the raw points (not of centred
+    ones) are exact for integer data, as scikit-learn's and the sorted path's are,
+    which keeps exact ties exact.
     """
 
     def __init__(
         self, x: NDArray[np.float64], mean: NDArray[np.float64], x_sq: NDArray[np.float64]
     ) -> None:
         self.x, self.mean, self.x_sq = x, mean, x_sq  # x_sq: squared norms of x - mean
+        # BLAS distances need centred points; keep them rather than centre every block
+        self.xc = x - mean if x.shape[1] > _DIRECT_D else None
 
     def start(self, c: NDArray[np.float64]) -> NDArray[np.intp]:
-        """Labels for the centroids ``c`` by a full search; sets the bounds and statistics."""
+        """Labels for the centroids ``c`` by a full search; sets bounds and statistics."""
         k, d = c.shape
-        labels, own, second = _nearest_two(self.x, self.x_sq, c, self.mean)
-        self.c, self.labels = c, labels
-        self.upper, self.lower = np.sqrt(own), np.sqrt(second)
-        self.counts = np.bincount(labels, minlength=k)
-        self.s2 = np.bincount(labels, weights=self.x_sq, minlength=k)
+        n = len(self.x)
+        self.c, self.drift, self.half = c, 0.0, _half_gaps(c)
+        self.labels = np.empty(n, dtype=np.intp)
+        self.lower, self.gap = np.empty(n), np.empty(n)
+        for s in self._blocks(n, k):
+            self._search(s, c, count=False)
+        self.counts = np.bincount(self.labels, minlength=k)
+        self.s2 = np.bincount(self.labels, weights=self.x_sq, minlength=k)
         self.s1 = np.zeros((k, d))
         for j in range(d):
-            self.s1[:, j] = np.bincount(labels, weights=self.x[:, j] - self.mean[j], minlength=k)
-        return labels
+            self.s1[:, j] = np.bincount(self.labels, np.ascontiguousarray(self.x[:, j]), k)
+        return self.labels
 
     def assign(self, c: NDArray[np.float64]) -> tuple[NDArray[np.intp], int]:
         """Labels for the new centroids ``c`` (a new array) and how many changed."""
-        k, d = c.shape
-        shift = np.sqrt(_sq_norms(c - self.c))
-        self.c = c
-        drop = np.zeros(k)  # largest shift of a centroid other than the own one
-        half = np.full(k, np.inf)
-        if k > 1:
-            top = int(np.argmax(shift))
-            drop[:] = shift[top]
-            drop[top] = np.delete(shift, top).max()
-            gap = np.sqrt(((c[:, None, :] - c[None, :, :]) ** 2).sum(axis=2))
-            np.fill_diagonal(gap, np.inf)
-            half = 0.5 * gap.min(axis=1)
-        lab = self.labels.copy()
-        upper, lower = self.upper, self.lower
-        bound = shift[lab]
-        upper += bound
-        np.take(drop, lab, out=bound)
-        lower -= bound
-        np.take(half, lab, out=bound)
-        np.maximum(bound, lower, out=bound)
-        bound *= 1.0 - _SLACK
+        k = len(c)
+        n = len(self.x)
+        self.drift += float(np.sqrt(_sq_norms(c - self.c)).max())
+        self.c, self.half = c, _half_gaps(c)
+        self.labels = lab = self.labels.copy()
+        cand = np.flatnonzero(self.gap <= 2.0 * self.drift * (1.0 + _SLACK))
+        if len(cand) > n // 2:  # cheaper to search all, in place, than to pick
+            return lab, sum(self._search(s, c) for s in self._blocks(n, k))
         moved = 0
-        cand = np.flatnonzero(upper >= bound)
-        for s in _chunks(len(cand), max(k, d)):
+        for s in self._blocks(len(cand), k):
             pts = cand[s]
-            upper[pts] = near = np.sqrt(_sq_norms(self.x[pts] - c[lab[pts]]))
-            pts = pts[near >= bound[pts]]
-            if not len(pts):
-                continue
-            new, own, second = _nearest_two(self.x[pts], self.x_sq[pts], c, self.mean)
-            upper[pts], lower[pts] = np.sqrt(own), np.sqrt(second)
-            changed = new != lab[pts]
-            if changed.any():
-                pts, new = pts[changed], new[changed]
-                self._move(pts, lab[pts], new)
-                lab[pts] = new
-                moved += len(pts)
-        self.labels = lab
+            near = np.sqrt(_sq_norms(self.x[pts] - c[lab[pts]]))
+            far = np.maximum(self.lower[pts] - self.drift, self.half[lab[pts]])
+            ok = near * (1.0 + _SLACK) < far * (1.0 - _SLACK)
+            self.gap[pts[ok]] = self._gap(near[ok], far[ok])
+            if not ok.all():
+                moved += self._search(pts[~ok], c)
         return lab, moved
+
+    def _blocks(self, n: int, k: int) -> Iterator[slice]:
+        """Blocks of rows for searches: cache-sized for the direct search (whose work
+        arrays do not grow with k), bounded for the BLAS one (n-by-k distances)."""
+        d = self.x.shape[1]
+        if self.xc is None:
+            return _chunks(n, d + 4, _CACHE_BLOCK)
+        return _chunks(n, max(k, d))
+
+    def _gap(self, near: NDArray[np.float64], far: NDArray[np.float64]) -> NDArray[np.float64]:
+        return far * (1.0 - _SLACK) - near * (1.0 + _SLACK) + 2.0 * self.drift
+
+    def _search(
+        self, pts: slice | NDArray[np.intp], c: NDArray[np.float64], count: bool = True
+    ) -> int:
+        """Give points ``pts`` their nearest centroid and fresh bounds; count the changes."""
+        if self.xc is None:  # distances summed column by column, exactly as written
+            lab, own, second = _direct_two(self.x[pts], c)
+        else:
+            lab, own, second = _blas_two(self.x[pts], self.xc[pts], self.x_sq[pts], c, self.mean)
+        near, other = np.sqrt(own), np.sqrt(second)
+        self.lower[pts] = other + self.drift
+        self.gap[pts] = self._gap(near, np.maximum(other, self.half[lab]))
+        if not count:
+            self.labels[pts] = lab
+            return 0
+        changed = lab != self.labels[pts]
+        if not changed.any():
+            return 0
+        idx = np.flatnonzero(changed)
+        idx = idx + pts.start if isinstance(pts, slice) else pts[idx]
+        self._move(idx, self.labels[idx], lab[changed])
+        self.labels[idx] = lab[changed]
+        return len(idx)
 
     def _move(self, pts: NDArray[np.intp], old: NDArray[np.intp], new: NDArray[np.intp]) -> None:
         """Update the cluster statistics for points ``pts`` going from ``old`` to ``new``."""
@@ -470,7 +526,7 @@ class _DenseSteps:
 
         self.counts += delta(None)
         self.s2 += delta(self.x_sq[pts])
-        for j, col in enumerate((self.x[pts] - self.mean).T):
+        for j, col in enumerate(self.x[pts].T):
             self.s1[:, j] += delta(np.ascontiguousarray(col))
         # an emptied cluster has sums of exactly 0, not the rounding of its departures
         gone = self.counts == 0
@@ -493,10 +549,11 @@ class _DenseSteps:
         m, s1, s2 = self.counts, self.s1, self.s2
         cc = c - self.mean
         c_sq = _sq_norms(cc)
-        fast = s2 - 2.0 * np.einsum("ij,ij->i", cc, s1) + m * c_sq
-        spread = s2 - _sq_norms(s1) / np.maximum(m, 1)
+        s1c = s1 - m[:, None] * self.mean
+        fast = s2 - 2.0 * np.einsum("ij,ij->i", cc, s1c) + m * c_sq
+        spread = s2 - _sq_norms(s1c) / np.maximum(m, 1)
         bad = (m > 0) & ~((fast > 1e-6 * (s2 + m * c_sq)) & (spread > 1e-6 * s2))
-        sums, ref = s1.copy(), np.tile(self.mean, (k, 1))
+        sums, ref = s1.copy(), np.zeros((k, d))
         if bad.any():
             pts = np.flatnonzero(bad[self.labels])
             lab = self.labels[pts]
@@ -558,8 +615,10 @@ class _SortedSteps:
         live[1:] = cv[1:] != cv[:-1]
         lr, lv = rank[live], cv[live]
         mid = 0.5 * lv[:-1] + 0.5 * lv[1:]
-        # A point exactly on a midpoint goes to the lower index of its two neighbours.
-        left_wins = lr[:-1] < lr[1:]
+        # A point exactly on a (rounded) midpoint goes to the nearer of its two
+        # neighbours by directly computed distances, on a tie to the lower index.
+        da, db = (mid - lv[:-1]) ** 2, (mid - lv[1:]) ** 2
+        left_wins = (da < db) | ((da == db) & (lr[:-1] < lr[1:]))
         cut = np.where(
             left_wins,
             np.searchsorted(self.s, mid, side="right"),

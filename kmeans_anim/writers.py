@@ -5,16 +5,25 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import subprocess
 import tempfile
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import imageio_ffmpeg
 from matplotlib.animation import FFMpegWriter
 from matplotlib.figure import Figure
 
-__all__ = ["FORMATS", "FFmpegError", "FrameWriter", "atomic_output", "check_output"]
+__all__ = [
+    "FORMATS",
+    "FFmpegError",
+    "FrameWriter",
+    "atomic_output",
+    "check_output",
+    "interruptible",
+]
 
 #: Supported suffixes and what they make.
 FORMATS = {
@@ -130,6 +139,48 @@ def atomic_output(path: Path) -> Iterator[Path]:
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp_path.unlink()
+
+
+@contextlib.contextmanager
+def interruptible() -> Iterator[Callable[[], None]]:
+    """Make Ctrl-C reliable for a save; yields ``check()``, which raises
+    ``KeyboardInterrupt`` if Ctrl-C was pressed since entering.
+
+    Python raises ``KeyboardInterrupt`` wherever the program happens to be, and when that
+    is a cleanup callback (matplotlib has many) it is printed and dropped. Here Ctrl-C
+    only sets a flag that the save checks per frame and before its final rename; any
+    error after it (such as ffmpeg dying of the same signal) becomes the
+    ``KeyboardInterrupt``. A second Ctrl-C interrupts at once. The previous handler is
+    restored on exit; nothing changes outside the main thread or when the program has
+    its own SIGINT handler.
+    """
+    pressed = False
+
+    def check() -> None:
+        if pressed:
+            raise KeyboardInterrupt
+
+    def on_sigint(signum: int, frame: object) -> None:
+        nonlocal pressed
+        if pressed:
+            raise KeyboardInterrupt
+        pressed = True
+
+    if (
+        threading.current_thread() is not threading.main_thread()
+        or signal.getsignal(signal.SIGINT) is not signal.default_int_handler
+    ):
+        yield check
+        return
+    signal.signal(signal.SIGINT, on_sigint)
+    try:
+        yield check
+    except BaseException:
+        if pressed:
+            raise KeyboardInterrupt from None
+        raise
+    finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def ffmpeg_exe() -> str:
