@@ -1,0 +1,85 @@
+"""The density view: points as a per-pixel image coloured by cluster (the issue "Speed")."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from helpers import decode, to_uint8
+
+from kmeans_anim import animate, hsv_palette, make_blobs
+from kmeans_anim.scenes import DENSITY_THRESHOLD
+from kmeans_anim.scenes.layers import Density, Points
+
+
+def _pixel_of(anim, xy: np.ndarray) -> tuple[int, int]:
+    """(row, column) in a saved frame of the data point ``xy`` (row 0 at the top)."""
+    fig = anim._fig
+    anim._fig.canvas.draw()
+    x, y = anim.scene.ax.transData.transform(xy)
+    height = fig.get_size_inches()[1] * fig.dpi
+    return round(height - y), round(x)
+
+
+@pytest.mark.parametrize("dim", [1, 2])
+def test_auto_switches_to_density_above_threshold(dim: int) -> None:
+    small, _ = make_blobs(2, 50, dim=dim, seed=0)
+    big, _ = make_blobs(2, DENSITY_THRESHOLD // 2 + 1, dim=dim, seed=0)
+    assert isinstance(animate(small, 2, seed=0, max_iter=2).scene.points, Points)
+    assert isinstance(animate(big, 2, seed=0, max_iter=2).scene.points, Density)
+    assert isinstance(animate(big, 2, seed=0, max_iter=2, render="points").scene.points, Points)
+    assert isinstance(
+        animate(small, 2, seed=0, max_iter=2, render="density").scene.points, Density
+    )
+
+
+def test_density_frame_shows_each_cluster_in_its_colour(tmp_path: Path) -> None:
+    # Four tight, far-apart blobs: the pixel under each true centre is dense and must
+    # show the colour of the cluster that holds that blob in the last state.
+    points, centers = make_blobs(4, 20_000, dim=2, center_bounds=(-5, 5), std=0.2, seed=3)
+    anim = animate(points, 4, seed=1, render="density", hold=0, figsize=(4, 3))
+    path = anim.save(tmp_path / "d.mp4")
+    _, frames = decode(path)
+    last = frames[-1].astype(np.int16)
+    state = anim.trace.states[-1]
+    colours = hsv_palette(4)
+    for c in centers:
+        j = int(state.labels[np.argmin(((points - c) ** 2).sum(1))])
+        r, col = _pixel_of(anim, c)
+        # near the centre but beside the centroid marker drawn on top of it
+        patch = last[r - 12 : r - 7, col - 2 : col + 3].reshape(-1, 3)
+        assert np.abs(patch - to_uint8(colours[j])).max(axis=1).min() <= 40, (c, j)
+
+
+def test_density_1d_uses_the_sorted_runs_and_matches_labels() -> None:
+    points, _ = make_blobs(3, 40_000, dim=1, seed=5)
+    anim = animate(points, 3, seed=2, render="density", max_iter=5)
+    density = anim.scene.points
+    assert isinstance(density, Density)
+    for state in anim.trace.states:
+        assert state.partition is not None
+        np.testing.assert_array_equal(density.rep_labels(state), state.labels[density.rep])
+
+
+def test_density_grey_before_assignment_and_opacity_by_count() -> None:
+    points, _ = make_blobs(2, 30_000, dim=2, seed=1)
+    anim = animate(points, 2, seed=0, render="density", steps="split", max_iter=3)
+    density = anim.scene.points
+    first = next(iter(anim._frames(anim._fps)))
+    assert first.colours is None
+    density.update(first)
+    grey = density.rgba[density.cells, :3]
+    assert (grey == grey[0]).all() and grey[0, 0] == grey[0, 1] == grey[0, 2]
+    # more points in a pixel, more opaque: count the points per pixel independently
+    x0, x1, y0, y1 = density.image.get_extent()
+    h, w = density.shape
+    counts, _, _ = np.histogram2d(
+        points[:, 1], points[:, 0], bins=(h, w), range=((y0, y1), (x0, x1))
+    )
+    counts = counts.ravel()[density.cells]
+    alpha = density.rgba[density.cells, 3].astype(int)
+    order = np.argsort(counts, kind="stable")
+    inversions = np.count_nonzero(np.diff(alpha[order]) < -2)
+    assert inversions <= 0.01 * len(order)
+    assert alpha[np.argmax(counts)] == 255 and alpha.min() >= round(0.35 * 255)
