@@ -283,40 +283,48 @@ def _direct_two(x: NDArray[np.float64], c: NDArray[np.float64]) -> _Two:
 
 def _blas_two(
     x: NDArray[np.float64],
-    xc: NDArray[np.float64],
+    xc1: NDArray[np.float64],
     x_sq: NDArray[np.float64],
     c: NDArray[np.float64],
     mean: NDArray[np.float64],
 ) -> _Two:
-    """As :func:`_direct_two`, from ``||x||^2 - 2 x.c + ||c||^2`` in the centred frame
-    (``xc = x - mean``, ``x_sq = ||xc||^2``) by BLAS, with an upper bound for the own
-    distance and a lower bound for the second.
+    """As :func:`_direct_two` but by BLAS, from ``||x||^2 - 2 x.c + ||c||^2`` in the
+    centred frame, with an upper bound for the own squared distance and a lower bound
+    for the second.
 
-    Points whose best centres are within rounding of each other are decided on directly
-    computed distances, so that exact ties still go to the lowest index.
+    ``xc1`` is ``[x - mean, 1]`` and ``x_sq`` is ``||x - mean||^2``. One product gives
+    ``||c||^2 - 2 x.c`` for every centre (the appended 1 picks up ``||c||^2``); the best
+    and second best are then kept centre by centre over contiguous rows. Points whose
+    best centres are within rounding of each other are decided on directly computed
+    distances, so that exact ties still go to the lowest index.
     """
-    d = x.shape[1]
+    m, d = x.shape
     cc = c - mean
     c_sq = _sq_norms(cc)
-    dist = xc @ cc.T
-    dist *= -2.0
-    dist += c_sq
-    dist += x_sq[:, None]
-    rows = np.arange(len(x))
-    lab = np.argmin(dist, axis=1)
+    prod = np.column_stack((-2.0 * cc, c_sq)) @ xc1.T  # k by m
+    lab = np.zeros(m, dtype=np.intp)
+    own, second = np.full(m, np.inf), np.full(m, np.inf)
+    t, closer = np.empty(m), np.empty(m, dtype=bool)
+    for j, dist in enumerate(prod):
+        np.maximum(own, dist, out=t)
+        np.minimum(second, t, out=second)
+        np.less(dist, own, out=closer)  # strictly: a tie keeps the lower index
+        np.copyto(lab, j, where=closer)
+        np.minimum(own, dist, out=own)
+    own += x_sq
+    second += x_sq
     # rounding of the expansion: a d-term dot product is off by at most ~d eps |x| |c|
-    err = max(1e-12, 4 * d * np.finfo(np.float64).eps) * (x_sq + 2.0 * c_sq.max())
-    if len(c) > 1:
-        close = dist - dist[rows, lab][:, None] <= err[:, None]
-        tied = np.flatnonzero(close.sum(axis=1) > 1)
-        if len(tied):
-            diff = x[tied][:, None, :] - c[None, :, :]
-            exact = np.einsum("ijk,ijk->ij", diff, diff)
-            exact[~close[tied]] = np.inf
-            lab[tied] = np.argmin(exact, axis=1)
-    own = dist[rows, lab] + err
-    dist[rows, lab] = np.inf
-    return lab, own, np.maximum(dist.min(axis=1) - err, 0.0)
+    err = max(1e-12, 4 * (d + 1) * np.finfo(np.float64).eps) * (x_sq + 2.0 * c_sq.max())
+    tied = np.flatnonzero(second - own <= err)
+    if len(tied):
+        close = prod[:, tied] + x_sq[tied] - own[tied] <= err[tied]
+        diff = x[tied][:, None, :] - c[None, :, :]
+        exact = np.einsum("ijk,ijk->ij", diff, diff)
+        exact[~close.T] = np.inf
+        lab[tied] = np.argmin(exact, axis=1)
+    own += err
+    second -= err
+    return lab, own, np.maximum(second, 0.0, out=second)
 
 
 def _half_gaps(c: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -443,8 +451,12 @@ class _DenseSteps:
         self, x: NDArray[np.float64], mean: NDArray[np.float64], x_sq: NDArray[np.float64]
     ) -> None:
         self.x, self.mean, self.x_sq = x, mean, x_sq  # x_sq: squared norms of x - mean
-        # BLAS distances need centred points; keep them rather than centre every block
-        self.xc = x - mean if x.shape[1] > _DIRECT_D else None
+        # BLAS distances need centred points (and a column of ones, see _blas_two): keep
+        # them rather than build them for every block
+        self.xc1 = None
+        if x.shape[1] > _DIRECT_D:
+            self.xc1 = np.ones((len(x), x.shape[1] + 1))
+            np.subtract(x, mean, out=self.xc1[:, :-1])
 
     def start(self, c: NDArray[np.float64]) -> NDArray[np.intp]:
         """Labels for the centroids ``c`` by a full search; sets bounds and statistics."""
@@ -487,7 +499,7 @@ class _DenseSteps:
         """Blocks of rows for searches: cache-sized for the direct search (whose work
         arrays do not grow with k), bounded for the BLAS one (n-by-k distances)."""
         d = self.x.shape[1]
-        if self.xc is None:
+        if self.xc1 is None:
             return _chunks(n, d + 4, _CACHE_BLOCK)
         return _chunks(n, max(k, d))
 
@@ -498,10 +510,10 @@ class _DenseSteps:
         self, pts: slice | NDArray[np.intp], c: NDArray[np.float64], count: bool = True
     ) -> int:
         """Give points ``pts`` their nearest centroid and fresh bounds; count the changes."""
-        if self.xc is None:  # distances summed column by column, exactly as written
+        if self.xc1 is None:  # distances summed column by column, exactly as written
             lab, own, second = _direct_two(self.x[pts], c)
         else:
-            lab, own, second = _blas_two(self.x[pts], self.xc[pts], self.x_sq[pts], c, self.mean)
+            lab, own, second = _blas_two(self.x[pts], self.xc1[pts], self.x_sq[pts], c, self.mean)
         near, other = np.sqrt(own), np.sqrt(second)
         self.lower[pts] = other + self.drift
         self.gap[pts] = self._gap(near, np.maximum(other, self.half[lab]))
@@ -784,6 +796,7 @@ def lloyd(
     xc = x - mean
     x_sq = _sq_norms(xc)
     c0 = _initial_centroids(x, xc, x_sq, k, init, rng)
+    del xc  # only k-means++ needs it; the steps keep what they need
     if not _has_k_distinct(x, k):
         warnings.warn(
             f"points have fewer distinct values than k={k}; some clusters will be "
