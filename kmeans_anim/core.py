@@ -598,23 +598,22 @@ class _SortedSteps:
         s = v[self.order]
         self.s = s
         # Prefix sums run outward from zero on each side so that a run's sum has a
-        # relative error of at most n * eps (no cancellation of a large running total).
-        self.z = int(np.searchsorted(s, 0.0, side="left"))
-        pos, neg = s[self.z :], s[: self.z][::-1]
-        self.p1 = np.concatenate(([0.0], np.cumsum(pos)))
-        self.p2 = np.concatenate(([0.0], np.cumsum(pos * pos)))
-        self.n1 = np.concatenate(([0.0], np.cumsum(neg)))
-        self.n2 = np.concatenate(([0.0], np.cumsum(neg * neg)))
+        # relative error of at most n * eps (no cancellation of a large running total):
+        # f1[i] is the sum of s[z:i] for i >= z and minus the sum of s[i:z] for i <= z,
+        # z being the first non-negative value, so a run [a, b) sums to f1[b] - f1[a].
+        z = int(np.searchsorted(s, 0.0, side="left"))
+        pos, neg = s[z:], s[:z][::-1]
+        self.f1 = np.concatenate((-np.cumsum(neg)[::-1], [0.0], np.cumsum(pos)))
+        self.f2 = np.concatenate((-np.cumsum(neg * neg)[::-1], [0.0], np.cumsum(pos * pos)))
+        self._sums: tuple[Partition, NDArray[np.float64], NDArray[np.float64]] | None = None
 
-    def _run_sums(
-        self, a: NDArray[np.intp], b: NDArray[np.intp]
-    ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-        z = self.z
-        pa, pb = np.maximum(a, z) - z, np.maximum(b, z) - z
-        na, nb = z - np.minimum(a, z), z - np.minimum(b, z)  # counted leftward from z
-        s1 = (self.p1[pb] - self.p1[pa]) + (self.n1[na] - self.n1[nb])
-        s2 = (self.p2[pb] - self.p2[pa]) + (self.n2[na] - self.n2[nb])
-        return s1, s2
+    def _run_sums(self, part: Partition) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """Sums and sums of squares of the runs; kept for the last partition asked, as
+        its inertia and its means both need them."""
+        if self._sums is None or self._sums[0] is not part:
+            a, b = part.starts, part.stops
+            self._sums = (part, self.f1[b] - self.f1[a], self.f2[b] - self.f2[a])
+        return self._sums[1], self._sums[2]
 
     def partition(self, c: NDArray[np.float64]) -> Partition:
         v = c[:, 0]
@@ -644,7 +643,7 @@ class _SortedSteps:
 
     def inertia(self, c: NDArray[np.float64], part: Partition) -> float:
         v = c[:, 0]
-        s1, s2 = self._run_sums(part.starts, part.stops)
+        s1, s2 = self._run_sums(part)
         m = part.stops - part.starts
         fast = s2 - 2.0 * v * s1 + m * v * v
         # Where the expansion cancels badly (a run far from zero relative to its
@@ -661,7 +660,7 @@ class _SortedSteps:
     ) -> tuple[NDArray[np.float64], NDArray[np.intp], NDArray[np.float64]]:
         """Run sums, counts and references as :meth:`_DenseSteps.sums` (mean ``ref + sums /
         counts``): the reference is 0, or the point itself for a run of identical points."""
-        s1, _ = self._run_sums(part.starts, part.stops)
+        s1 = self._run_sums(part)[0].copy()
         counts = part.stops - part.starts
         ref = np.zeros((len(counts), 1))
         same = counts > 0
