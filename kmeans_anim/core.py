@@ -10,9 +10,11 @@ Two step implementations share one set of semantics:
   midpoints between centroids, and its sum and sum of squares come from prefix
   sums. An iteration costs O(k log n); ``state.labels`` in the caller's order is
   only built when somebody reads it.
-* ``"dense"`` (any dimension): squared distances by BLAS in chunks of bounded
-  size (no n-by-k float64 matrix over a few MB), cluster sums by ``bincount``
-  or a one-hot product.
+* ``"dense"`` (any dimension): Hamerly-style bounds let most points keep their
+  label without any distance computed; the others are searched in blocks of
+  bounded size (no n-by-k float64 matrix over a few MB), column by column for a
+  few dimensions, by BLAS otherwise. Per-cluster sums are kept up to date from
+  the points that changed label, so means and inertia cost O(k d) an iteration.
 """
 
 from __future__ import annotations
@@ -392,18 +394,14 @@ def _init_kmeanspp(
 
 
 def _initial_centroids(
-    x: NDArray[np.float64],
-    xc: NDArray[np.float64],
-    x_sq: NDArray[np.float64],
-    k: int,
-    init: str | ArrayLike,
-    rng: np.random.Generator,
+    x: NDArray[np.float64], k: int, init: str | ArrayLike, rng: np.random.Generator
 ) -> NDArray[np.float64]:
     if isinstance(init, str):
         check_choice(init, "init", INITS)
         if init == "random":
             return _init_random(x, k, rng)
-        return _init_kmeanspp(x, xc, x_sq, k, rng)
+        xc = x - x.mean(axis=0)
+        return _init_kmeanspp(x, xc, _sq_norms(xc), k, rng)
     try:
         c0 = as_points(init, name="init")
     except (TypeError, ValueError) as exc:
@@ -447,16 +445,20 @@ class _DenseSteps:
     which keeps exact ties exact.
     """
 
-    def __init__(
-        self, x: NDArray[np.float64], mean: NDArray[np.float64], x_sq: NDArray[np.float64]
-    ) -> None:
-        self.x, self.mean, self.x_sq = x, mean, x_sq  # x_sq: squared norms of x - mean
+    def __init__(self, x: NDArray[np.float64]) -> None:
+        self.x, self.mean = x, x.mean(axis=0)
         # BLAS distances need centred points (and a column of ones, see _blas_two): keep
         # them rather than build them for every block
         self.xc1 = None
         if x.shape[1] > _DIRECT_D:
             self.xc1 = np.ones((len(x), x.shape[1] + 1))
-            np.subtract(x, mean, out=self.xc1[:, :-1])
+            np.subtract(x, self.mean, out=self.xc1[:, :-1])
+            self.x_sq = _sq_norms(self.xc1[:, :-1])
+        else:  # squared norms of x - mean, without an n-by-d temporary
+            self.x_sq = np.zeros(len(x))
+            for col, mu in zip(x.T, self.mean, strict=True):
+                t = col - mu
+                self.x_sq += t * t
 
     def start(self, c: NDArray[np.float64]) -> NDArray[np.intp]:
         """Labels for the centroids ``c`` by a full search; sets bounds and statistics."""
@@ -791,11 +793,7 @@ def lloyd(
     if algorithm == "sorted" and d != 1:
         raise ValueError(f"algorithm='sorted' needs 1-D data; got d={d}.")
     rng = make_rng(seed)
-    mean = x.mean(axis=0)
-    xc = x - mean
-    x_sq = _sq_norms(xc)
-    c0 = _initial_centroids(x, xc, x_sq, k, init, rng)
-    del xc  # only k-means++ needs it; the steps keep what they need
+    c0 = _initial_centroids(x, k, init, rng)
     if not _has_k_distinct(x, k):
         warnings.warn(
             f"points have fewer distinct values than k={k}; some clusters will be "
@@ -803,9 +801,9 @@ def lloyd(
             KMeansWarning,
             stacklevel=2,
         )
-    tol_abs = tol * float(np.mean(np.var(x, axis=0)))
+    tol_abs = tol * float(np.mean(np.var(x, axis=0))) if tol > 0 else 0.0
     if algorithm == "dense" or d > 1:
-        return _run_dense(_DenseSteps(x, mean, x_sq), c0, max_iter, tol, tol_abs, empty)
+        return _run_dense(_DenseSteps(x), c0, max_iter, tol, tol_abs, empty)
     return _run_sorted(_SortedSteps(x), x, c0, max_iter, tol, tol_abs, empty)
 
 
