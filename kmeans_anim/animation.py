@@ -4,7 +4,6 @@ core's states, with a fast save path, a live preview and notebook display."""
 from __future__ import annotations
 
 import contextlib
-import numbers
 import os
 import warnings
 from collections.abc import Callable, Iterator, Sequence
@@ -21,7 +20,16 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from numpy.typing import ArrayLike
 
-from .core import KMeansState, KMeansWarning, as_points, check_choice, check_int, check_real, lloyd
+from .core import (
+    KMeansState,
+    KMeansWarning,
+    as_points,
+    check_choice,
+    check_int,
+    check_real,
+    lloyd,
+    make_rng,
+)
 from .palette import hsv_palette
 from .progress import progress as progress_bar
 from .scenes import Scene, make_scene, needs_3d
@@ -196,14 +204,18 @@ class KMeansAnimation(FuncAnimation):
                 for a, v in zip(artists, shown, strict=True):
                     a.set_visible(v)
             seq = progress_bar(self._frames(fps), self.frame_count(fps), label, progress)
+            previous = None
             for frame in seq:
-                changed = self.scene.update(frame)
-                if background is not None:
-                    canvas.restore_region(background)
-                    for a in changed:
-                        fig.draw_artist(a)
-                else:
-                    canvas.draw()
+                # a held frame of a still view is the same picture: just send it again
+                if frame is not previous or background is None:
+                    changed = self.scene.update(frame)
+                    if background is not None:
+                        canvas.restore_region(background)
+                        for a in changed:
+                            fig.draw_artist(a)
+                    else:
+                        canvas.draw()
+                previous = frame
                 writer.write(canvas.buffer_rgba())
                 check()
 
@@ -436,12 +448,10 @@ def animate(
     if title is not None and not isinstance(title, str):
         raise TypeError(f"title must be a str or None; got title={title!r}.")
     size = _check_figsize(figsize)
+    # every replay must be the same run: fix an int seed now
+    rng = make_rng(seed)  # also validates seed
     if seed is None or isinstance(seed, np.random.Generator):
-        seed = int(np.random.default_rng(seed).integers(2**63))
-    elif isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
-        raise TypeError(
-            f"seed must be an int, a numpy.random.Generator or None; got seed={seed!r}."
-        )
+        seed = int(rng.integers(2**63))
     run = partial(lloyd, x, k, init=init, seed=int(seed), max_iter=max_iter, tol=tol, empty=empty)
     trace = Trace.of(run())
     # frames replay the kept states; a run too large to keep is run again instead
