@@ -372,6 +372,9 @@ def _init_kmeanspp(
     idx[0] = rng.integers(n)
     closest = _min_sq_dist(xc, x_sq, xc[idx[:1]])
     pot = closest.sum()
+    # Memory: besides ``closest`` only two length-n arrays, the best candidate's new
+    # distances and the one being computed (swapped when it is better), never trials x n.
+    best, work = np.empty(n), np.empty(n)
     for c in range(1, k):
         if pot <= 0.0:  # every point sits on a chosen centre: fewer distinct points than k
             rest = np.setdiff1d(np.arange(n), idx[:c])
@@ -380,16 +383,20 @@ def _init_kmeanspp(
         cum = np.cumsum(closest)
         cand = np.searchsorted(cum, rng.uniform(size=trials) * cum[-1])
         cand = np.minimum(cand, n - 1)
-        # squared distance of every point to each candidate, in bounded chunks
-        cand_d = np.empty((trials, n))
+        del cum
+        best_pot = 0.0
         for t, ci in enumerate(cand):
-            diff = xc - xc[ci]
-            cand_d[t] = np.einsum("ij,ij->i", diff, diff)
-        np.minimum(cand_d, closest, out=cand_d)
-        pots = cand_d.sum(axis=1)
-        best = int(np.argmin(pots))
-        idx[c] = cand[best]
-        closest, pot = cand_d[best], pots[best]
+            # squared distance of every point to the candidate, in bounded chunks
+            for s in _chunks(n, x.shape[1]):
+                diff = xc[s] - xc[ci]
+                np.einsum("ij,ij->i", diff, diff, out=work[s])
+            np.minimum(work, closest, out=work)
+            t_pot = work.sum()
+            if t == 0 or t_pot < best_pot:  # strictly: the first of equal ones, as argmin
+                best_pot, idx[c] = t_pot, ci
+                best, work = work, best
+        closest, best = best, closest
+        pot = best_pot
     return x[idx].copy()
 
 

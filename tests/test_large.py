@@ -138,12 +138,6 @@ def test_results_do_not_depend_on_block_size(monkeypatch: pytest.MonkeyPatch) ->
         assert b.inertia == pytest.approx(a.inertia, rel=1e-12)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="k-means++ init holds trials x n float64 distances twice (closest stays a view of "
-    "the previous cand_d) plus an unchunked n x d difference: ~8x the data at k=8; the "
-    "dense iterations need ~4x",
-)
 def test_kmeanspp_init_bounded_memory(tmp_path: Path) -> None:
     result = run_script(
         """
