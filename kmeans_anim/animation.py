@@ -338,6 +338,8 @@ def _layout(
     # constrained layout would re-fit a turning 3-D view every frame and make it wobble
     fig = Figure(figsize=size, dpi=dpi, layout=None if three_d else "constrained")
     FigureCanvasAgg(fig)  # a canvas that can blit, until show() gives it a window
+    if three_d:  # mplot3d pads its box generously already; give it the figure
+        fig.subplots_adjust(left=0.0, right=1.0, bottom=0.03, top=0.95)
     kw = {"projection": "3d"} if three_d else {}
     if objective:
         gs = fig.add_gridspec(2, 1, height_ratios=(3, 1))
