@@ -21,13 +21,21 @@ from __future__ import annotations
 
 import math
 import numbers
+import os
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+
+try:  # installed with scikit-learn; without it BLAS keeps its own threads
+    from threadpoolctl import ThreadpoolController
+except ImportError:  # pragma: no cover
+    ThreadpoolController = None
 
 __all__ = ["KMeansState", "KMeansWarning", "Partition", "lloyd"]
 
@@ -44,6 +52,39 @@ _DIRECT_D = 4
 #: Relative margin in the bound tests of :class:`_DenseSteps`, far above the rounding
 #: that a bound accumulates over an iteration (~1e-16) or even a million of them.
 _SLACK = 1e-9
+#: Threads for the blocks of a search: numpy releases the GIL in its loops, so blocks
+#: run in parallel (scikit-learn uses every core through OpenMP). 1 means no pool.
+_WORKERS = min(4, os.cpu_count() or 1)
+_pools: dict[int, ThreadPoolExecutor] = {}
+
+
+def _map(fn: Callable[[Any], None], items: Iterable[Any]) -> None:
+    """Call ``fn`` on every item, in ``_WORKERS`` threads (created once, when first needed).
+
+    ``fn`` must write only its own item's part of shared arrays.
+    """
+    if _WORKERS <= 1:
+        for item in items:
+            fn(item)
+        return
+    if _WORKERS not in _pools:
+        _pools[_WORKERS] = ThreadPoolExecutor(_WORKERS, thread_name_prefix="kmeans_anim")
+    for _ in _pools[_WORKERS].map(fn, items):  # consumed to raise a worker's exception
+        pass
+
+
+_blas: list[Any] = []  # the threadpoolctl controller, made when first needed
+
+
+def _one_blas_thread() -> AbstractContextManager[Any]:
+    """A context in which BLAS uses one thread. Our threads already share the blocks;
+    BLAS threads on top of them (or next to another busy process) only contend: a
+    product of width k takes 3 to 30 times longer with two BLAS threads than with one."""
+    if ThreadpoolController is None:  # pragma: no cover
+        return nullcontext()
+    if not _blas:
+        _blas.append(ThreadpoolController())
+    return _blas[0].limit(limits=1, user_api="blas")
 
 
 class KMeansWarning(UserWarning):
@@ -474,35 +515,46 @@ class _DenseSteps:
         self.c, self.drift, self.half = c, 0.0, _half_gaps(c)
         self.labels = np.empty(n, dtype=np.intp)
         self.lower, self.gap = np.empty(n), np.empty(n)
-        for s in self._blocks(n, k):
-            self._search(s, c, count=False)
+        with self._threads():
+            _map(lambda s: self._search(s, c, self.labels), self._blocks(n, k))
         self.counts = np.bincount(self.labels, minlength=k)
         self.s2 = np.bincount(self.labels, weights=self.x_sq, minlength=k)
         self.s1 = np.zeros((k, d))
-        for j in range(d):
-            self.s1[:, j] = np.bincount(self.labels, np.ascontiguousarray(self.x[:, j]), k)
+        # columns from row blocks transposed in cache: a column read across all rows
+        # strides over the whole array, one cache miss a value for large d
+        for s in _chunks(n, d):
+            for j, col in enumerate(self.x[s].T.copy()):
+                self.s1[:, j] += np.bincount(self.labels[s], col, k)
         return self.labels
 
     def assign(self, c: NDArray[np.float64]) -> tuple[NDArray[np.intp], int]:
-        """Labels for the new centroids ``c`` (a new array) and how many changed."""
+        """Labels for the new centroids ``c`` (a new array) and how many changed.
+
+        Blocks of points are checked and searched in parallel (numpy releases the GIL);
+        each writes only its own points' labels and bounds, and the statistics are
+        updated afterwards in one pass, so the result does not depend on the threads.
+        """
         k = len(c)
         n = len(self.x)
         self.drift += float(np.sqrt(_sq_norms(c - self.c)).max())
         self.c, self.half = c, _half_gaps(c)
-        self.labels = lab = self.labels.copy()
+        old, lab = self.labels, self.labels.copy()
         cand = np.flatnonzero(self.gap <= 2.0 * self.drift * (1.0 + _SLACK))
-        if len(cand) > n // 2:  # cheaper to search all, in place, than to pick
-            return lab, sum(self._search(s, c) for s in self._blocks(n, k))
-        moved = 0
-        for s in self._blocks(len(cand), k):
-            pts = cand[s]
-            near = np.sqrt(_sq_norms(self.x[pts] - c[lab[pts]]))
-            far = np.maximum(self.lower[pts] - self.drift, self.half[lab[pts]])
-            ok = near * (1.0 + _SLACK) < far * (1.0 - _SLACK)
-            self.gap[pts[ok]] = self._gap(near[ok], far[ok])
-            if not ok.all():
-                moved += self._search(pts[~ok], c)
-        return lab, moved
+        with self._threads():
+            if len(cand) > n // 2:  # cheaper to search all, in place, than to pick
+                _map(lambda s: self._search(s, c, lab), self._blocks(n, k))
+                changed = np.flatnonzero(lab != old)
+            else:
+                _map(lambda s: self._check(cand[s], c, lab), self._blocks(len(cand), k))
+                changed = cand[lab[cand] != old[cand]]
+        for s in _chunks(len(changed), self.x.shape[1]):
+            pts = changed[s]
+            self._move(pts, old[pts], lab[pts])
+        self.labels = lab
+        return lab, len(changed)
+
+    def _threads(self) -> AbstractContextManager[Any]:
+        return nullcontext() if self.xc1 is None else _one_blas_thread()
 
     def _blocks(self, n: int, k: int) -> Iterator[slice]:
         """Blocks of rows for searches: cache-sized for the direct search (whose work
@@ -515,28 +567,29 @@ class _DenseSteps:
     def _gap(self, near: NDArray[np.float64], far: NDArray[np.float64]) -> NDArray[np.float64]:
         return far * (1.0 - _SLACK) - near * (1.0 + _SLACK) + 2.0 * self.drift
 
+    def _check(self, pts: NDArray[np.intp], c: NDArray[np.float64], lab: NDArray[np.intp]) -> None:
+        """Test points ``pts`` (labels ``lab``) again on their exact distance to their own
+        centroid; search those that fail."""
+        near = np.sqrt(_sq_norms(self.x[pts] - c[lab[pts]]))
+        far = np.maximum(self.lower[pts] - self.drift, self.half[lab[pts]])
+        ok = near * (1.0 + _SLACK) < far * (1.0 - _SLACK)
+        self.gap[pts[ok]] = self._gap(near[ok], far[ok])
+        if not ok.all():
+            self._search(pts[~ok], c, lab)
+
     def _search(
-        self, pts: slice | NDArray[np.intp], c: NDArray[np.float64], count: bool = True
-    ) -> int:
-        """Give points ``pts`` their nearest centroid and fresh bounds; count the changes."""
+        self, pts: slice | NDArray[np.intp], c: NDArray[np.float64], lab: NDArray[np.intp]
+    ) -> None:
+        """Write the nearest centroid of points ``pts`` into ``lab``; fresh bounds."""
         if self.xc1 is None:  # distances summed column by column, exactly as written
-            lab, own, second = _direct_two(self.x[pts], c)
+            near, own, second = _direct_two(self.x[pts], c)
         else:
-            lab, own, second = _blas_two(self.x[pts], self.xc1[pts], self.x_sq[pts], c, self.mean)
-        near, other = np.sqrt(own), np.sqrt(second)
-        self.lower[pts] = other + self.drift
-        self.gap[pts] = self._gap(near, np.maximum(other, self.half[lab]))
-        if not count:
-            self.labels[pts] = lab
-            return 0
-        changed = lab != self.labels[pts]
-        if not changed.any():
-            return 0
-        idx = np.flatnonzero(changed)
-        idx = idx + pts.start if isinstance(pts, slice) else pts[idx]
-        self._move(idx, self.labels[idx], lab[changed])
-        self.labels[idx] = lab[changed]
-        return len(idx)
+            near, own, second = _blas_two(self.x[pts], self.xc1[pts], self.x_sq[pts], c, self.mean)
+        lab[pts] = near
+        np.sqrt(own, out=own)
+        np.sqrt(second, out=second)
+        self.lower[pts] = second + self.drift
+        self.gap[pts] = self._gap(own, np.maximum(second, self.half[near]))
 
     def _move(self, pts: NDArray[np.intp], old: NDArray[np.intp], new: NDArray[np.intp]) -> None:
         """Update the cluster statistics for points ``pts`` going from ``old`` to ``new``."""

@@ -92,9 +92,9 @@ def test_bounds_skip_most_points_and_stay_exact(d, exact, monkeypatch):
     searched = []
     search = core._DenseSteps._search
 
-    def counting(self, pts, c, count=True):
+    def counting(self, pts, *args):
         searched.append(pts.stop - pts.start if isinstance(pts, slice) else len(pts))
-        return search(self, pts, c, count)
+        return search(self, pts, *args)
 
     monkeypatch.setattr(core._DenseSteps, "_search", counting)
     states = states_of(x, 6, init=x[:6].copy(), max_iter=40)
@@ -147,3 +147,23 @@ def test_tight_far_cluster_has_exact_inertia_and_mean():
     np.testing.assert_array_equal(last.centroids[1], [-1e6, -1e6])
     want = float(((a - a.mean(axis=0)) ** 2).sum())
     assert last.inertia == pytest.approx(want, rel=1e-9)
+
+
+@pytest.mark.parametrize("d", [2, 6])
+def test_results_do_not_depend_on_the_threads(d, monkeypatch):
+    # Blocks are searched in a thread pool; each writes only its own points and the
+    # statistics are updated after, in order: one worker or two give the same states.
+    rng = np.random.default_rng(5)
+    x = np.round(rng.normal(size=(4000, d)) * 3, 1)
+    monkeypatch.setattr(core, "_CACHE_BLOCK", 300)  # many blocks for the direct search
+    monkeypatch.setattr(core, "_BLOCK", 2000)  # and for the BLAS one
+    runs = []
+    for workers in (1, 2, 3):
+        monkeypatch.setattr(core, "_WORKERS", workers)
+        runs.append(states_of(x, 9, seed=6, max_iter=30))
+    for other in runs[1:]:
+        assert len(other) == len(runs[0])
+        for a, b in zip(runs[0], other, strict=True):
+            np.testing.assert_array_equal(a.labels, b.labels)
+            np.testing.assert_array_equal(a.centroids, b.centroids)
+            assert (a.inertia, a.moved) == (b.inertia, b.moved)
