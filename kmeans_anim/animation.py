@@ -40,6 +40,8 @@ __all__ = ["KMeansAnimation", "animate"]
 
 DEFAULT_FIGSIZE = (6.4, 4.8)
 OBJECTIVE_FIGSIZE = (6.4, 6.4)
+#: Smallest frame side in pixels.
+MIN_FRAME = 32
 
 
 class KMeansAnimation(FuncAnimation):
@@ -163,6 +165,7 @@ class KMeansAnimation(FuncAnimation):
         path = check_output(filename)
         fps = self._fps if fps is None else check_real(fps, "fps", minimum=0.0, strict=True)
         dpi = self._fig.dpi if dpi is None else check_real(dpi, "dpi", minimum=0.0, strict=True)
+        _check_frame(self._fig.get_size_inches(), dpi)
         if progress is not None and not isinstance(progress, bool):
             raise TypeError(f"progress must be True, False or None; got progress={progress!r}.")
         suffix = path.suffix.lower()
@@ -204,18 +207,14 @@ class KMeansAnimation(FuncAnimation):
                 for a, v in zip(artists, shown, strict=True):
                     a.set_visible(v)
             seq = progress_bar(self._frames(fps), self.frame_count(fps), label, progress)
-            previous = None
             for frame in seq:
-                # a held frame of a still view is the same picture: just send it again
-                if frame is not previous or background is None:
-                    changed = self.scene.update(frame)
-                    if background is not None:
-                        canvas.restore_region(background)
-                        for a in changed:
-                            fig.draw_artist(a)
-                    else:
-                        canvas.draw()
-                previous = frame
+                changed = self.scene.update(frame)
+                if background is not None:
+                    canvas.restore_region(background)
+                    for a in changed:
+                        fig.draw_artist(a)
+                else:
+                    canvas.draw()
                 writer.write(canvas.buffer_rgba())
                 check()
 
@@ -283,6 +282,11 @@ class KMeansAnimation(FuncAnimation):
             # the timer made with the figure's first (offscreen) canvas never fires
             self.event_source = fig.canvas.new_timer(interval=self._interval)
             self.event_source.add_callback(self._step)
+            # blitting needs a canvas that can; the offscreen one at creation could not
+            # (giving it one earlier would make FuncAnimation draw the figure at once)
+            if self.scene.blittable and fig.canvas.supports_blit and not self._blit:
+                self._blit = True
+                self._setup_blit()
         plt.show(block=block)
 
     def _repr_html_(self) -> str:
@@ -303,6 +307,16 @@ def _check_figsize(figsize: Any) -> tuple[float, float] | None:
         check_real(w, "figsize width", minimum=0.0, strict=True),
         check_real(h, "figsize height", minimum=0.0, strict=True),
     )
+
+
+def _check_frame(size: Sequence[float], dpi: float) -> None:
+    """Refuse frames too small to draw (text rendering fails below a few pixels)."""
+    w, h = (round(v * dpi) for v in size)
+    if min(w, h) < MIN_FRAME:
+        raise ValueError(
+            f"figsize={tuple(float(v) for v in size)} at dpi={dpi:g} gives a {w}x{h}-pixel "
+            f"frame; it needs at least {MIN_FRAME}x{MIN_FRAME}."
+        )
 
 
 def _check_bool(value: Any, name: str) -> bool:
@@ -337,7 +351,6 @@ def _layout(
     size = figsize or (OBJECTIVE_FIGSIZE if objective else DEFAULT_FIGSIZE)
     # constrained layout would re-fit a turning 3-D view every frame and make it wobble
     fig = Figure(figsize=size, dpi=dpi, layout=None if three_d else "constrained")
-    FigureCanvasAgg(fig)  # a canvas that can blit, until show() gives it a window
     if three_d:  # mplot3d pads its box generously already; give it the figure
         fig.subplots_adjust(left=0.0, right=1.0, bottom=0.03, top=0.95)
     kw = {"projection": "3d"} if three_d else {}
@@ -450,6 +463,8 @@ def animate(
     if title is not None and not isinstance(title, str):
         raise TypeError(f"title must be a str or None; got title={title!r}.")
     size = _check_figsize(figsize)
+    if ax is None:
+        _check_frame(size or (OBJECTIVE_FIGSIZE if flags["objective"] else DEFAULT_FIGSIZE), dpi)
     # every replay must be the same run: fix an int seed now
     rng = make_rng(seed)  # also validates seed
     if seed is None or isinstance(seed, np.random.Generator):
