@@ -570,3 +570,16 @@ def test_makefile_examples_render_without_warnings(tmp_path):
             out = anim.save(tmp_path / name, dpi=50)
         _meta, frames = decode(out)
         assert len(frames) == anim.frame_count(), name
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "save_dpi"), [({"dpi": 1}, None), ({"figsize": (0.2, 3.0)}, None), ({}, 3)]
+)
+def test_too_small_a_frame_is_refused_before_rendering(
+    tmp_path: Path, kwargs: dict, save_dpi: float | None
+) -> None:
+    points, _ = make_blobs(3, 10, dim=2, seed=0)
+    with pytest.raises(ValueError, match=r"pixel frame; it needs at least 32x32"):
+        anim = animate(points, 3, seed=0, **kwargs)
+        anim.save(tmp_path / "a.mp4", dpi=save_dpi)
+    assert list(tmp_path.iterdir()) == []
