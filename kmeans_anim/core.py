@@ -471,15 +471,17 @@ class _DenseSteps:
     Assignment. A point's label can only change if some centroid came closer than its
     own. Every point keeps a lower bound ``lower`` on its distance to every other
     centroid and a ``gap``: how much the centroids may yet move before its own centroid
-    can stop being strictly the nearest. Both are stored against ``drift``, the running
-    sum of each iteration's largest centroid shift ``M``; an iteration moves a point's
-    own centroid by at most ``M`` closer to or farther from it, every other centroid by
-    at most ``M``, and half the distance from its centroid to the nearest other one
-    (``half``) by at most ``M``. So with ``u`` the distance to its own centroid and
-    ``l = lower - drift``, the own centroid is strictly the nearest while
-    ``u < max(l, half)``, which holds at least while ``drift`` grows by less than half
-    of that margin: ``gap = max(l, half) - u + 2 drift`` at the last check, and the
-    test is ``gap > 2 drift`` — one comparison per point and iteration. The points that
+    can stop being strictly the nearest. In an iteration where centroid ``j`` moves by
+    ``s_j`` and the others by at most ``o_j``, a point of cluster ``j`` gets at most
+    ``s_j`` farther from its centroid (``u``), at most ``o_j`` closer to every other one
+    (``l``), and half the distance from its centroid to the nearest other one
+    (``half``) shrinks by at most ``(s_j + o_j) / 2``; so the margin ``max(l, half) - u``
+    shrinks by at most ``r_j = s_j + max(o_j, (s_j + o_j) / 2)``. Per cluster the running
+    sums ``other`` of ``o_j`` and ``drift`` of ``r_j`` are kept, and per point
+    ``lower = l + other[j]`` and ``gap = max(l, half) - u + drift[j]`` at its last
+    check: the own centroid is still strictly the nearest while
+    ``gap > drift[label]`` — one comparison per point and iteration. A centroid that
+    barely moves keeps its points even when another one moves far. The points that
     fail it get the exact distance to their own centroid and the test again with the
     current ``l`` and ``half``, and if that fails too a full search. Kept points are
     strictly nearest, so the rule that ties go to the lowest index is never in play; a
@@ -512,7 +514,8 @@ class _DenseSteps:
         """Labels for the centroids ``c`` by a full search; sets bounds and statistics."""
         k, d = c.shape
         n = len(self.x)
-        self.c, self.drift, self.half = c, 0.0, _half_gaps(c)
+        self.c, self.half = c, _half_gaps(c)
+        self.drift, self.other = np.zeros(k), np.zeros(k)
         self.labels = np.empty(n, dtype=np.intp)
         self.lower, self.gap = np.empty(n), np.empty(n)
         with self._threads():
@@ -536,10 +539,15 @@ class _DenseSteps:
         """
         k = len(c)
         n = len(self.x)
-        self.drift += float(np.sqrt(_sq_norms(c - self.c)).max())
+        shift = np.sqrt(_sq_norms(c - self.c))
+        top = int(np.argmax(shift))
+        other = np.full(k, shift[top])  # the largest shift of the other centroids
+        other[top] = np.delete(shift, top).max(initial=0.0)
+        self.other += other
+        self.drift += shift + np.maximum(other, 0.5 * (shift + other))
         self.c, self.half = c, _half_gaps(c)
         old, lab = self.labels, self.labels.copy()
-        cand = np.flatnonzero(self.gap <= 2.0 * self.drift * (1.0 + _SLACK))
+        cand = np.flatnonzero(self.gap <= self.drift[old] * (1.0 + _SLACK))
         with self._threads():
             if len(cand) > n // 2:  # cheaper to search all, in place, than to pick
                 _map(lambda s: self._search(s, c, lab), self._blocks(n, k))
@@ -564,16 +572,19 @@ class _DenseSteps:
             return _chunks(n, d + 4, _CACHE_BLOCK)
         return _chunks(n, max(k, d))
 
-    def _gap(self, near: NDArray[np.float64], far: NDArray[np.float64]) -> NDArray[np.float64]:
-        return far * (1.0 - _SLACK) - near * (1.0 + _SLACK) + 2.0 * self.drift
+    def _gap(
+        self, near: NDArray[np.float64], far: NDArray[np.float64], lab: NDArray[np.intp]
+    ) -> NDArray[np.float64]:
+        return far * (1.0 - _SLACK) - near * (1.0 + _SLACK) + self.drift[lab]
 
     def _check(self, pts: NDArray[np.intp], c: NDArray[np.float64], lab: NDArray[np.intp]) -> None:
         """Test points ``pts`` (labels ``lab``) again on their exact distance to their own
         centroid; search those that fail."""
-        near = np.sqrt(_sq_norms(self.x[pts] - c[lab[pts]]))
-        far = np.maximum(self.lower[pts] - self.drift, self.half[lab[pts]])
+        own = lab[pts]
+        near = np.sqrt(_sq_norms(self.x[pts] - c[own]))
+        far = np.maximum(self.lower[pts] - self.other[own], self.half[own])
         ok = near * (1.0 + _SLACK) < far * (1.0 - _SLACK)
-        self.gap[pts[ok]] = self._gap(near[ok], far[ok])
+        self.gap[pts[ok]] = self._gap(near[ok], far[ok], own[ok])
         if not ok.all():
             self._search(pts[~ok], c, lab)
 
@@ -588,8 +599,8 @@ class _DenseSteps:
         lab[pts] = near
         np.sqrt(own, out=own)
         np.sqrt(second, out=second)
-        self.lower[pts] = second + self.drift
-        self.gap[pts] = self._gap(own, np.maximum(second, self.half[near]))
+        self.lower[pts] = second + self.other[near]
+        self.gap[pts] = self._gap(own, np.maximum(second, self.half[near]), near)
 
     def _move(self, pts: NDArray[np.intp], old: NDArray[np.intp], new: NDArray[np.intp]) -> None:
         """Update the cluster statistics for points ``pts`` going from ``old`` to ``new``."""
