@@ -31,11 +31,7 @@ from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-
-try:  # installed with scikit-learn; without it BLAS keeps its own threads
-    from threadpoolctl import ThreadpoolController
-except ImportError:  # pragma: no cover
-    ThreadpoolController = None
+from threadpoolctl import ThreadpoolController
 
 __all__ = ["KMeansState", "KMeansWarning", "Partition", "lloyd"]
 
@@ -80,8 +76,6 @@ def _one_blas_thread() -> AbstractContextManager[Any]:
     """A context in which BLAS uses one thread. Our threads already share the blocks;
     BLAS threads on top of them (or next to another busy process) only contend: a
     product of width k takes 3 to 30 times longer with two BLAS threads than with one."""
-    if ThreadpoolController is None:  # pragma: no cover
-        return nullcontext()
     if not _blas:
         _blas.append(ThreadpoolController())
     return _blas[0].limit(limits=1, user_api="blas")
