@@ -11,6 +11,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Literal
 
+import matplotlib as mpl
 import numpy as np
 from matplotlib import cbook
 from matplotlib.animation import FuncAnimation
@@ -34,7 +35,7 @@ from .palette import hsv_palette
 from .progress import progress as progress_bar
 from .scenes import Scene, make_scene, needs_3d
 from .timeline import STEPS, Frame, Trace, frame_count, frames
-from .writers import FrameWriter, atomic_output, check_output, interruptible
+from .writers import FrameWriter, atomic_output, check_output, ffmpeg_exe, interruptible
 
 __all__ = ["KMeansAnimation", "animate"]
 
@@ -108,12 +109,9 @@ class KMeansAnimation(FuncAnimation):
         return round(self._hold * fps)
 
     def _frames(self, fps: float) -> Iterator[Frame]:
-        with warnings.catch_warnings():
-            # animate() already warned about this data once; replays stay quiet
-            warnings.simplefilter("ignore", KMeansWarning)
-            yield from frames(
-                self._states, steps=self._steps, tween=self._tween, hold=self._hold_frames(fps)
-            )
+        return frames(
+            self._states, steps=self._steps, tween=self._tween, hold=self._hold_frames(fps)
+        )
 
     def _init(self) -> list[Artist]:
         self.scene.reset()
@@ -145,7 +143,8 @@ class KMeansAnimation(FuncAnimation):
             interrupted save leaves an existing file untouched and nothing else behind.
         writer : optional
             Given (with any other ``FuncAnimation.save`` keyword), the call goes to
-            matplotlib's own ``FuncAnimation.save`` unchanged.
+            matplotlib's own ``FuncAnimation.save`` (with imageio-ffmpeg's binary as
+            its ffmpeg); that path draws every frame twice and does not write atomically.
         fps : float, optional
             Frames per second; default the ``fps`` given to :func:`animate`. The final
             frame is held for ``hold`` seconds at this rate.
@@ -160,7 +159,9 @@ class KMeansAnimation(FuncAnimation):
             The path written.
         """
         if writer is not None or kwargs:
-            super().save(filename, writer, fps=fps, dpi=dpi, **kwargs)
+            # matplotlib's path (not atomic); its "ffmpeg" writer is imageio-ffmpeg's too
+            with mpl.rc_context({"animation.ffmpeg_path": ffmpeg_exe()}):
+                super().save(filename, writer, fps=fps, dpi=dpi, **kwargs)
             return Path(filename)
         path = check_output(filename)
         fps = self._fps if fps is None else check_real(fps, "fps", minimum=0.0, strict=True)
@@ -171,8 +172,10 @@ class KMeansAnimation(FuncAnimation):
         suffix = path.suffix.lower()
         with interruptible() as check, atomic_output(path) as tmp:
             if suffix == ".html":
+                vars(self).pop("_html_representation", None)  # to_jshtml caches its page
                 with self._resolution(dpi), self._playing_at(fps):
                     tmp.write_text(self.to_jshtml(fps=fps), encoding="utf-8")
+                vars(self).pop("_html_representation", None)
             else:
                 self._encode(tmp, suffix, fps, dpi, progress, path.name, check)
             check()  # a Ctrl-C that a cleanup callback swallowed still stops the rename
@@ -272,20 +275,31 @@ class KMeansAnimation(FuncAnimation):
                 "found). Use save('out.mp4') instead, or run where a display is available."
             )
         fig = self._fig
-        if fig.canvas.manager is None:
+        if fig.canvas.manager is None:  # first show, or the last window was closed
             try:
                 plt.figure(fig)
             except Exception as exc:  # the GUI toolkit could not open a window
                 raise RuntimeError(
                     f"cannot open a preview window ({exc}); use save('out.mp4') instead."
                 ) from exc
-            # the timer made with the figure's first (offscreen) canvas never fires
+            if fig.canvas.required_interactive_framework is None:  # e.g. notebook inline
+                plt.close(fig)
+                raise RuntimeError(
+                    f"cannot open a preview window with the {backend!r} backend; use "
+                    "save('out.mp4'), or display the animation in a notebook cell."
+                )
+            # A new window: a new timer (the offscreen canvas's never fires), and the
+            # start-on-first-draw and stop-on-close hooks that closing a window removes.
             self.event_source = fig.canvas.new_timer(interval=self._interval)
             self.event_source.add_callback(self._step)
+            for cid in (self._first_draw_id, self._close_id):
+                fig.canvas.mpl_disconnect(cid)  # no-op if already gone
+            self._first_draw_id = fig.canvas.mpl_connect("draw_event", self._start)
+            self._close_id = fig.canvas.mpl_connect("close_event", self._stop)
             # blitting needs a canvas that can; the offscreen one at creation could not
             # (giving it one earlier would make FuncAnimation draw the figure at once)
-            if self.scene.blittable and fig.canvas.supports_blit and not self._blit:
-                self._blit = True
+            self._blit = self.scene.blittable and fig.canvas.supports_blit
+            if self._blit:
                 self._setup_blit()
         plt.show(block=block)
 
@@ -471,9 +485,15 @@ def animate(
         seed = int(rng.integers(2**63))
     run = partial(lloyd, x, k, init=init, seed=int(seed), max_iter=max_iter, tol=tol, empty=empty)
     trace = Trace.of(run())
+
+    def rerun() -> Iterator[KMeansState]:
+        with warnings.catch_warnings():  # lloyd warns when called; it did once already
+            warnings.simplefilter("ignore", KMeansWarning)
+            return run()
+
     # frames replay the kept states; a run too large to keep is run again instead
     states: Callable[[], Iterator[KMeansState]] = (
-        run if trace.states is None else partial(iter, trace.states)
+        rerun if trace.states is None else partial(iter, trace.states)
     )
     fig, main_ax, objective_ax = _layout(ax, d, projection, size, dpi, flags["objective"])
     colours: Sequence[tuple[float, float, float]] = hsv_palette(trace.centroids.shape[1])

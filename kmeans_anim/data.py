@@ -113,18 +113,25 @@ def _read_csv(path: Path, columns: list[str | int] | None) -> NDArray[np.float64
             dialect = csv.Sniffer().sniff(sample, delimiters=",;\t ")
         except csv.Error:
             dialect = csv.excel
-        rows = [[c.strip() for c in row] for row in csv.reader(f, dialect)]
-    rows = [r for r in rows if any(r)]
-    if not rows:
+        reader = csv.reader(f, dialect)
+        # each row keeps its line in the file, for messages ("row N" = line N)
+        numbered = [(reader.line_num, [c.strip() for c in row]) for row in reader]
+    numbered = [(n, r) for n, r in numbered if any(r)]
+    if not numbered:
         raise ValueError(f"{path.name} is empty: no rows to read.")
+    lines, rows = [n for n, _ in numbered], [r for _, r in numbered]
     header = None
-    # a header row has text in it; a blank field alone does not make one
-    if any(c and not _is_number(c) for c in rows[0]):
-        header, rows = rows[0], rows[1:]
+    # A header row is all text, or has text where the next row has a number: a text
+    # column in a file without a header must not swallow its first row.
+    first = rows[0]
+    nxt = rows[1] if len(rows) > 1 else []
+    text = [bool(c) and not _is_number(c) for c in first]
+    if all(text) or any(t and i < len(nxt) and _is_number(nxt[i]) for i, t in enumerate(text)):
+        header, rows, lines = first, rows[1:], lines[1:]
     if not rows:
         raise ValueError(f"{path.name} has a header row but no data rows.")
     width = len(header) if header is not None else len(rows[0])
-    for line, row in enumerate(rows, start=2 if header else 1):
+    for line, row in zip(lines, rows, strict=True):
         if len(row) != width:
             raise ValueError(
                 f"{path.name}, row {line}: {len(row)} fields where "
@@ -143,11 +150,11 @@ def _read_csv(path: Path, columns: list[str | int] | None) -> NDArray[np.float64
         if any(i >= width for i in idx):
             raise ValueError(f"columns: index out of range for {path.name} ({width} columns).")
     out = np.empty((len(rows), len(idx)))
-    for line, row in enumerate(rows, start=2 if header else 1):
+    for r, (line, row) in enumerate(zip(lines, rows, strict=True)):
         for j, i in enumerate(idx):
             text = row[i]
             try:
-                out[line - (2 if header else 1), j] = float(text)
+                out[r, j] = float(text)
             except ValueError:
                 col = header[i] if header is not None else str(i)
                 what = "an empty field" if text == "" else f"{text!r}"
@@ -203,7 +210,7 @@ def load_points(
                 arr = arr[:, idx]
         else:
             arr = _read_csv(path, columns)
-    except (OSError, UnicodeDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise ValueError(f"path={str(path)!r} could not be read: {exc}") from None
     points = as_points(arr, name=path.name)
     return points[:, 0] if points.shape[1] == 1 else points

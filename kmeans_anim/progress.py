@@ -29,12 +29,14 @@ def progress(
         yield from items
         return
     done = 0
-    for item in items:
-        yield item
-        done += 1
-        filled = min(WIDTH, WIDTH * done // max(total, 1))
-        bar = "█" * filled + "░" * (WIDTH - filled)
-        stream.write(f"\r{label} ▕{bar}▏ {done}/{total}")
+    try:
+        for item in items:
+            yield item
+            done += 1
+            filled = min(WIDTH, WIDTH * done // max(total, 1))
+            bar = "█" * filled + "░" * (WIDTH - filled)
+            stream.write(f"\r{label} ▕{bar}▏ {done}/{total}")
+            stream.flush()
+    finally:  # end the bar's line, also when the save fails midway
+        stream.write("\n")
         stream.flush()
-    stream.write("\n")
-    stream.flush()

@@ -93,12 +93,17 @@ class Frame:
         The state whose labels colour the points; None draws them unassigned (grey).
     caption : str
         The corner label, ``"i = 3"`` or ``"i = 3 · assign"``.
+    heading : int
+        The state whose centroids are shown or being moved to: ``iteration`` itself,
+        except for in-between frames of ``steps='iteration'``, which belong to the
+        iteration they leave. Trails end at the centroids of the states before it.
     """
 
     iteration: int
     centroids: NDArray[np.float64]
     colours: KMeansState | None
     caption: str
+    heading: int
 
 
 def ease(t: float) -> float:
@@ -152,12 +157,12 @@ def frames(
             it = i if steps == "split" else i - 1
             for t in range(1, tween + 1):
                 w = ease(t / (tween + 1))
-                yield Frame(it, a + w * (b - a), prev, _caption(it, steps, "update"))
+                yield Frame(it, a + w * (b - a), prev, _caption(it, steps, "update"), i)
         if steps == "split":
-            yield Frame(i, state.centroids, prev, _caption(i, steps, "update" if i else "init"))
-            last = Frame(i, state.centroids, state, _caption(i, steps, "assign"))
+            yield Frame(i, state.centroids, prev, _caption(i, steps, "update" if i else "init"), i)
+            last = Frame(i, state.centroids, state, _caption(i, steps, "assign"), i)
         else:
-            last = Frame(i, state.centroids, state, _caption(i, steps, None))
+            last = Frame(i, state.centroids, state, _caption(i, steps, None), i)
         yield last
         prev = state
     if last is not None:

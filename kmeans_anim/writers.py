@@ -221,9 +221,16 @@ class FrameWriter(FFMpegWriter):
         # Like MovieWriter._run, with stderr to a file instead of a pipe: a pipe nobody
         # reads until the end can fill up and stall ffmpeg.
         self._stderr = tempfile.TemporaryFile()
-        self._proc = subprocess.Popen(
-            self._args(), stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._stderr
-        )
+        try:
+            self._proc = subprocess.Popen(
+                self._args(), stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._stderr
+            )
+        except OSError as exc:
+            self._stderr.close()
+            raise RuntimeError(
+                f"cannot run ffmpeg at {self._exe!r}: {exc.strerror}. Reinstall imageio-ffmpeg "
+                "or set the IMAGEIO_FFMPEG_EXE environment variable."
+            ) from None
 
     def write(self, rgba: memoryview) -> None:
         """Send one frame: an RGBA buffer of exactly ``frame_size`` pixels."""

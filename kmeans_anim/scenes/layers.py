@@ -169,7 +169,7 @@ class Trails:
         return list(self.lines)
 
     def update(self, frame: Frame, view: NDArray[np.float64]) -> list[Artist]:
-        past = self.history[: frame.iteration]
+        past = self.history[: frame.heading]
         for j, line in enumerate(self.lines):
             self.place(line, np.concatenate((past[:, j], view[j : j + 1])))
         return self.artists
