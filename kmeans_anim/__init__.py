@@ -9,10 +9,12 @@ from .animation import KMeansAnimation, animate
 from .core import KMeansState, KMeansWarning, Partition, lloyd
 from .data import load_dataset, load_points, make_blobs
 from .palette import hsv_palette
+from .writers import FFmpegError
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "FFmpegError",
     "KMeansAnimation",
     "KMeansState",
     "KMeansWarning",

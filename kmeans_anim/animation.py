@@ -33,7 +33,7 @@ from .core import (
 )
 from .palette import hsv_palette
 from .progress import progress as progress_bar
-from .scenes import Scene, make_scene, needs_3d
+from .scenes import Scene, check_view, make_scene, needs_3d
 from .timeline import STEPS, Frame, Trace, frame_count, frames
 from .writers import FrameWriter, atomic_output, check_output, ffmpeg_exe, interruptible
 
@@ -349,8 +349,6 @@ def _layout(
 ) -> tuple[Figure, Axes, Axes | None]:
     three_d = needs_3d(d, projection)
     if ax is not None:
-        if not isinstance(ax, Axes):
-            raise TypeError(f"ax must be a matplotlib Axes; got ax={ax!r}.")
         if objective:
             raise ValueError(
                 "objective=True lays out its own figure; it cannot be combined with ax=."
@@ -457,7 +455,7 @@ def animate(
         Call ``.save("out.mp4")``, ``.show()``, or display it in a notebook.
     """
     x = as_points(points)
-    _n, d = x.shape
+    n, d = x.shape
     fps = check_real(fps, "fps", minimum=0.0, strict=True)
     hold = check_real(hold, "hold", minimum=0.0, strict=False)
     dpi = check_real(dpi, "dpi", minimum=0.0, strict=True)
@@ -483,6 +481,17 @@ def animate(
     rng = make_rng(seed)  # also validates seed
     if seed is None or isinstance(seed, np.random.Generator):
         seed = int(rng.integers(2**63))
+    density = check_view(
+        n,
+        d,
+        projection=projection,
+        jitter=flags["jitter"],
+        rotate=flags["rotate"],
+        regions=flags["regions"],
+        render=render,
+    )
+    if ax is not None and not isinstance(ax, Axes):
+        raise TypeError(f"ax must be a matplotlib Axes; got ax={ax!r}.")
     run = partial(lloyd, x, k, init=init, seed=int(seed), max_iter=max_iter, tol=tol, empty=empty)
     trace = Trace.of(run())
 
@@ -505,7 +514,7 @@ def animate(
         projection=projection,
         jitter=flags["jitter"],
         rotate=flags["rotate"],
-        render=render,
+        density=density,
         marker_size=marker_size,
         trails=flags["trails"],
         regions=flags["regions"],

@@ -20,7 +20,7 @@ from .core import EMPTY_POLICIES, INITS
 from .data import DATASETS, load_dataset, load_points, make_blobs
 from .scenes import DENSITY_THRESHOLD, RENDERS
 from .timeline import STEPS
-from .writers import FORMATS, FFmpegError
+from .writers import FORMATS, FFmpegError, check_output
 
 DEFAULT_OUTPUT = Path("output") / "kmeans.mp4"
 
@@ -201,6 +201,11 @@ def _points(args: argparse.Namespace) -> tuple[np.ndarray, int]:
 def run(args: argparse.Namespace) -> int:
     """Do what the parsed command line asks."""
     points, default_k = _points(args)
+    # a bad output path fails before the K-means run, not after it (the default folder
+    # is made just before saving, once everything else is known to be fine)
+    made_later = args.output == DEFAULT_OUTPUT and not DEFAULT_OUTPUT.parent.exists()
+    if not args.show and not made_later:
+        check_output(args.output)
     anim = animate(
         points,
         default_k if args.k is None else args.k,
@@ -228,8 +233,8 @@ def run(args: argparse.Namespace) -> int:
     if args.show:
         anim.show()
         return 0
-    if args.output == DEFAULT_OUTPUT:
-        DEFAULT_OUTPUT.parent.mkdir(exist_ok=True)
+    if made_later:
+        DEFAULT_OUTPUT.parent.mkdir()
     path = anim.save(args.output, progress=False if args.quiet else None)
     if not args.quiet:
         print(path)

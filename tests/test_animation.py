@@ -7,12 +7,12 @@ contains: codec, pixel format, size, frame count, colours, loop flag.
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import stat
 import subprocess
 import sys
 import textwrap
-import warnings
 from pathlib import Path
 
 import numpy as np
@@ -21,7 +21,8 @@ from helpers import decode, palette_present, to_uint8
 from matplotlib.animation import FuncAnimation
 from matplotlib.figure import Figure
 
-from kmeans_anim import KMeansAnimation, animate, hsv_palette, load_dataset, make_blobs
+from kmeans_anim import KMeansAnimation, animate, hsv_palette, make_blobs
+from kmeans_anim.cli import main as cli_main
 from kmeans_anim.writers import FFmpegError, FrameWriter
 
 SMALL = (3.2, 2.4)  # 320 x 240 at the default dpi: enough for checks that ignore the size
@@ -514,62 +515,27 @@ def test_show_with_a_display_draws_frames():
 # --------------------------------------------------------------------------- no warnings
 
 
-def makefile_examples() -> list[tuple[str, np.ndarray, int, dict]]:
-    """The Makefile's `video` examples through the Python API (as the CLI calls it)."""
-
-    def gen(clusters, points, dim, std, seed, bounds=(-2.0, 2.0)):
-        pts, _ = make_blobs(clusters, points, dim, bounds, std, seed=seed)
-        return pts
-
+def makefile_examples() -> list[list[str]]:
+    """The argument lists of the Makefile's `video` commands (one table for both)."""
+    makefile = Path(__file__).resolve().parents[1] / "Makefile"
     return [
-        ("kmeans_1d.mp4", gen(3, 40, 1, 0.15, 7), 3, {"init": "random", "seed": 7}),
-        ("kmeans_2d.mp4", gen(4, 150, 2, 0.3, 3), 4, {"seed": 3}),
-        ("kmeans_2d.gif", gen(4, 150, 2, 0.3, 3), 4, {"seed": 3}),
-        (
-            "old_faithful.mp4",
-            load_dataset("old_faithful"),
-            2,
-            {"seed": 1, "title": "Old Faithful: eruption vs waiting (min)"},
-        ),
-        (
-            "kmeans_3d.mp4",
-            gen(4, 120, 3, 0.35, 5),
-            4,
-            {"seed": 5, "rotate": True, "trails": True},
-        ),
-        (
-            "iris.mp4",
-            load_dataset("iris"),
-            3,
-            {"init": "random", "seed": 2, "title": "Iris, PCA projection"},
-        ),
-        (
-            "kmeans_2d_explained.mp4",
-            gen(5, 80, 2, 0.35, 11),
-            5,
-            {
-                "init": "random",
-                "seed": 11,
-                "regions": True,
-                "trails": True,
-                "steps": "split",
-                "tween": 4,
-                "objective": True,
-                "fps": 8,
-            },
-        ),
+        shlex.split(line.split("$(KA)", 1)[1])
+        for line in makefile.read_text().splitlines()
+        if line.startswith("\t$(KA)")
     ]
 
 
-def test_makefile_examples_render_without_warnings(tmp_path):
-    for name, pts, k, kw in makefile_examples():
-        with warnings.catch_warnings():
-            warnings.simplefilter("error")
-            anim = animate(pts, k, **kw)
-            # a lower resolution keeps this quick; layout is in inches, so it is the same
-            out = anim.save(tmp_path / name, dpi=50)
+def test_makefile_examples_render_without_warnings(tmp_path, capsys):
+    examples = makefile_examples()
+    assert len(examples) == 7
+    for argv in examples:
+        argv = [a.replace("$(OUT)", str(tmp_path)) for a in argv]
+        # a lower resolution keeps this quick; layout is in inches, so it is the same
+        assert cli_main([*argv, "--quiet", "--dpi", "50"]) == 0, argv
+        assert capsys.readouterr().err == "", argv  # the CLI prints warnings on stderr
+        out = Path(argv[argv.index("-o") + 1])
         _meta, frames = decode(out)
-        assert len(frames) == anim.frame_count(), name
+        assert len(frames) > 1, out
 
 
 @pytest.mark.parametrize(

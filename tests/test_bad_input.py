@@ -391,7 +391,7 @@ CASES = [
         "render-density-in-3d",
         lambda d: animate(X3, 2, render="density"),
         ValueError,
-        r"render='density' is not available in the SpaceScene",
+        r"render='density' is not available for 3-D data; use projection='pca'",
         ["--dim", "3", "--render", "density"],
     ),
     Case(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
 from typing import Any
 
@@ -17,7 +18,7 @@ from .plane import PlaneScene, ProjectionScene
 from .space import SpaceScene
 from .strip import StripScene
 
-__all__ = ["DENSITY_THRESHOLD", "RENDERS", "Scene", "make_scene", "needs_3d"]
+__all__ = ["DENSITY_THRESHOLD", "RENDERS", "Scene", "check_view", "make_scene", "needs_3d"]
 
 RENDERS = ("auto", "points", "density")
 #: Above this many points, render="auto" draws a density image instead of markers.
@@ -29,6 +30,55 @@ def needs_3d(d: int, projection: str | tuple[int, int] | None) -> bool:
     return d == 3 and projection is None
 
 
+def check_view(
+    n: int,
+    d: int,
+    *,
+    projection: Any = None,
+    jitter: bool = False,
+    rotate: bool = False,
+    regions: bool = False,
+    render: str = "auto",
+) -> bool:
+    """Check the view options for ``n`` points of dimension ``d`` before any work is done;
+    returns whether the points are drawn as a density image.
+
+    Raises
+    ------
+    ValueError, TypeError
+        For an option that does not exist or does not apply to this data.
+    """
+    render = check_choice(render, "render", RENDERS)
+    if projection is not None:
+        if d < 3:
+            raise ValueError(
+                f"projection={projection!r} needs data with 3 or more columns; the data has {d}."
+            )
+        if isinstance(projection, str):
+            check_choice(projection, "projection", ("pca",))
+        else:
+            try:
+                i, j = (operator.index(c) for c in projection)
+            except (TypeError, ValueError):
+                raise TypeError(
+                    f"projection={projection!r} must be 'pca' or two column indices (i, j)."
+                ) from None
+            if not (0 <= i < d and 0 <= j < d) or i == j:
+                raise ValueError(
+                    f"projection={projection!r}: need two different column indices in [0, {d})."
+                )
+    three_d = needs_3d(d, projection)
+    if jitter and d != 1:
+        raise ValueError(f"jitter=True applies to 1-D data only; the data has d={d} columns.")
+    if rotate and not three_d:
+        raise ValueError(f"rotate=True applies to 3-D data only; the data has d={d} columns.")
+    if three_d and regions:
+        raise ValueError("regions=True is not available for 3-D data; use projection='pca'.")
+    if three_d and render == "density":
+        raise ValueError("render='density' is not available for 3-D data; use projection='pca'.")
+    return render == "density" or (render == "auto" and n > DENSITY_THRESHOLD and not three_d)
+
+
 def make_scene(
     ax: Axes,
     points: NDArray[np.float64],
@@ -38,39 +88,21 @@ def make_scene(
     projection: str | tuple[int, int] | None = None,
     jitter: bool = False,
     rotate: bool = False,
-    render: str = "auto",
+    density: bool = False,
     **options: Any,
 ) -> Scene:
-    """The view for data of this dimension.
+    """The view for data of this dimension (options already checked by :func:`check_view`).
 
     1 column: a strip; 2: the plane; 3: 3-D space (or a projection if ``projection`` is
     given); more: a projection onto a plane (``projection`` defaults to ``"pca"``).
-    ``render='auto'`` draws the points of 1-D and 2-D views as a density image above
-    ``DENSITY_THRESHOLD`` points, as markers otherwise. Options that do not apply to the
-    chosen view raise ``ValueError``.
     """
     d = points.shape[1]
-    render = check_choice(render, "render", RENDERS)
-    density = render == "density" or (
-        render == "auto" and len(points) > DENSITY_THRESHOLD and not needs_3d(d, projection)
-    )
-    options["density"] = density
-    if jitter and d != 1:
-        raise ValueError(f"jitter=True applies to 1-D data only; the data has d={d} columns.")
-    if rotate and not needs_3d(d, projection):
-        raise ValueError(f"rotate=True applies to 3-D data only; the data has d={d} columns.")
     if d == 1:
-        if projection is not None:
-            raise ValueError(
-                f"projection={projection!r} needs data with 3 or more columns; the data has 1."
-            )
-        return StripScene(ax, points, trace, colours, jitter=jitter, **options)
+        return StripScene(ax, points, trace, colours, jitter=jitter, density=density, **options)
     if d == 2:
-        if projection is not None:
-            raise ValueError(
-                f"projection={projection!r} needs data with 3 or more columns; the data has 2."
-            )
-        return PlaneScene(ax, points, trace, colours, **options)
+        return PlaneScene(ax, points, trace, colours, density=density, **options)
     if needs_3d(d, projection):
         return SpaceScene(ax, points, trace, colours, rotate=rotate, **options)
-    return ProjectionScene(ax, points, trace, colours, projection=projection or "pca", **options)
+    return ProjectionScene(
+        ax, points, trace, colours, projection=projection or "pca", density=density, **options
+    )

@@ -105,7 +105,7 @@ class Scene:
 
     def make_density(self, points: NDArray[np.float64], colours: Sequence[Colour]) -> Density:
         """The layer that draws the data points as a per-pixel image."""
-        raise ValueError(f"render='density' is not available in the {type(self).__name__}.")
+        raise NotImplementedError
 
     def pixels(self, fraction: float = 1.0) -> tuple[int, int]:
         """Approximate (rows, columns) of screen pixels the axes cover (times ``fraction``
@@ -120,7 +120,7 @@ class Scene:
 
     def make_regions(self, colours: Sequence[Colour]) -> Regions:
         """The layer that shades the view by nearest centroid."""
-        raise ValueError(f"regions=True is not available in the {type(self).__name__}.")
+        raise NotImplementedError
 
     def reset(self) -> None:
         """Called before the first frame of every run through the frames."""

@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
+from matplotlib.colors import to_rgb
 from matplotlib.image import AxesImage
 from matplotlib.lines import Line2D
 from numpy.typing import NDArray
@@ -354,9 +355,9 @@ class Density:
         level = np.log1p(counts[self.cells]) / np.log1p(counts.max())
         self.rgba = np.zeros((h * w, 4), np.uint8)
         self.rgba[self.cells, 3] = np.rint(255 * (0.35 + 0.65 * level))
-        self.palette = rgba8(np.vstack((np.asarray(colours, dtype=np.float64), [[0.6] * 3])))[
-            :, :3
-        ]
+        self.palette = rgba8(
+            np.vstack((np.asarray(colours, dtype=np.float64), [to_rgb(UNASSIGNED)]))
+        )[:, :3]
         self.shape = shape
         self.image = image(ax, self.rgba.reshape(h, w, 4), extent, zorder=2)
         self._ranks: tuple[NDArray[np.intp], NDArray[np.intp]] | None = None

@@ -65,12 +65,7 @@ class ProjectionScene(PlaneScene):
         **options: Any,
     ) -> None:
         d = points.shape[1]
-        if isinstance(projection, str):
-            if projection != "pca":
-                raise ValueError(
-                    f"projection={projection!r} is not valid; use 'pca' or a "
-                    "pair of column indices (i, j)."
-                )
+        if projection == "pca":
             self.mean = points.mean(axis=0)
             _, s, vt = np.linalg.svd(points - self.mean, full_matrices=False)
             var = s**2
@@ -80,18 +75,8 @@ class ProjectionScene(PlaneScene):
                 self.basis = np.column_stack((self.basis, np.zeros(d)))
             share = np.concatenate((share, [0.0, 0.0]))[:2]
             self.labels = tuple(f"PC{c + 1} ({100 * share[c]:.0f}%)" for c in range(2))
-            self.explained = share
-        else:
-            try:
-                i, j = (int(c) for c in projection)
-            except (TypeError, ValueError):
-                raise TypeError(
-                    f"projection={projection!r} must be 'pca' or a pair of column indices."
-                ) from None
-            if not (0 <= i < d and 0 <= j < d) or i == j:
-                raise ValueError(
-                    f"projection={projection!r}: need two different column indices in [0, {d})."
-                )
+        else:  # two column indices, checked by check_view
+            i, j = projection
             self.mean = np.zeros(d)
             self.basis = np.zeros((d, 2))
             self.basis[i, 0] = self.basis[j, 1] = 1.0
