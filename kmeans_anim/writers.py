@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import signal
+import stat
 import subprocess
 import tempfile
 import threading
@@ -112,22 +114,22 @@ def atomic_output(path: Path) -> Iterator[Path]:
     On any exception (including ``KeyboardInterrupt``) the temporary file is removed and
     an existing ``path`` is left untouched.
     """
-    try:
-        fd, tmp = tempfile.mkstemp(
-            prefix=f".{path.stem}.", suffix=f".partial{path.suffix}", dir=path.parent
-        )
-    except PermissionError as exc:
-        raise PermissionError(
-            f"path={str(path)!r}: cannot write in {str(path.parent)!r}: {exc.strerror}."
-        ) from None
-    os.close(fd)
-    tmp_path = Path(tmp)
+    while True:  # a fresh name, created here so that nobody else can take it
+        tmp_path = path.with_name(f".{path.stem}.{secrets.token_hex(4)}.partial{path.suffix}")
+        try:
+            # mode 0o666 less the umask, as any new file (mkstemp would make it private)
+            os.close(os.open(tmp_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+            break
+        except FileExistsError:
+            continue
+        except PermissionError as exc:
+            raise PermissionError(
+                f"path={str(path)!r}: cannot write in {str(path.parent)!r}: {exc.strerror}."
+            ) from None
     try:
         yield tmp_path
-        # mkstemp makes the file private (0600); give it the mode a new file would get
-        umask = os.umask(0)
-        os.umask(umask)
-        tmp_path.chmod(0o666 & ~umask)
+        if path.exists():  # replacing a file keeps its permissions
+            tmp_path.chmod(stat.S_IMODE(path.stat().st_mode))
         os.replace(tmp_path, path)
     except FileNotFoundError:
         if path.parent.is_dir():

@@ -120,3 +120,14 @@ def test_a_file_without_newlines_is_an_error_not_a_crash(tmp_path: Path) -> None
     f.write_text('"' + "x" * 200_000)
     with pytest.raises(ValueError, match="could not be read"):
         load_points(f)
+
+
+def test_saving_over_a_file_keeps_its_permissions(tmp_path: Path) -> None:
+    points, _ = make_blobs(3, 10, dim=2, seed=1)
+    anim = animate(points, 3, seed=1, figsize=(2, 1.5), dpi=40)
+    target = tmp_path / "a.gif"
+    target.write_bytes(b"old")
+    target.chmod(0o640)
+    anim.save(target)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+    assert target.read_bytes()[:3] == b"GIF"
