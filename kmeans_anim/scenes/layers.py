@@ -57,22 +57,23 @@ class Points:
     ) -> None:
         self.coords = coords
         self.place = place
-        self.lines = [
-            ax.plot(
-                *[[]] * coords.shape[1], ls="none", marker="x", ms=size, mew=1.2, color=c, zorder=2
+
+        def markers(colour: Colour | str) -> Line2D:
+            return ax.plot(
+                *[[]] * coords.shape[1],
+                ls="none",
+                marker="x",
+                ms=size,
+                mew=1.2,
+                color=colour,
+                zorder=2,
             )[0]
-            for c in colours
-        ]
-        self.grey = ax.plot(
-            *[[]] * coords.shape[1],
-            ls="none",
-            marker="x",
-            ms=size,
-            mew=1.2,
-            color=UNASSIGNED,
-            zorder=2,
-        )[0]
+
+        self.lines = [markers(c) for c in colours]
+        self.grey = markers(UNASSIGNED)
         self._sorted: tuple[NDArray[np.intp], NDArray[np.float64]] | None = None
+        # in-between and held frames show one state's colours many times: group once
+        self._last: tuple[KMeansState, list[NDArray[np.float64]]] | None = None
 
     @property
     def artists(self) -> list[Artist]:
@@ -93,6 +94,11 @@ class Points:
 
     def runs(self, state: KMeansState) -> list[NDArray[np.float64]]:
         """Each cluster's coordinates, as views of one array sorted by cluster."""
+        if self._last is None or self._last[0] is not state:
+            self._last = (state, self._group(state))
+        return self._last[1]
+
+    def _group(self, state: KMeansState) -> list[NDArray[np.float64]]:
         part = state.partition
         if part is not None:
             # 1-D: the clusters are runs of the points sorted once; no O(n) work here.
