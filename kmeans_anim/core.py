@@ -19,6 +19,7 @@ Two step implementations share one set of semantics:
 
 from __future__ import annotations
 
+import itertools
 import math
 import numbers
 import os
@@ -37,7 +38,7 @@ __all__ = ["KMeansState", "KMeansWarning", "Partition", "lloyd"]
 
 INITS = ("k-means++", "random")
 EMPTY_POLICIES = ("farthest", "keep")
-ALGORITHMS = ("auto", "sorted", "dense")
+ALGORITHMS = ("auto", "sorted", "grid", "dense")
 
 #: Largest number of float64 values in one temporary distance block (4 MiB).
 _BLOCK = 1 << 19
@@ -51,6 +52,11 @@ _SLACK = 1e-9
 #: Threads for the blocks of a search: numpy releases the GIL in its loops, so blocks
 #: run in parallel (scikit-learn uses every core through OpenMP). 1 means no pool.
 _WORKERS = min(4, os.cpu_count() or 1)
+#: Points per box of :class:`_GridSteps` on average, and its largest number of boxes.
+_GRID_POINTS = 16
+_GRID_BOXES = 1 << 16
+#: Largest dimension for :class:`_GridSteps` (2^d corners a box, and boxes get thin).
+_GRID_D = 3
 _pools: dict[int, ThreadPoolExecutor] = {}
 
 
@@ -656,6 +662,118 @@ class _DenseSteps:
         return out
 
 
+class _GridSteps(_DenseSteps):
+    """Assignment for data of up to three dimensions through a fixed grid of boxes.
+
+    Set-up. The bounding box of the points is cut into at most ``_GRID_BOXES`` boxes by
+    grid lines at quantiles of each coordinate (so that skewed data and outliers do not
+    crowd the points into a few boxes). Each point is put in its box once, by exact
+    comparisons with the grid lines, and per box the count, the sum of the points and
+    the sum of their squared centred norms are added up once.
+
+    Assignment. The nearest and second nearest centroid of every grid corner are found.
+    A box whose corners all have the same nearest centroid ``c``, each with every other
+    centroid farther by a ratio of squared distances above ``1 + _SLACK``, is *pure*: for
+    another centroid ``j``, ``|p - j|^2 - (1 + s) |p - c|^2`` is a concave function of the
+    position ``p`` (the ``|p|^2`` terms leave ``-s |p|^2``), so its minimum over the box is
+    at a corner, where it is positive. So every point of a pure box has ``c`` as its
+    strictly nearest centroid, by a margin far above the rounding of a directly computed
+    distance (a relative ~4 eps), and gets the label a direct search would give it. Only
+    the points of the other boxes, those near a boundary between clusters, are searched.
+    The statistics are summed from scratch: pure boxes contribute their sums whole.
+
+    An iteration costs O(corners k + boundary points k + boxes) plus one O(n) gather for
+    the labels, instead of O(n k d).
+    """
+
+    def __init__(self, x: NDArray[np.float64]) -> None:
+        super().__init__(x)
+        n, d = x.shape
+        side = max(1, min(round((n / _GRID_POINTS) ** (1 / d)), int(_GRID_BOXES ** (1 / d))))
+        # a deterministic sample of at most 65,536 points for the quantiles
+        sample = x[:: max(1, n // (1 << 16))]
+        q = np.linspace(0.0, 1.0, side + 1)[1:-1]
+        self.lines, where = [], []
+        for col, some in zip(x.T, sample.T, strict=True):
+            lo, hi = col.min(), col.max()
+            inner = np.unique(np.quantile(some, q))
+            inner = inner[(inner > lo) & (inner < hi)]
+            self.lines.append(np.concatenate(([lo], inner, [hi])))
+            where.append(inner)
+        self.shape = tuple(len(g) - 1 for g in self.lines)
+        # box of each point: lines[i][b] <= p < lines[i][b + 1] (the last box closed)
+        ids: list[NDArray[np.intp]] = [np.empty(0, np.intp)] * d
+
+        def locate(i: int) -> None:
+            ids[i] = np.searchsorted(where[i], x[:, i], side="right")
+
+        _map(locate, range(d))
+        self.box = np.ravel_multi_index(tuple(ids), self.shape)
+        boxes = math.prod(self.shape)
+        self.box_count = np.bincount(self.box, minlength=boxes).astype(np.float64)
+        self.box_sum = np.column_stack([np.bincount(self.box, col, boxes) for col in x.T])
+        self.box_sq = np.bincount(self.box, self.x_sq, boxes)
+        grids = np.meshgrid(*self.lines, indexing="ij")
+        self.corners = np.column_stack([g.ravel() for g in grids])
+        # the corner grid sliced once per corner of a box: (slices of the first corner,
+        # slices of the others)
+        ends = [(slice(None, -1), slice(1, None))] * d
+        self.corner_views = [tuple(v) for v in itertools.product(*ends)]
+
+    def start(self, c: NDArray[np.float64]) -> NDArray[np.intp]:
+        """Labels for the centroids ``c``; sets the statistics."""
+        self.c = c
+        self.labels = self._assign(c)
+        return self.labels
+
+    def assign(self, c: NDArray[np.float64]) -> tuple[NDArray[np.intp], int]:
+        """Labels for the new centroids ``c`` (a new array) and how many changed."""
+        old = self.labels
+        self.start(c)
+        return self.labels, int(np.count_nonzero(self.labels != old))
+
+    def _assign(self, c: NDArray[np.float64]) -> NDArray[np.intp]:
+        k, d = c.shape
+        grid = tuple(len(g) for g in self.lines)
+        near = np.empty(len(self.corners), dtype=np.intp)
+        firm = np.empty(len(self.corners), dtype=bool)
+
+        def corners(s: slice) -> None:
+            near[s], own, second = _direct_two(self.corners[s], c)
+            np.greater(second, own * (1.0 + _SLACK), out=firm[s])
+
+        _map(corners, _chunks(len(self.corners), d + 4, _CACHE_BLOCK))
+        near_g, firm_g = near.reshape(grid), firm.reshape(grid)
+        first, *others = self.corner_views
+        owner = near_g[first]
+        pure = firm_g[first].copy()
+        for view in others:
+            pure &= firm_g[view] & (near_g[view] == owner)
+        # labels through a table of the box's owner, k meaning "search": of one byte
+        # when k allows, as this gather is the one pass over all points
+        small = np.int8 if k < 127 else np.intp
+        table = np.where(pure, owner, k).astype(small).ravel()
+        labels = np.take(table, self.box)
+        pts = np.flatnonzero(labels == k)
+        labels = labels.astype(np.intp, copy=False)
+
+        def search(s: slice) -> None:
+            labels[pts[s]] = _direct_two(self.x[pts[s]], c)[0]
+
+        _map(search, _chunks(len(pts), d + 4, _CACHE_BLOCK))
+        whole = np.flatnonzero(pure.ravel() & (self.box_count > 0))
+        lab_w, lab_p = table[whole], labels[pts]
+
+        def tally(box_w: NDArray[np.float64], point_w: NDArray[np.float64] | None) -> NDArray[Any]:
+            return np.bincount(lab_w, box_w[whole], k) + np.bincount(lab_p, point_w, k)
+
+        self.counts = np.rint(tally(self.box_count, None)).astype(np.intp)
+        self.s2 = tally(self.box_sq, self.x_sq[pts])
+        xp = self.x[pts]
+        self.s1 = np.column_stack([tally(self.box_sum[:, j], xp[:, j]) for j in range(d)])
+        return labels
+
+
 class _SortedSteps:
     """Assignment and update for 1-D data, on the points sorted once."""
 
@@ -857,6 +975,10 @@ def lloyd(
     check_choice(algorithm, "algorithm", ALGORITHMS)
     if algorithm == "sorted" and d != 1:
         raise ValueError(f"algorithm='sorted' needs 1-D data; got d={d}.")
+    if algorithm == "grid" and d > _GRID_D:
+        raise ValueError(
+            f"algorithm='grid' needs data of at most {_GRID_D} dimensions; got d={d}."
+        )
     rng = make_rng(seed)
     c0 = _initial_centroids(x, k, init, rng)
     if not _has_k_distinct(x, k):
@@ -867,6 +989,8 @@ def lloyd(
             stacklevel=2,
         )
     tol_abs = tol * float(np.mean(np.var(x, axis=0))) if tol > 0 else 0.0
+    if algorithm == "grid" or (algorithm == "auto" and 1 < d <= _GRID_D):
+        return _run_dense(_GridSteps(x), c0, max_iter, tol, tol_abs, empty)
     if algorithm == "dense" or d > 1:
         return _run_dense(_DenseSteps(x), c0, max_iter, tol, tol_abs, empty)
     return _run_sorted(_SortedSteps(x), x, c0, max_iter, tol, tol_abs, empty)

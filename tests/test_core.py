@@ -91,7 +91,7 @@ coord = st.one_of(
 
 
 @st.composite
-def problems(draw, dims=(1, 2, 3), algorithms=("sorted", "dense", "auto")):
+def problems(draw, dims=(1, 2, 3), algorithms=("sorted", "grid", "dense", "auto")):
     """(points, kwargs for lloyd) with n <= 60, k <= 6."""
     d = draw(st.sampled_from(dims))
     n = draw(st.integers(1, 60))
@@ -306,7 +306,7 @@ def test_sorted_and_dense_agree_on_1d(problem):
     assert len(a) == len(b)
 
 
-@pytest.mark.parametrize("algorithm", ["sorted", "dense"])
+@pytest.mark.parametrize("algorithm", ["sorted", "grid", "dense"])
 def test_point_on_a_rounded_midpoint_goes_to_the_truly_nearest(algorithm):
     # Regression (sorted path): fl(0.6) + fl(1.4) < 2 exactly, so 1.0 is nearer to
     # fl(1.4), but 0.5*0.6 + 0.5*1.4 rounds to 1.0 and the tie rule sent it to 0.6.
@@ -364,7 +364,8 @@ def test_agrees_with_sklearn(name, k, seed):
     rows = np.unique(x, axis=0)
     c0 = rows[rng.choice(len(rows), size=k, replace=False)]
     km = _sklearn_lloyd(x, c0)
-    algorithms = ["sorted", "dense"] if x.shape[1] == 1 else ["dense"]
+    d = x.shape[1]
+    algorithms = ["dense", *(["grid"] if d <= 3 else []), *(["sorted"] if d == 1 else [])]
     for algorithm in algorithms:
         states = run(points, k, init=c0, algorithm=algorithm)
         last = states[-1]
@@ -392,7 +393,7 @@ def _is_submultiset(c: np.ndarray, x: np.ndarray) -> bool:
     return True
 
 
-@pytest.mark.parametrize("algorithm", ["sorted", "dense"])
+@pytest.mark.parametrize("algorithm", ["sorted", "grid", "dense"])
 def test_random_init_picks_distinct_rows_of_duplicated_data(algorithm):
     # every value twice: distinct rows must still be distinct indices
     x = np.repeat(np.arange(10.0), 2)
@@ -473,7 +474,7 @@ def test_kmeanspp_covers_separated_blobs_far_more_often_than_random():
     assert pp >= rnd + 40
 
 
-@pytest.mark.parametrize("algorithm", ["sorted", "dense"])
+@pytest.mark.parametrize("algorithm", ["sorted", "grid", "dense"])
 @pytest.mark.parametrize("shape", ["flat", "column"])
 def test_explicit_init_1d_accepts_k_and_k_by_1(algorithm, shape):
     x = np.array([0.0, 1.0, 10.0, 11.0, 20.0])
@@ -505,7 +506,7 @@ def test_points_are_not_modified():
 # --------------------------------------------------------------------------- 4. empty clusters
 
 
-@pytest.mark.parametrize("algorithm", ["sorted", "dense"])
+@pytest.mark.parametrize("algorithm", ["sorted", "grid", "dense"])
 def test_empty_cluster_keep_by_hand(algorithm):
     # points 0, 2, 10, 11; centroids 0.5, 100, 10.5
     # state 0: labels [0, 0, 2, 2] (100 is nobody's nearest);
@@ -527,7 +528,7 @@ def test_empty_cluster_keep_by_hand(algorithm):
     assert s1.shift == pytest.approx(0.5)  # c0 moved 0.5 -> 1
 
 
-@pytest.mark.parametrize("algorithm", ["sorted", "dense"])
+@pytest.mark.parametrize("algorithm", ["sorted", "grid", "dense"])
 def test_empty_cluster_farthest_by_hand(algorithm):
     # same start; squared distances to own centroid in state 0:
     #   (0-0.5)^2 = 0.25, (2-0.5)^2 = 2.25, (10-10.5)^2 = 0.25, (11-10.5)^2 = 0.25
@@ -549,7 +550,7 @@ def test_empty_cluster_farthest_by_hand(algorithm):
     assert (s2.moved, s2.converged, s2.shift) == (0, True, 0.0)
 
 
-@pytest.mark.parametrize("algorithm", ["sorted", "dense"])
+@pytest.mark.parametrize("algorithm", ["sorted", "grid", "dense"])
 def test_two_empty_clusters_farthest_first_to_lowest_index(algorithm):
     # points 0, 3, 10, 14; centroids 1, 100, 200, 11
     # state 0: labels [0, 0, 3, 3]; squared distances 1, 4, 1, 9; clusters 1 and 2 empty
@@ -584,7 +585,7 @@ def test_empty_cluster_2d_by_hand(empty):
         assert s1.converged
 
 
-@pytest.mark.parametrize("algorithm", ["sorted", "dense"])
+@pytest.mark.parametrize("algorithm", ["sorted", "grid", "dense"])
 @pytest.mark.parametrize("empty", ["farthest", "keep"])
 @pytest.mark.parametrize(
     ("init", "labels0"),
@@ -610,7 +611,7 @@ def test_all_distances_zero_nothing_relocates(algorithm, empty, init, labels0):
 # --------------------------------------------------------------------------- 5. convergence
 
 
-@pytest.mark.parametrize("algorithm", ["sorted", "dense"])
+@pytest.mark.parametrize("algorithm", ["sorted", "grid", "dense"])
 def test_tol_stops_when_centroid_movement_is_small(algorithm):
     # points 0..19, centroids 0, 1. var = 33.25. The centroids go
     #   [0, 1] -> [0, 10] -> [2.5, 12.5] -> [3.5, 13.5] -> [4, 14] -> [4.5, 14.5]
@@ -648,7 +649,7 @@ def test_tol_property(problem, tol):
             assert not stops and not cur.converged
 
 
-@pytest.mark.parametrize("algorithm", ["sorted", "dense"])
+@pytest.mark.parametrize("algorithm", ["sorted", "grid", "dense"])
 def test_max_iter_1_not_converged(algorithm):
     # points 0..5, centroids 0, 1 -> state 1: [0, 3], point 1 changes cluster
     states = run(np.arange(6.0), 2, init=[0.0, 1.0], max_iter=1, algorithm=algorithm)
@@ -658,7 +659,7 @@ def test_max_iter_1_not_converged(algorithm):
     np.testing.assert_allclose(states[1].centroids[:, 0], [0.0, 3.0])
 
 
-@pytest.mark.parametrize("algorithm", ["sorted", "dense"])
+@pytest.mark.parametrize("algorithm", ["sorted", "grid", "dense"])
 def test_max_iter_1_converged(algorithm):
     states = run([0.0, 1.0, 10.0, 11.0], 2, init=[0.5, 10.5], max_iter=1, algorithm=algorithm)
     assert [(s.iteration, s.converged) for s in states] == [(0, False), (1, True)]

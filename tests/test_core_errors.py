@@ -172,7 +172,7 @@ CASES = {
         2,
         {"algorithm": "elkan"},
         ValueError,
-        esc("algorithm='elkan' is not valid; choose one of 'auto', 'sorted', 'dense'."),
+        esc("algorithm='elkan' is not valid; choose one of 'auto', 'sorted', 'grid', 'dense'."),
     ),
     "sorted on 2-D": (
         X2,
@@ -180,6 +180,13 @@ CASES = {
         {"algorithm": "sorted"},
         ValueError,
         esc("algorithm='sorted' needs 1-D data; got d=2."),
+    ),
+    "grid on 4-D": (
+        np.zeros((5, 4)),
+        2,
+        {"algorithm": "grid"},
+        ValueError,
+        esc("algorithm='grid' needs data of at most 3 dimensions; got d=4."),
     ),
     # max_iter
     "max_iter=0": (X1, 2, {"max_iter": 0}, ValueError, esc("max_iter=0 should be >= 1.")),
@@ -252,7 +259,7 @@ def test_lloyd_raises_at_call_time(points, k, kwargs, exc, match):
         lloyd(points, k, **kwargs)
 
 
-@pytest.mark.parametrize("algorithm", ["auto", "sorted", "dense"])
+@pytest.mark.parametrize("algorithm", ["auto", "sorted", "grid", "dense"])
 def test_valid_call_returns_a_generator_without_computing(algorithm):
     gen = lloyd(X1, 2, algorithm=algorithm, seed=0)
     assert isinstance(gen, types.GeneratorType)

@@ -1,0 +1,159 @@
+"""The grid path of the core (``algorithm="grid"``, the default for 2-D and 3-D data).
+
+Points in a box whose corners all have the same, clearly nearest, centroid take that
+label without any distance computed. These tests check that this gives exactly the
+labels of a direct search (ties to the lowest index) on data made to break it: exact
+ties on integer lattices, centroids on grid corners, outliers, skew, flat axes; and
+that the boxes really spare most points a search.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+import kmeans_anim.core as core
+from kmeans_anim import KMeansWarning, lloyd
+
+
+def direct_labels(x: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """Nearest centroid by squared distances summed column by column, first minimum."""
+    d2 = sum((x[:, None, j] - c[None, :, j]) ** 2 for j in range(x.shape[1]))
+    return np.argmin(d2, axis=1)
+
+
+def first_labels(x: np.ndarray, c: np.ndarray) -> np.ndarray:
+    with warnings.catch_warnings():  # fewer distinct points than centroids is fine here
+        warnings.simplefilter("ignore", KMeansWarning)
+        return next(lloyd(x, len(c), init=c, max_iter=1, algorithm="grid")).labels
+
+
+def check_all_states(x: np.ndarray, c0: np.ndarray) -> None:
+    """Every state's labels are the direct nearest of its own centroids, and the run
+    matches the dense path state by state. The two paths sum the clusters in different
+    orders, so their centroids may differ by rounding; they may then only part ways at a
+    point whose two candidate centroids are within that rounding of each other."""
+    grid = list(lloyd(x, len(c0), init=c0, algorithm="grid", max_iter=50))
+    dense = list(lloyd(x, len(c0), init=c0, algorithm="dense", max_iter=50))
+    for s in grid:
+        np.testing.assert_array_equal(s.labels, direct_labels(x, s.centroids))
+    # float64 sums of points far from 0 relative to their spread lose digits: relative
+    # ~eps |x| / spread
+    rel = 1e-9 + 100 * np.finfo(float).eps * np.abs(x).max() / max(x.std(axis=0).min(), 1e-300)
+    for g, d in zip(grid, dense, strict=False):
+        np.testing.assert_allclose(g.centroids, d.centroids, rtol=rel, atol=1e-12)
+        differ = np.flatnonzero(g.labels != d.labels)
+        if len(differ):
+            cdiff = np.abs(g.centroids - d.centroids).max()
+            d2 = ((x[differ, None, :] - g.centroids[None]) ** 2).sum(axis=2)
+            rows = np.arange(len(differ))
+            gap = np.abs(d2[rows, g.labels[differ]] - d2[rows, d.labels[differ]])
+            assert np.all(gap <= 8 * cdiff * np.sqrt(d2.max()) + 1e-12), gap
+            return
+        assert (g.moved, g.converged) == (d.moved, d.converged)
+        assert g.inertia == pytest.approx(d.inertia, rel=rel, abs=1e-9)
+    assert len(grid) == len(dense)
+
+
+@pytest.mark.parametrize("d", [2, 3])
+def test_exact_ties_on_a_lattice_go_to_the_lowest_index(d):
+    """Integer points and centroids on integers and half-integers: many points are
+    exactly equidistant from two or more centroids, many centroids sit on corners."""
+    rng = np.random.default_rng(d)
+    x = rng.integers(0, 12, size=(20_000, d)).astype(np.float64)
+    for trial in range(5):
+        k = 2 + 3 * trial
+        c = rng.integers(0, 24, size=(k, d)) / 2.0
+        c[k // 2] = c[0]  # a duplicated centroid: its copy never wins
+        np.testing.assert_array_equal(first_labels(x, c), direct_labels(x, c))
+
+
+def test_ties_to_lowest_index_when_the_lower_index_comes_second():
+    """Centroids given in an order where the tie-winner is not the first one found."""
+    x = np.stack(np.meshgrid(np.arange(100.0), np.arange(100.0)), axis=-1).reshape(-1, 2)
+    c = np.array([[60.0, 50.0], [40.0, 50.0], [50.0, 60.0], [50.0, 40.0]])
+    labels = first_labels(x, c)
+    np.testing.assert_array_equal(labels, direct_labels(x, c))
+    assert labels[(x[:, 0] == 50.0) & (x[:, 1] == 50.0)][0] == 0  # all four tie
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["uniform", "outliers", "lognormal", "flat axis", "one point repeated", "offset 1e9"],
+)
+def test_labels_and_runs_match_a_direct_search(name):
+    rng = np.random.default_rng(7)
+    n = 30_000
+    if name == "uniform":
+        x = rng.uniform(-1, 1, size=(n, 2))
+    elif name == "outliers":
+        x = rng.normal(size=(n, 2))
+        x[:20] *= 1e6
+    elif name == "lognormal":
+        x = rng.lognormal(0.0, 2.0, size=(n, 2))
+    elif name == "flat axis":
+        x = np.column_stack((rng.normal(size=n), np.full(n, 5.0)))
+    elif name == "one point repeated":
+        x = np.tile([[1.5, -2.0]], (n, 1))
+        x[0], x[1] = [3.0, 3.0], [-4.0, 0.0]
+    else:
+        x = 1e9 + rng.normal(size=(n, 2))
+    c0 = x[rng.choice(n, size=6, replace=False)]
+    if name == "one point repeated":
+        c0 = np.array([[1.5, -2.0], [3.0, 3.0], [0.0, 0.0]])
+    check_all_states(x, c0)
+
+
+def test_three_dimensions():
+    rng = np.random.default_rng(3)
+    x = np.concatenate([rng.normal(loc=m, scale=0.7, size=(5000, 3)) for m in (0, 3, 6)])
+    check_all_states(x, x[rng.choice(len(x), size=5, replace=False)])
+
+
+coord = st.one_of(
+    st.integers(-4, 4).map(float),
+    st.floats(-50, 50).filter(lambda v: abs(v) >= 1e-6 or v == 0),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    n=st.integers(50, 3000),
+    k=st.integers(1, 9),
+    d=st.sampled_from([2, 3]),
+    seed=st.integers(0, 2**32 - 1),
+    centroids=st.data(),
+)
+def test_first_labels_equal_a_direct_search(n, k, d, seed, centroids):
+    """Random data with many duplicates; centroids drawn freely, or exactly on data points."""
+    rng = np.random.default_rng(seed)
+    x = np.round(rng.normal(scale=3.0, size=(n, d)), rng.integers(0, 3))
+    if centroids.draw(st.booleans()):
+        c = centroids.draw(arrays(np.float64, (k, d), elements=coord))
+    else:
+        c = x[rng.choice(n, size=k, replace=False)]
+    np.testing.assert_array_equal(first_labels(x, c), direct_labels(x, c))
+
+
+def test_most_points_are_labelled_by_their_box(monkeypatch):
+    """Well inside a cluster no distance is computed: on 200,000 uniform points with 8
+    centroids, the points searched in an iteration are a small fraction (the grid's
+    corners are searched too, and counted here)."""
+    searched: list[int] = []
+    real = core._direct_two
+
+    def counting(x, c):
+        searched.append(len(x))
+        return real(x, c)
+
+    monkeypatch.setattr(core, "_direct_two", counting)
+    rng = np.random.default_rng(0)
+    x = rng.uniform(-1, 1, size=(200_000, 2))
+    states = list(lloyd(x, 8, init=x[:8], max_iter=5, algorithm="grid"))
+    per_iteration = sum(searched) / len(states)
+    assert per_iteration < 0.15 * len(x), per_iteration
