@@ -157,3 +157,25 @@ def test_most_points_are_labelled_by_their_box(monkeypatch):
     states = list(lloyd(x, 8, init=x[:8], max_iter=5, algorithm="grid"))
     per_iteration = sum(searched) / len(states)
     assert per_iteration < 0.15 * len(x), per_iteration
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    values=arrays(
+        np.float64,
+        st.integers(1, 400),
+        elements=st.one_of(st.integers(-3, 3).map(float), st.floats(-1e300, 1e300)),
+    ),
+    cuts=st.lists(st.floats(0, 1), max_size=40),
+)
+def test_intervals_is_exactly_searchsorted(values, cuts):
+    """The boxes' lookup table plus steps gives the interval searchsorted gives, for
+    lines anywhere (on values, between them, crowded together, across a huge span)."""
+    lo, hi = values.min(), values.max()
+    picks = values[(np.array(cuts) * (len(values) - 1)).astype(int)]
+    between = lo + (hi / 2 - lo / 2) * 2 * np.array(cuts) if np.isfinite(hi / 2 - lo / 2) else []
+    inner = np.unique(np.concatenate([picks, between]))
+    inner = inner[(inner > lo) & (inner < hi)]
+    lines = np.concatenate(([lo], inner, [hi]))
+    expected = np.searchsorted(inner, values, side="right")
+    np.testing.assert_array_equal(core._intervals(values, lines), expected)
