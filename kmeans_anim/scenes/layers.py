@@ -46,9 +46,11 @@ def padded(lo: float, hi: float, frac: float = 0.05) -> tuple[float, float]:
 class Points:
     """The data points, one line of ``x`` markers per cluster plus one for unassigned.
 
-    For 1-D data the clusters are runs of the sorted values. ``by_value``, for coordinates
-    that depend on the value alone, maps sorted values of shape (m,) to their coordinates;
-    without it the coordinates are put in sorted order by the partition's ``order``.
+    For 1-D data (states with a partition) the clusters are runs of the sorted values and
+    ``coords[:, 0]`` must be the points' values. ``by_value``, for coordinates that depend
+    on the value alone, maps sorted values of shape (m,) to their coordinates; without it
+    the coordinates are sorted by their first column once (stable: overlapping markers
+    are drawn in the data's order, as by the dense path).
     """
 
     def __init__(
@@ -111,7 +113,7 @@ class Points:
             # 1-D: the clusters are runs of the values sorted once; O(n) once per run.
             if self._sorted is None or self._sorted[0] is not part.values:
                 sc = (
-                    self.coords[part.order]
+                    self.coords[np.argsort(self.coords[:, 0], kind="stable")]
                     if self.by_value is None
                     else self.by_value(part.values)
                 )
