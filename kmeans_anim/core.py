@@ -701,10 +701,21 @@ class _SortedSteps:
         # f1[i] is the sum of s[z:i] for i >= z and minus the sum of s[i:z] for i <= z,
         # z being the first non-negative value, so a run [a, b) sums to f1[b] - f1[a].
         z = int(np.searchsorted(s, 0.0, side="left"))
-        pos, neg = s[z:], s[:z][::-1]
-        self.f1 = np.concatenate((-np.cumsum(neg)[::-1], [0.0], np.cumsum(pos)))
-        self.f2 = np.concatenate((-np.cumsum(neg * neg)[::-1], [0.0], np.cumsum(pos * pos)))
+        self.f1 = self._outward_cumsum(s, z)
+        self.f2 = self._outward_cumsum(s * s, z)
         self._sums: tuple[Partition, NDArray[np.float64], NDArray[np.float64]] | None = None
+
+    @staticmethod
+    def _outward_cumsum(a: NDArray[np.float64], z: int) -> NDArray[np.float64]:
+        """The prefix sums of ``a`` outward from ``z`` (``f1`` above for ``a = s``), filled
+        in place into one array of ``len(a) + 1`` values."""
+        f = np.empty(len(a) + 1)
+        f[z] = 0.0
+        np.cumsum(a[z:], out=f[z + 1 :])
+        left = f[:z]
+        np.cumsum(a[:z][::-1], out=left[::-1])
+        np.negative(left, out=left)
+        return f
 
     def _run_sums(self, part: Partition) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """Sums and sums of squares of the runs; kept for the last partition asked, as
