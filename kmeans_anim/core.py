@@ -5,11 +5,12 @@ once and then yields one :class:`KMeansState` per iteration.
 
 Two step implementations share one set of semantics:
 
-* ``"sorted"`` (1-D data): the points are sorted once; every cluster is then a
-  contiguous run of the sorted points, found with a ``searchsorted`` of the
+* ``"sorted"`` (1-D data): the values are sorted once; every cluster is then a
+  contiguous run of the sorted values, found with a ``searchsorted`` of the
   midpoints between centroids, and its sum and sum of squares come from prefix
-  sums. An iteration costs O(k log n); ``state.labels`` in the caller's order is
-  only built when somebody reads it.
+  sums. An iteration costs O(k log n). The permutation that sorts the points is
+  only computed (once per run) when something needs the caller's order, such as
+  ``state.labels`` or the relocation of an empty cluster.
 * ``"dense"`` (any dimension): Hamerly-style bounds let most points keep their
   label without any distance computed; the others are searched in blocks of
   bounded size (no n-by-k float64 matrix over a few MB), column by column for a
@@ -96,27 +97,60 @@ def _readonly(a: NDArray[Any]) -> NDArray[Any]:
     return a
 
 
+class _Sorted:
+    """The 1-D points of a run sorted once, shared by all its partitions; the permutation
+    that sorts them is computed on first use."""
+
+    def __init__(self, v: NDArray[np.float64]) -> None:
+        self._points = _readonly(v.copy())  # the caller may change their array later
+        self.values = _readonly(np.sort(v))
+        self._order: NDArray[np.intp] | None = None
+
+    @property
+    def order(self) -> NDArray[np.intp]:
+        if self._order is None:
+            # Equal values always fall in the same run, so the order of ties cannot change
+            # any label: the default argsort (unstable, vectorised) is correct, and about
+            # twice as fast as a stable one (1e6 values: ~110 ms against ~210 ms).
+            self._order = _readonly(np.argsort(self._points))
+        return self._order
+
+
 @dataclass(frozen=True)
 class Partition:
     """The clusters of 1-D data as contiguous runs of the sorted points.
 
     Attributes
     ----------
+    values : ndarray of shape (n,)
+        The points sorted ascending. The same array in every state of a run.
     order : ndarray of shape (n,)
-        ``points[order]`` is sorted ascending. The same array in every state of a run.
+        A permutation with ``points[order] == values`` (equal points in any order).
+        Computed on first access, once for all the states of a run.
     starts, stops : ndarray of shape (k,)
-        Cluster ``j`` is ``points[order[starts[j]:stops[j]]]`` (empty when equal).
+        Cluster ``j`` is ``values[starts[j]:stops[j]]``, the points
+        ``points[order[starts[j]:stops[j]]]`` (empty when equal).
     """
 
-    order: NDArray[np.intp]
+    _sorted: _Sorted = field(repr=False)
     starts: NDArray[np.intp]
     stops: NDArray[np.intp]
+
+    @property
+    def values(self) -> NDArray[np.float64]:
+        """The points sorted ascending, shared by every state of a run."""
+        return self._sorted.values
+
+    @property
+    def order(self) -> NDArray[np.intp]:
+        """The permutation that sorts the points, shared by every state of a run."""
+        return self._sorted.order
 
     def labels(self) -> NDArray[np.intp]:
         """Each point's cluster, in the caller's order of the points."""
         ranked = np.argsort(self.starts, kind="stable")
         sorted_labels = np.repeat(ranked, (self.stops - self.starts)[ranked])
-        labels = np.empty(len(self.order), dtype=np.intp)
+        labels = np.empty(len(self.values), dtype=np.intp)
         labels[self.order] = sorted_labels
         return labels
 
@@ -808,19 +842,28 @@ class _SortedSteps:
     """Assignment and update for 1-D data, on the points sorted once."""
 
     def __init__(self, x: NDArray[np.float64]) -> None:
-        v = x[:, 0]
-        self.order = _readonly(np.argsort(v, kind="stable"))
-        s = v[self.order]
-        self.s = s
+        self.sorted = _Sorted(x[:, 0])
+        s = self.s = self.sorted.values
         # Prefix sums run outward from zero on each side so that a run's sum has a
         # relative error of at most n * eps (no cancellation of a large running total):
         # f1[i] is the sum of s[z:i] for i >= z and minus the sum of s[i:z] for i <= z,
         # z being the first non-negative value, so a run [a, b) sums to f1[b] - f1[a].
         z = int(np.searchsorted(s, 0.0, side="left"))
-        pos, neg = s[z:], s[:z][::-1]
-        self.f1 = np.concatenate((-np.cumsum(neg)[::-1], [0.0], np.cumsum(pos)))
-        self.f2 = np.concatenate((-np.cumsum(neg * neg)[::-1], [0.0], np.cumsum(pos * pos)))
+        self.f1 = self._outward_cumsum(s, z)
+        self.f2 = self._outward_cumsum(s * s, z)
         self._sums: tuple[Partition, NDArray[np.float64], NDArray[np.float64]] | None = None
+
+    @staticmethod
+    def _outward_cumsum(a: NDArray[np.float64], z: int) -> NDArray[np.float64]:
+        """The prefix sums of ``a`` outward from ``z`` (``f1`` above for ``a = s``), filled
+        in place into one array of ``len(a) + 1`` values."""
+        f = np.empty(len(a) + 1)
+        f[z] = 0.0
+        np.cumsum(a[z:], out=f[z + 1 :])
+        left = f[:z]
+        np.cumsum(a[:z][::-1], out=left[::-1])
+        np.negative(left, out=left)
+        return f
 
     def _run_sums(self, part: Partition) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """Sums and sums of squares of the runs; kept for the last partition asked, as
@@ -854,7 +897,7 @@ class _SortedSteps:
         starts = np.zeros(k, dtype=np.intp)
         stops = np.zeros(k, dtype=np.intp)
         starts[lr], stops[lr] = edges[:-1], edges[1:]
-        return Partition(self.order, _readonly(starts), _readonly(stops))
+        return Partition(self.sorted, _readonly(starts), _readonly(stops))
 
     def inertia(self, c: NDArray[np.float64], part: Partition) -> float:
         v = c[:, 0]
@@ -886,7 +929,7 @@ class _SortedSteps:
 
 
 def _moved_between(a: Partition, b: Partition) -> int:
-    n = len(a.order)
+    n = len(a.values)
     stay = np.maximum(0, np.minimum(a.stops, b.stops) - np.maximum(a.starts, b.starts))
     return int(n - stay.sum())
 

@@ -227,7 +227,8 @@ def test_state_arrays_are_read_only(problem):
         with pytest.raises(ValueError, match="read-only"):
             s.labels[0] = 0
         if s.partition is not None:
-            for a in (s.partition.order, s.partition.starts, s.partition.stops):
+            p = s.partition
+            for a in (p.values, p.order, p.starts, p.stops):
                 with pytest.raises(ValueError, match="read-only"):
                     a[0] = 0
         with pytest.raises(dataclasses.FrozenInstanceError):
@@ -258,6 +259,51 @@ def test_auto_is_sorted_for_1d_and_dense_otherwise():
     assert next(lloyd(x, 3, seed=0, algorithm="dense")).partition is None
     x2, _ = make_blobs(dim=2, seed=1)
     assert next(lloyd(x2, 3, seed=0)).partition is None
+
+
+@SETTINGS
+@given(problems(dims=(1,), algorithms=("sorted",)))
+def test_partition_values_order_and_runs(problem):
+    """The sorted values and the permutation are those of the points, are shared by every
+    state of a run, and each run holds exactly the values labelled with its cluster."""
+    points, k, kw = problem
+    v = as2d(points)[:, 0]
+    states = run(points, k, **kw)
+    first = states[0].partition
+    assert first is not None
+    np.testing.assert_array_equal(first.values, np.sort(v))
+    np.testing.assert_array_equal(np.sort(first.order), np.arange(len(v)))
+    np.testing.assert_array_equal(v[first.order], first.values)
+    for s in states:
+        p = s.partition
+        assert p is not None
+        assert p.values is first.values and p.order is first.order
+        for j in range(k):
+            run_j = p.values[p.starts[j] : p.stops[j]]
+            np.testing.assert_array_equal(run_j, np.sort(v[s.labels == j]))
+
+
+def test_1d_permutation_is_computed_only_for_the_labels_and_once_a_run():
+    x = np.random.default_rng(0).normal(size=1000)
+    states = list(lloyd(x, 4, seed=0, max_iter=10))
+    for s in states:
+        s.counts()
+    shared = states[0].partition._sorted
+    assert all(s.partition._sorted is shared for s in states)
+    assert shared._order is None, "no permutation without labels"
+    dense = list(lloyd(x, 4, seed=0, max_iter=10, algorithm="dense"))
+    np.testing.assert_array_equal(states[-1].labels, dense[-1].labels)  # computes it
+    order = shared._order
+    assert order is not None and states[0].partition.order is order
+    np.testing.assert_array_equal(x[order], states[0].partition.values)
+    assert not order.flags.writeable
+
+
+def test_1d_labels_are_of_the_points_as_given_even_if_changed_later():
+    x = np.array([3.0, 1.0, 2.0, 10.0, 11.0])  # float64, contiguous: lloyd could share it
+    states = list(lloyd(x, 2, init=[1.0, 10.0]))
+    x[:] = x[::-1].copy()
+    np.testing.assert_array_equal(states[-1].labels, [0, 0, 0, 1, 1])
 
 
 def _relocation_is_rounding_sensitive(x: np.ndarray, s: KMeansState, scale: float) -> bool:

@@ -52,14 +52,31 @@ def test_density_frame_shows_each_cluster_in_its_colour(tmp_path: Path) -> None:
         assert np.abs(patch - to_uint8(colours[j])).max(axis=1).min() <= 40, (c, j)
 
 
-def test_density_1d_uses_the_sorted_runs_and_matches_labels() -> None:
+@pytest.mark.parametrize("decimals", [None, 2])  # 2: many equal values
+def test_density_1d_uses_the_sorted_runs_and_matches_labels(decimals: int | None) -> None:
     points, _ = make_blobs(3, 40_000, dim=1, seed=5)
+    if decimals is not None:
+        points = np.round(points, decimals)
     anim = animate(points, 3, seed=2, render="density", max_iter=5)
     density = anim.scene.points
     assert isinstance(density, Density)
     for state in anim.trace.states:
         assert state.partition is not None
         np.testing.assert_array_equal(density.rep_labels(state), state.labels[density.rep])
+
+
+@pytest.mark.parametrize("render", ["points", "density"])
+@pytest.mark.parametrize("jitter", [False, True])
+def test_1d_frames_do_not_compute_the_permutation(render: str, jitter: bool) -> None:
+    points, _ = make_blobs(3, 3_000, dim=1, seed=5)
+    anim = animate(
+        np.round(points, 2), 3, seed=2, render=render, jitter=jitter, steps="split", hold=0
+    )
+    for frame in anim._frames(anim._fps):
+        anim.scene.update(frame)
+    anim._fig.canvas.draw()
+    assert anim.trace.states is not None
+    assert anim.trace.states[0].partition._sorted._order is None
 
 
 def test_density_grey_before_assignment_and_opacity_by_count() -> None:

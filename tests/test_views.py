@@ -296,6 +296,20 @@ def test_1d_jitter_is_a_thin_deterministic_band():
     np.testing.assert_array_equal(flat.scene.points.grey.get_ydata(), 0.0)
 
 
+@pytest.mark.parametrize("jitter", [False, True])
+def test_1d_each_cluster_draws_exactly_its_points(jitter):
+    pts = np.round(blobs(1, n=40), 1)  # many equal values
+    anim = animate(pts, 3, seed=1, jitter=jitter, steps="split", figsize=SMALL)
+    coords = anim.scene.coords(pts.reshape(-1, 1))
+    for f in all_frames(anim)[1:]:
+        anim.scene.update(f)
+        for j, line in enumerate(anim.scene.points.lines):
+            drawn = line.get_xydata().reshape(-1, 2)
+            want = coords[f.colours.labels == j]
+            np.testing.assert_array_equal(np.unique(drawn, axis=0), np.unique(want, axis=0))
+            assert len(drawn) == len(want)
+
+
 def test_1d_regions_boundaries_at_midpoints():
     anim = run(1, regions=True)
     lines = anim.scene.regions.lines

@@ -44,7 +44,14 @@ def padded(lo: float, hi: float, frac: float = 0.05) -> tuple[float, float]:
 
 
 class Points:
-    """The data points, one line of ``x`` markers per cluster plus one for unassigned."""
+    """The data points, one line of ``x`` markers per cluster plus one for unassigned.
+
+    For 1-D data (states with a partition) the clusters are runs of the sorted values and
+    ``coords[:, 0]`` must be the points' values. ``by_value``, for coordinates that depend
+    on the value alone, maps sorted values of shape (m,) to their coordinates; without it
+    the coordinates are sorted by their first column once (stable: overlapping markers
+    are drawn in the data's order, as by the dense path).
+    """
 
     def __init__(
         self,
@@ -54,9 +61,11 @@ class Points:
         *,
         size: float,
         place: Place = place_2d,
+        by_value: Callable[[NDArray[np.float64]], NDArray[np.float64]] | None = None,
     ) -> None:
         self.coords = coords
         self.place = place
+        self.by_value = by_value
 
         def markers(colour: Colour | str) -> Line2D:
             return ax.plot(
@@ -71,7 +80,7 @@ class Points:
 
         self.lines = [markers(c) for c in colours]
         self.grey = markers(UNASSIGNED)
-        self._sorted: tuple[NDArray[np.intp], NDArray[np.float64]] | None = None
+        self._sorted: tuple[NDArray[np.float64], NDArray[np.float64]] | None = None
         # in-between and held frames show one state's colours many times: group once
         self._last: tuple[KMeansState, list[NDArray[np.float64]]] | None = None
 
@@ -101,9 +110,14 @@ class Points:
     def _group(self, state: KMeansState) -> list[NDArray[np.float64]]:
         part = state.partition
         if part is not None:
-            # 1-D: the clusters are runs of the points sorted once; no O(n) work here.
-            if self._sorted is None or self._sorted[0] is not part.order:
-                self._sorted = (part.order, self.coords[part.order])
+            # 1-D: the clusters are runs of the values sorted once; O(n) once per run.
+            if self._sorted is None or self._sorted[0] is not part.values:
+                sc = (
+                    self.coords[np.argsort(self.coords[:, 0], kind="stable")]
+                    if self.by_value is None
+                    else self.by_value(part.values)
+                )
+                self._sorted = (part.values, sc)
             sc = self._sorted[1]
             return [sc[a:b] for a, b in zip(part.starts, part.stops, strict=True)]
         labels = state.labels
@@ -337,8 +351,9 @@ class Density:
 
     Each pixel that holds points shows the colour of its cluster, more opaque the more
     points it holds (log scale). Which pixel each point falls in is worked out once; a
-    frame then only looks up the cluster of one representative point per pixel (for
-    1-D data, from the sorted runs without building the labels).
+    frame then only looks up the cluster of one representative point per pixel. For 1-D
+    data (states with a partition) ``coords[:, 0]`` must be the points' values: the
+    representatives are found among the sorted values, without building the labels.
     """
 
     def __init__(
@@ -366,7 +381,8 @@ class Density:
         )[:, :3]
         self.shape = shape
         self.image = image(ax, self.rgba.reshape(h, w, 4), extent, zorder=2)
-        self._ranks: tuple[NDArray[np.intp], NDArray[np.intp]] | None = None
+        self.rep_values = coords[self.rep, 0]
+        self._pos: tuple[NDArray[np.float64], NDArray[np.intp]] | None = None
 
     @property
     def artists(self) -> list[Artist]:
@@ -377,11 +393,10 @@ class Density:
         part = state.partition
         if part is None:
             return state.labels[self.rep]
-        if self._ranks is None or self._ranks[0] is not part.order:
-            where = np.empty_like(part.order)
-            where[part.order] = np.arange(len(part.order))
-            self._ranks = (part.order, where[self.rep])
-        pos = self._ranks[1]
+        if self._pos is None or self._pos[0] is not part.values:
+            # a position among the sorted values; equal values are always in the same run
+            self._pos = (part.values, np.searchsorted(part.values, self.rep_values))
+        pos = self._pos[1]
         # runs sorted by (start, stop): an empty run sorts before the full one at its start
         runs = np.lexsort((part.stops, part.starts))
         i = np.searchsorted(part.starts[runs], pos, side="right") - 1
