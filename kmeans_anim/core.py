@@ -48,6 +48,8 @@ _DIRECT_D = 4
 #: Relative margin in the bound tests of :class:`_DenseSteps`, far above the rounding
 #: that a bound accumulates over an iteration (~1e-16) or even a million of them.
 _SLACK = 1e-9
+#: Unit roundoff of float32 and of float64 (half their machine epsilon), for error bounds.
+_U32, _U64 = 2.0**-24, 2.0**-53
 #: Threads for the blocks of a search: numpy releases the GIL in its loops, so blocks
 #: run in parallel (scikit-learn uses every core through OpenMP). 1 means no pool.
 _WORKERS = min(4, os.cpu_count() or 1)
@@ -320,47 +322,56 @@ def _direct_two(x: NDArray[np.float64], c: NDArray[np.float64]) -> _Two:
 
 def _blas_two(
     x: NDArray[np.float64],
-    xc1: NDArray[np.float64],
+    xs1: NDArray[np.float32],
     x_sq: NDArray[np.float64],
     c: NDArray[np.float64],
     mean: NDArray[np.float64],
 ) -> _Two:
-    """As :func:`_direct_two` but by BLAS, from ``||x||^2 - 2 x.c + ||c||^2`` in the
-    centred frame, with an upper bound for the own squared distance and a lower bound
-    for the second.
+    """As :func:`_direct_two` but by a float32 BLAS product screening the centres, with
+    an upper bound for the own squared distance and a lower bound for the second.
 
-    ``xc1`` is ``[x - mean, 1]`` and ``x_sq`` is ``||x - mean||^2``. One product gives
-    ``||c||^2 - 2 x.c`` for every centre (the appended 1 picks up ``||c||^2``); the best
-    and second best are then kept centre by centre over contiguous rows. Points whose
-    best centres are within rounding of each other are decided on directly computed
-    distances, so that exact ties still go to the lowest index.
+    ``xs1`` is ``[x - mean, 1]`` in float32 and ``x_sq`` is ``||x - mean||^2`` in
+    float64. One float32 product gives ``||c||^2 - 2 x.c`` for every centre (the
+    appended 1 picks up ``||c||^2``), which plus ``x_sq`` is the squared distance up to
+    ``err`` (below). Points whose best two centres are within ``2 err`` of each other
+    are decided on all their distances computed directly in float64, ties to the lowest
+    index; the others are strictly nearest to their best centre by more than any
+    rounding, in float32 or float64. So the labels are those of a float64 search.
     """
     m, d = x.shape
     cc = c - mean
     c_sq = _sq_norms(cc)
-    prod = np.column_stack((-2.0 * cc, c_sq)) @ xc1.T  # k by m
+    prod = np.column_stack((-2.0 * cc, c_sq)).astype(np.float32) @ xs1.T  # k by m
+    best = prod.min(axis=0)
     lab = np.zeros(m, dtype=np.intp)
-    own, second = np.full(m, np.inf), np.full(m, np.inf)
-    t, closer = np.empty(m), np.empty(m, dtype=bool)
-    for j, dist in enumerate(prod):
-        np.maximum(own, dist, out=t)
-        np.minimum(second, t, out=second)
-        np.less(dist, own, out=closer)  # strictly: a tie keeps the lower index
-        np.copyto(lab, j, where=closer)
-        np.minimum(own, dist, out=own)
-    own += x_sq
-    second += x_sq
-    # rounding of the expansion: a d-term dot product is off by at most ~d eps |x| |c|
-    err = max(1e-12, 4 * (d + 1) * np.finfo(np.float64).eps) * (x_sq + 2.0 * c_sq.max())
-    tied = np.flatnonzero(second - own <= err)
-    if len(tied):
-        close = prod[:, tied] + x_sq[tied] - own[tied] <= err[tied]
-        diff = x[tied][:, None, :] - c[None, :, :]
-        exact = np.einsum("ijk,ijk->ij", diff, diff)
-        exact[~close.T] = np.inf
-        lab[tied] = np.argmin(exact, axis=1)
+    hit = np.empty(m, dtype=bool)
+    for j in range(len(c) - 1, 0, -1):  # downwards: among equal values the lowest wins
+        np.equal(prod[j], best, out=hit)
+        np.copyto(lab, j, where=hit)
+    prod[lab, np.arange(m)] = np.inf
+    own = best + x_sq
+    second = prod.min(axis=0) + x_sq
+    # Error of a computed distance, with a = |x|, b = max |c| (centred), u = 2^-24:
+    # rounding x and -2c to float32 moves 2 x.c by (2u + u^2) 2ab, rounding ||c||^2
+    # by u b^2, and the (d + 1)-term float32 sum adds gamma_{d+1} (2ab + b^2) (any
+    # order, with or without FMA); in all (d + 3) u (2ab + b^2) to first order, doubled
+    # here. The float64 roundings (centring, x_sq, the additions, the direct distances
+    # below) are below (d + 4) 2u' (a + b)^2 <= 2 (d + 4) 2u' (a^2 + b^2) with u' = 2^-53,
+    # doubled too.
+    b_sq = c_sq.max()
+    err = 2.0 * (d + 3) * _U32 * (2.0 * np.sqrt(x_sq * b_sq) + b_sq)
+    err += 4.0 * (d + 4) * _U64 * (x_sq + b_sq)
+    tied = np.flatnonzero(second - own <= 2.0 * err)
     own += err
     second -= err
+    for s in _chunks(len(tied), len(c) * d):  # all k distances, directly in float64
+        t, rows = tied[s], np.arange(s.stop - s.start)
+        diff = x[t][:, None, :] - c[None, :, :]
+        exact = np.einsum("ijk,ijk->ij", diff, diff)
+        lab[t] = near = np.argmin(exact, axis=1)
+        own[t] = exact[rows, near]
+        exact[rows, near] = np.inf
+        second[t] = exact.min(axis=1)
     return lab, own, np.maximum(second, 0.0, out=second)
 
 
@@ -491,15 +502,18 @@ class _DenseSteps:
 
     def __init__(self, x: NDArray[np.float64]) -> None:
         self.x, self.mean = x, x.mean(axis=0)
-        # BLAS distances need centred points (and a column of ones, see _blas_two): keep
-        # them rather than build them for every block
-        self.xc1 = None
-        if x.shape[1] > _DIRECT_D:
-            self.xc1 = np.ones((len(x), x.shape[1] + 1))
-            np.subtract(x, self.mean, out=self.xc1[:, :-1])
-            self.x_sq = _sq_norms(self.xc1[:, :-1])
+        # the BLAS search screens with centred float32 points and a column of ones (see
+        # _blas_two): made once, in chunks, from float64 centred rows
+        self.xs1 = None
+        n, d = x.shape
+        self.x_sq = np.zeros(n)
+        if d > _DIRECT_D:
+            self.xs1 = np.ones((n, d + 1), dtype=np.float32)
+            for s in _chunks(n, d):
+                xc = x[s] - self.mean
+                self.x_sq[s] = _sq_norms(xc)
+                self.xs1[s, :-1] = xc
         else:  # squared norms of x - mean, without an n-by-d temporary
-            self.x_sq = np.zeros(len(x))
             for col, mu in zip(x.T, self.mean, strict=True):
                 t = col - mu
                 self.x_sq += t * t
@@ -556,13 +570,13 @@ class _DenseSteps:
         return lab, len(changed)
 
     def _threads(self) -> AbstractContextManager[Any]:
-        return nullcontext() if self.xc1 is None else _one_blas_thread()
+        return nullcontext() if self.xs1 is None else _one_blas_thread()
 
     def _blocks(self, n: int, k: int) -> Iterator[slice]:
         """Blocks of rows for searches: cache-sized for the direct search (whose work
         arrays do not grow with k), bounded for the BLAS one (n-by-k distances)."""
         d = self.x.shape[1]
-        if self.xc1 is None:
+        if self.xs1 is None:
             return _chunks(n, d + 4, _CACHE_BLOCK)
         return _chunks(n, max(k, d))
 
@@ -586,10 +600,10 @@ class _DenseSteps:
         self, pts: slice | NDArray[np.intp], c: NDArray[np.float64], lab: NDArray[np.intp]
     ) -> None:
         """Write the nearest centroid of points ``pts`` into ``lab``; fresh bounds."""
-        if self.xc1 is None:  # distances summed column by column, exactly as written
+        if self.xs1 is None:  # distances summed column by column, exactly as written
             near, own, second = _direct_two(self.x[pts], c)
         else:
-            near, own, second = _blas_two(self.x[pts], self.xc1[pts], self.x_sq[pts], c, self.mean)
+            near, own, second = _blas_two(self.x[pts], self.xs1[pts], self.x_sq[pts], c, self.mean)
         lab[pts] = near
         np.sqrt(own, out=own)
         np.sqrt(second, out=second)
