@@ -323,25 +323,29 @@ def _direct_two(x: NDArray[np.float64], c: NDArray[np.float64]) -> _Two:
 def _blas_two(
     x: NDArray[np.float64],
     xs1: NDArray[np.float32],
+    scale: int,
     x_sq: NDArray[np.float64],
     c: NDArray[np.float64],
     mean: NDArray[np.float64],
 ) -> _Two:
-    """As :func:`_direct_two` but by a float32 BLAS product screening the centres, with
+    """As :func:`_direct_two` but screening the centres by a float32 BLAS product, with
     an upper bound for the own squared distance and a lower bound for the second.
 
-    ``xs1`` is ``[x - mean, 1]`` in float32 and ``x_sq`` is ``||x - mean||^2`` in
-    float64. One float32 product gives ``||c||^2 - 2 x.c`` for every centre (the
-    appended 1 picks up ``||c||^2``), which plus ``x_sq`` is the squared distance up to
-    ``err`` (below). Points whose best two centres are within ``2 err`` of each other
-    are decided on all their distances computed directly in float64, ties to the lowest
-    index; the others are strictly nearest to their best centre by more than any
-    rounding, in float32 or float64. So the labels are those of a float64 search.
+    ``xs1`` is ``[(x - mean) 2^-scale, 1]`` in float32, all values in [-1, 1],
+    and ``x_sq`` is ``||x - mean||^2`` in float64. One product gives ``||c||^2 - 2 x.c``
+    for every centre (the 1 picks up ``||c||^2``), scaled by a power of two so that
+    nothing overflows; plus ``x_sq`` it is the squared distance up to ``err`` (below).
+    Points whose best two centres are within ``2 err`` of each other are decided on all
+    their distances computed directly in float64, ties to the lowest index; every other
+    point is nearer to its best centre than to any other by more than the rounding of
+    either computation. So the labels are those of a float64 search.
     """
     m, d = x.shape
     cc = c - mean
     c_sq = _sq_norms(cc)
-    prod = np.column_stack((-2.0 * cc, c_sq)).astype(np.float32) @ xs1.T  # k by m
+    cs1 = np.column_stack((-2.0 * cc, np.ldexp(c_sq, -scale)))
+    e = int(np.frexp(np.abs(cs1).max())[1])  # cs1 2^-e is in [-1, 1] in float32
+    prod = np.ldexp(cs1, -e).astype(np.float32) @ xs1.T  # k by m, times 2^-(scale + e)
     best = prod.min(axis=0)
     lab = np.zeros(m, dtype=np.intp)
     hit = np.empty(m, dtype=bool)
@@ -349,18 +353,18 @@ def _blas_two(
         np.equal(prod[j], best, out=hit)
         np.copyto(lab, j, where=hit)
     prod[lab, np.arange(m)] = np.inf
-    own = best + x_sq
-    second = prod.min(axis=0) + x_sq
-    # Error of a computed distance, with a = |x|, b = max |c| (centred), u = 2^-24:
-    # rounding x and -2c to float32 moves 2 x.c by (2u + u^2) 2ab, rounding ||c||^2
-    # by u b^2, and the (d + 1)-term float32 sum adds gamma_{d+1} (2ab + b^2) (any
-    # order, with or without FMA); in all (d + 3) u (2ab + b^2) to first order, doubled
-    # here. The float64 roundings (centring, x_sq, the additions, the direct distances
-    # below) are below (d + 4) 2u' (a + b)^2 <= 2 (d + 4) 2u' (a^2 + b^2) with u' = 2^-53,
-    # doubled too.
+    own = x_sq + np.ldexp(best, scale + e, dtype=np.float64)
+    second = x_sq + np.ldexp(prod.min(axis=0), scale + e, dtype=np.float64)
+    # Error bound of a distance, with a = |x|, b = max |c| (centred), u = 2^-24. In the
+    # product, rounding x and -2c to float32 moves 2 x.c by (2u + u^2) 2ab, rounding
+    # ||c||^2 by u b^2, and the (d + 1)-term float32 sum adds gamma_{d+1} (2ab + b^2)
+    # (in any order, with or without FMA): (d + 3) u (2ab + b^2) to first order. Values
+    # below 2^-126 (scaled) are off by up to 2^-150 each instead, (3d + 1) 2^-150 in all.
+    # The float64 roundings (centring, x_sq, the sums, the direct distances below) are
+    # below 2 (d + 4) u' (a + b)^2 <= 4 (d + 4) u' (a^2 + b^2), u' = 2^-53. Each doubled.
     b_sq = c_sq.max()
     err = 2.0 * (d + 3) * _U32 * (2.0 * np.sqrt(x_sq * b_sq) + b_sq)
-    err += 4.0 * (d + 4) * _U64 * (x_sq + b_sq)
+    err += 8.0 * (d + 4) * _U64 * (x_sq + b_sq) + np.ldexp(3 * d + 1, scale + e - 149)
     tied = np.flatnonzero(second - own <= 2.0 * err)
     own += err
     second -= err
@@ -502,17 +506,20 @@ class _DenseSteps:
 
     def __init__(self, x: NDArray[np.float64]) -> None:
         self.x, self.mean = x, x.mean(axis=0)
-        # the BLAS search screens with centred float32 points and a column of ones (see
-        # _blas_two): made once, in chunks, from float64 centred rows
-        self.xs1 = None
+        # the BLAS search screens with centred points in float32, scaled by a power of
+        # two into (-1, 1), and a column of ones (see _blas_two): made once, in chunks
+        self.xs1, self.scale = None, 0
         n, d = x.shape
         self.x_sq = np.zeros(n)
         if d > _DIRECT_D:
             self.xs1 = np.ones((n, d + 1), dtype=np.float32)
+            # the largest |x - mean|: rounding is monotonic, so from the extremes
+            top = np.maximum(x.max(axis=0) - self.mean, self.mean - x.min(axis=0)).max()
+            self.scale = int(np.frexp(top)[1])
             for s in _chunks(n, d):
                 xc = x[s] - self.mean
                 self.x_sq[s] = _sq_norms(xc)
-                self.xs1[s, :-1] = xc
+                self.xs1[s, :-1] = np.ldexp(xc, -self.scale)
         else:  # squared norms of x - mean, without an n-by-d temporary
             for col, mu in zip(x.T, self.mean, strict=True):
                 t = col - mu
@@ -603,7 +610,9 @@ class _DenseSteps:
         if self.xs1 is None:  # distances summed column by column, exactly as written
             near, own, second = _direct_two(self.x[pts], c)
         else:
-            near, own, second = _blas_two(self.x[pts], self.xs1[pts], self.x_sq[pts], c, self.mean)
+            near, own, second = _blas_two(
+                self.x[pts], self.xs1[pts], self.scale, self.x_sq[pts], c, self.mean
+            )
         lab[pts] = near
         np.sqrt(own, out=own)
         np.sqrt(second, out=second)
