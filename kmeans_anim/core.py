@@ -363,7 +363,7 @@ def _blas_two(
     # The float64 roundings (centring, x_sq, the sums, the direct distances below) are
     # below 2 (d + 4) u' (a + b)^2 <= 4 (d + 4) u' (a^2 + b^2), u' = 2^-53. Each doubled.
     b_sq = c_sq.max()
-    err = 2.0 * (d + 3) * _U32 * (2.0 * np.sqrt(x_sq * b_sq) + b_sq)
+    err = 2.0 * (d + 3) * _U32 * (2.0 * math.sqrt(b_sq) * np.sqrt(x_sq) + b_sq)
     err += 8.0 * (d + 4) * _U64 * (x_sq + b_sq) + np.ldexp(3 * d + 1, scale + e - 149)
     tied = np.flatnonzero(second - own <= 2.0 * err)
     own += err
