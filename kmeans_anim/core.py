@@ -340,19 +340,23 @@ def _blas_two(
     point is nearer to its best centre than to any other by more than the rounding of
     either computation. So the labels are those of a float64 search.
     """
-    m, d = x.shape
+    (m, d), k = x.shape, len(c)
     cc = c - mean
     c_sq = _sq_norms(cc)
     cs1 = np.column_stack((-2.0 * cc, np.ldexp(c_sq, -scale)))
     e = int(np.frexp(np.abs(cs1).max())[1])  # cs1 2^-e is in [-1, 1] in float32
     prod = np.ldexp(cs1, -e).astype(np.float32) @ xs1.T  # k by m, times 2^-(scale + e)
     best = prod.min(axis=0)
-    lab = np.zeros(m, dtype=np.intp)
-    hit = np.empty(m, dtype=bool)
-    for j in range(len(c) - 1, 0, -1):  # downwards: among equal values the lowest wins
-        np.equal(prod[j], best, out=hit)
-        np.copyto(lab, j, where=hit)
-    prod[lab, np.arange(m)] = np.inf
+    # 1 where a centre attains the best value, else 0. Summed exactly (in float32 up to
+    # 2^24 centres): the index of the best centre and how many attain it (if more than
+    # one, the point is decided in float64 below).
+    exact_sums = np.float32 if k <= 1 << 24 else np.float64
+    hit = np.equal(prod, best, out=np.empty(prod.shape, exact_sums))
+    lab, count = np.array([np.arange(k), np.ones(k)], dtype=exact_sums) @ hit
+    # the second best: the best masked by adding more than twice any |value| (<= d + 1)
+    # (for k = 1 a finite stand-in, harmless: its half gap to another centre is inf)
+    hit *= 4.0 * (d + 1)
+    prod += hit
     own = x_sq + np.ldexp(best, scale + e, dtype=np.float64)
     second = x_sq + np.ldexp(prod.min(axis=0), scale + e, dtype=np.float64)
     # Error bound of a distance, with a = |x|, b = max |c| (centred), u = 2^-24. In the
@@ -365,10 +369,11 @@ def _blas_two(
     b_sq = c_sq.max()
     err = 2.0 * (d + 3) * _U32 * (2.0 * math.sqrt(b_sq) * np.sqrt(x_sq) + b_sq)
     err += 8.0 * (d + 4) * _U64 * (x_sq + b_sq) + np.ldexp(3 * d + 1, scale + e - 149)
-    tied = np.flatnonzero(second - own <= 2.0 * err)
+    tied = np.flatnonzero((second - own <= 2.0 * err) | (count > 1))
+    lab = lab.astype(np.intp)
     own += err
     second -= err
-    for s in _chunks(len(tied), len(c) * d):  # all k distances, directly in float64
+    for s in _chunks(len(tied), k * d):  # all k distances, directly in float64
         t, rows = tied[s], np.arange(s.stop - s.start)
         diff = x[t][:, None, :] - c[None, :, :]
         exact = np.einsum("ijk,ijk->ij", diff, diff)
