@@ -340,12 +340,14 @@ def _blas_two(
     point is nearer to its best centre than to any other by more than the rounding of
     either computation. So the labels are those of a float64 search.
     """
-    (m, d), k = x.shape, len(c)
+    d, k = x.shape[1], len(c)
     cc = c - mean
     c_sq = _sq_norms(cc)
     cs1 = np.column_stack((-2.0 * cc, np.ldexp(c_sq, -scale)))
     e = int(np.frexp(np.abs(cs1).max())[1])  # cs1 2^-e is in [-1, 1] in float32
-    prod = np.ldexp(cs1, -e).astype(np.float32) @ xs1.T  # k by m, times 2^-(scale + e)
+    # k by m, times 2^-(scale + e); BLAS is faster at the m-by-k product, and rows make
+    # the reductions over centres below whole-array passes
+    prod = (xs1 @ np.ldexp(cs1, -e).astype(np.float32).T).T.copy()
     best = prod.min(axis=0)
     # 1 where a centre attains the best value, else 0. Summed exactly (in float32 up to
     # 2^24 centres): the index of the best centre and how many attain it (if more than
@@ -538,16 +540,12 @@ class _DenseSteps:
         self.drift, self.other = np.zeros(k), np.zeros(k)
         self.labels = np.empty(n, dtype=np.intp)
         self.lower, self.gap = np.empty(n), np.empty(n)
+        self.counts, self.s1, self.s2 = np.zeros(k, dtype=np.intp), np.zeros((k, d)), np.zeros(k)
         with self._threads():
             _map(lambda s: self._search(s, c, self.labels), self._blocks(n, k))
-        self.counts = np.bincount(self.labels, minlength=k)
-        self.s2 = np.bincount(self.labels, weights=self.x_sq, minlength=k)
-        self.s1 = np.zeros((k, d))
-        # columns from row blocks transposed in cache: a column read across all rows
-        # strides over the whole array, one cache miss a value for large d
-        for s in _chunks(n, d):
-            for j, col in enumerate(self.x[s].T.copy()):
-                self.s1[:, j] += np.bincount(self.labels[s], col, k)
+            # row blocks: a column read across all rows strides over the whole array
+            for s in _chunks(n, max(k, d)):
+                self._move(s, None, self.labels[s])
         return self.labels
 
     def assign(self, c: NDArray[np.float64]) -> tuple[NDArray[np.intp], int]:
@@ -575,9 +573,9 @@ class _DenseSteps:
             else:
                 _map(lambda s: self._check(cand[s], c, lab), self._blocks(len(cand), k))
                 changed = cand[lab[cand] != old[cand]]
-        for s in _chunks(len(changed), self.x.shape[1]):
-            pts = changed[s]
-            self._move(pts, old[pts], lab[pts])
+            for s in _chunks(len(changed), max(k, self.x.shape[1])):
+                pts = changed[s]
+                self._move(pts, old[pts], lab[pts])
         self.labels = lab
         return lab, len(changed)
 
@@ -624,17 +622,30 @@ class _DenseSteps:
         self.lower[pts] = second + self.other[near]
         self.gap[pts] = self._gap(own, np.maximum(second, self.half[near]), near)
 
-    def _move(self, pts: NDArray[np.intp], old: NDArray[np.intp], new: NDArray[np.intp]) -> None:
-        """Update the cluster statistics for points ``pts`` going from ``old`` to ``new``."""
+    def _move(
+        self, pts: slice | NDArray[np.intp], old: NDArray[np.intp] | None, new: NDArray[np.intp]
+    ) -> None:
+        """Update the cluster statistics for points ``pts`` going from ``old`` (None: from
+        no cluster) to ``new``."""
         k = len(self.counts)
 
         def delta(w: NDArray[np.float64] | None) -> NDArray[Any]:
-            return np.bincount(new, w, minlength=k) - np.bincount(old, w, minlength=k)
+            add = np.bincount(new, w, minlength=k)
+            return add if old is None else add - np.bincount(old, w, minlength=k)
 
         self.counts += delta(None)
         self.s2 += delta(self.x_sq[pts])
-        for j, col in enumerate(self.x[pts].T):
-            self.s1[:, j] += delta(np.ascontiguousarray(col))
+        if self.xs1 is None:  # a few columns: a bincount each
+            for j, col in enumerate(self.x[pts].T):
+                self.s1[:, j] += delta(np.ascontiguousarray(col))
+        else:  # +1 at each point's new cluster, -1 at its old one: one product (exact
+            # for integer data, as are the bincounts: the products by +-1 are exact)
+            w = np.zeros((k, len(new)))
+            rows = np.arange(len(new))
+            w[new, rows] = 1.0
+            if old is not None:
+                w[old, rows] = -1.0
+            self.s1 += w @ self.x[pts]
         # an emptied cluster has sums of exactly 0, not the rounding of its departures
         gone = self.counts == 0
         self.s1[gone], self.s2[gone] = 0.0, 0.0
