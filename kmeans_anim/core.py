@@ -13,8 +13,11 @@ Two step implementations share one set of semantics:
 * ``"dense"`` (any dimension): Hamerly-style bounds let most points keep their
   label without any distance computed; the others are searched in blocks of
   bounded size (no n-by-k float64 matrix over a few MB), column by column for a
-  few dimensions, by BLAS otherwise. Per-cluster sums are kept up to date from
-  the points that changed label, so means and inertia cost O(k d) an iteration.
+  few dimensions, otherwise by a float32 BLAS product whose near-ties (within a
+  rigorous bound on its rounding) are decided on float64 distances, so that the
+  labels are exactly those of a float64 search. Per-cluster sums are kept up to
+  date from the points that changed label, so means and inertia cost O(k d) an
+  iteration.
 """
 
 from __future__ import annotations
@@ -504,8 +507,17 @@ class _DenseSteps:
     relative margin ``_SLACK`` covers rounding. When most points are in doubt (early
     iterations, high dimensions) all are searched in contiguous blocks instead.
 
+    Search. For a few dimensions distances are summed column by column in float64
+    (:func:`_direct_two`). Otherwise the centred points are kept once in float32,
+    scaled by a power of two, and :func:`_blas_two` screens the centroids with a
+    float32 product: its distances come with an error bound, by which the bounds above
+    are widened, and a point whose two best centroids are within it of each other is
+    decided on float64 distances. Either way the labels are those of a float64
+    search, ties to the lowest index.
+
     Update. Per cluster the count, the sum of the points and the sum of their squared
-    centred norms are kept up to date from the points that changed label, so means and
+    centred norms are kept up to date from the points that changed label (a bincount
+    per column for a few columns, else one product with a +1/-1 matrix), so means and
     inertia cost O(k d) beyond the assignment. Sums of the raw points (not of centred
     ones) are exact for integer data, as scikit-learn's and the sorted path's are,
     which keeps exact ties exact.
@@ -514,7 +526,7 @@ class _DenseSteps:
     def __init__(self, x: NDArray[np.float64]) -> None:
         self.x, self.mean = x, x.mean(axis=0)
         # the BLAS search screens with centred points in float32, scaled by a power of
-        # two into (-1, 1), and a column of ones (see _blas_two): made once, in chunks
+        # two into [-1, 1], and a column of ones (see _blas_two): made once, in chunks
         self.xs1, self.scale = None, 0
         n, d = x.shape
         self.x_sq = np.zeros(n)
@@ -522,11 +534,17 @@ class _DenseSteps:
             self.xs1 = np.ones((n, d + 1), dtype=np.float32)
             # the largest |x - mean|: rounding is monotonic, so from the extremes
             top = np.maximum(x.max(axis=0) - self.mean, self.mean - x.min(axis=0)).max()
-            self.scale = int(np.frexp(top)[1])
-            for s in _chunks(n, d):
+            # (not below -1000, so that 2^-scale is a float64; values only get smaller)
+            self.scale = max(int(np.frexp(top)[1]), -1000)
+            factor = 2.0**-self.scale
+
+            def fill(s: slice) -> None:
                 xc = x[s] - self.mean
                 self.x_sq[s] = _sq_norms(xc)
-                self.xs1[s, :-1] = np.ldexp(xc, -self.scale)
+                xc *= factor  # exact (a power of two), and faster than ldexp
+                self.xs1[s, :-1] = xc
+
+            _map(fill, _chunks(n, d))
         else:  # squared norms of x - mean, without an n-by-d temporary
             for col, mu in zip(x.T, self.mean, strict=True):
                 t = col - mu
