@@ -585,7 +585,9 @@ class _DenseSteps:
         old, lab = self.labels, self.labels.copy()
         cand = np.flatnonzero(self.gap <= self.drift[old] * (1.0 + _SLACK))
         with self._threads():
-            if len(cand) > n // 2:  # cheaper to search all, in place, than to pick
+            # cheaper to search all, in place, than to pick and check more than a half
+            # (a quarter for the float32 search, ~4 times as fast a point as a check)
+            if len(cand) * (2 if self.xs1 is None else 4) > n:
                 _map(lambda s: self._search(s, c, lab), self._blocks(n, k))
                 changed = np.flatnonzero(lab != old)
             else:
