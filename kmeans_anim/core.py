@@ -3,7 +3,8 @@
 Nothing here draws, prints or touches files. :func:`lloyd` validates its input
 once and then yields one :class:`KMeansState` per iteration.
 
-Two step implementations share one set of semantics:
+Three step implementations share one set of semantics, labels exactly those of a
+direct nearest-centroid search with ties to the lowest index:
 
 * ``"sorted"`` (1-D data): the values are sorted once; every cluster is then a
   contiguous run of the sorted values, found with a ``searchsorted`` of the
@@ -11,11 +12,19 @@ Two step implementations share one set of semantics:
   sums. An iteration costs O(k log n). The permutation that sorts the points is
   only computed (once per run) when something needs the caller's order, such as
   ``state.labels`` or the relocation of an empty cluster.
-* ``"dense"`` (any dimension): Hamerly-style bounds let most points keep their
+* ``"grid"`` (up to 3-D; the default for 2-D and 3-D): the points are put once into
+  a grid of boxes with per-box sums. A box whose corners all have the same clearly
+  nearest centroid hands its points that label and its sums to that cluster whole;
+  only the points of the other boxes, near a boundary between clusters, are searched.
+  An iteration costs O(corners k + boundary points k) plus one O(n) gather.
+* ``"dense"`` (any dimension; the default above 3-D): Hamerly-style bounds let most points keep their
   label without any distance computed; the others are searched in blocks of
   bounded size (no n-by-k float64 matrix over a few MB), column by column for a
-  few dimensions, by BLAS otherwise. Per-cluster sums are kept up to date from
-  the points that changed label, so means and inertia cost O(k d) an iteration.
+  few dimensions, otherwise by a float32 BLAS product whose near-ties (within a
+  rigorous bound on its rounding) are decided on float64 distances, so that the
+  labels are exactly those of a float64 search. Per-cluster sums are kept up to
+  date from the points that changed label, so means and inertia cost O(k d) an
+  iteration.
 """
 
 from __future__ import annotations
@@ -50,6 +59,8 @@ _DIRECT_D = 4
 #: Relative margin in the bound tests of :class:`_DenseSteps`, far above the rounding
 #: that a bound accumulates over an iteration (~1e-16) or even a million of them.
 _SLACK = 1e-9
+#: Unit roundoff of float32 and of float64 (half their machine epsilon), for error bounds.
+_U32, _U64 = 2.0**-24, 2.0**-53
 #: Threads for the blocks of a search: numpy releases the GIL in its loops, so blocks
 #: run in parallel (scikit-learn uses every core through OpenMP). 1 means no pool.
 _WORKERS = min(4, os.cpu_count() or 1)
@@ -360,47 +371,67 @@ def _direct_two(x: NDArray[np.float64], c: NDArray[np.float64]) -> _Two:
 
 def _blas_two(
     x: NDArray[np.float64],
-    xc1: NDArray[np.float64],
+    xs1: NDArray[np.float32],
+    scale: int,
     x_sq: NDArray[np.float64],
     c: NDArray[np.float64],
     mean: NDArray[np.float64],
 ) -> _Two:
-    """As :func:`_direct_two` but by BLAS, from ``||x||^2 - 2 x.c + ||c||^2`` in the
-    centred frame, with an upper bound for the own squared distance and a lower bound
-    for the second.
+    """As :func:`_direct_two` but screening the centres by a float32 BLAS product, with
+    an upper bound for the own squared distance and a lower bound for the second.
 
-    ``xc1`` is ``[x - mean, 1]`` and ``x_sq`` is ``||x - mean||^2``. One product gives
-    ``||c||^2 - 2 x.c`` for every centre (the appended 1 picks up ``||c||^2``); the best
-    and second best are then kept centre by centre over contiguous rows. Points whose
-    best centres are within rounding of each other are decided on directly computed
-    distances, so that exact ties still go to the lowest index.
+    ``xs1`` is ``[(x - mean) 2^-scale, 1]`` in float32, all values in [-1, 1],
+    and ``x_sq`` is ``||x - mean||^2`` in float64. One product gives ``||c||^2 - 2 x.c``
+    for every centre (the 1 picks up ``||c||^2``), scaled by a power of two so that
+    nothing overflows; plus ``x_sq`` it is the squared distance up to ``err`` (below).
+    Points whose best two centres are within ``2 err`` of each other are decided on all
+    their distances computed directly in float64, ties to the lowest index; every other
+    point is nearer to its best centre than to any other by more than the rounding of
+    either computation. So the labels are those of a float64 search.
     """
-    m, d = x.shape
+    d, k = x.shape[1], len(c)
     cc = c - mean
     c_sq = _sq_norms(cc)
-    prod = np.column_stack((-2.0 * cc, c_sq)) @ xc1.T  # k by m
-    lab = np.zeros(m, dtype=np.intp)
-    own, second = np.full(m, np.inf), np.full(m, np.inf)
-    t, closer = np.empty(m), np.empty(m, dtype=bool)
-    for j, dist in enumerate(prod):
-        np.maximum(own, dist, out=t)
-        np.minimum(second, t, out=second)
-        np.less(dist, own, out=closer)  # strictly: a tie keeps the lower index
-        np.copyto(lab, j, where=closer)
-        np.minimum(own, dist, out=own)
-    own += x_sq
-    second += x_sq
-    # rounding of the expansion: a d-term dot product is off by at most ~d eps |x| |c|
-    err = max(1e-12, 4 * (d + 1) * np.finfo(np.float64).eps) * (x_sq + 2.0 * c_sq.max())
-    tied = np.flatnonzero(second - own <= err)
-    if len(tied):
-        close = prod[:, tied] + x_sq[tied] - own[tied] <= err[tied]
-        diff = x[tied][:, None, :] - c[None, :, :]
-        exact = np.einsum("ijk,ijk->ij", diff, diff)
-        exact[~close.T] = np.inf
-        lab[tied] = np.argmin(exact, axis=1)
+    cs1 = np.column_stack((-2.0 * cc, np.ldexp(c_sq, -scale)))
+    e = int(np.frexp(np.abs(cs1).max())[1])  # cs1 2^-e is in [-1, 1] in float32
+    # k by m, times 2^-(scale + e); BLAS is faster at the m-by-k product, and rows make
+    # the reductions over centres below whole-array passes
+    prod = (xs1 @ np.ldexp(cs1, -e).astype(np.float32).T).T.copy()
+    best = prod.min(axis=0)
+    # 1 where a centre attains the best value, else 0. Summed exactly (in float32 up to
+    # 2^24 centres): the index of the best centre and how many attain it (if more than
+    # one, the point is decided in float64 below).
+    exact_sums = np.float32 if k <= 1 << 24 else np.float64
+    hit = np.equal(prod, best, out=np.empty(prod.shape, exact_sums))
+    lab, count = np.array([np.arange(k), np.ones(k)], dtype=exact_sums) @ hit
+    # the second best: the best masked by adding more than twice any |value| (<= d + 1)
+    # (for k = 1 a finite stand-in, harmless: its half gap to another centre is inf)
+    hit *= 4.0 * (d + 1)
+    prod += hit
+    own = x_sq + np.ldexp(best, scale + e, dtype=np.float64)
+    second = x_sq + np.ldexp(prod.min(axis=0), scale + e, dtype=np.float64)
+    # Error bound of a distance, with a = |x|, b = max |c| (centred), u = 2^-24. In the
+    # product, rounding x and -2c to float32 moves 2 x.c by (2u + u^2) 2ab, rounding
+    # ||c||^2 by u b^2, and the (d + 1)-term float32 sum adds gamma_{d+1} (2ab + b^2)
+    # (in any order, with or without FMA): (d + 3) u (2ab + b^2) to first order. Values
+    # below 2^-126 (scaled) are off by up to 2^-150 each instead, (3d + 1) 2^-150 in all.
+    # The float64 roundings (centring, x_sq, the sums, the direct distances below) are
+    # below 2 (d + 4) u' (a + b)^2 <= 4 (d + 4) u' (a^2 + b^2), u' = 2^-53. Each doubled.
+    b_sq = c_sq.max()
+    err = 2.0 * (d + 3) * _U32 * (2.0 * math.sqrt(b_sq) * np.sqrt(x_sq) + b_sq)
+    err += 8.0 * (d + 4) * _U64 * (x_sq + b_sq) + np.ldexp(3 * d + 1, scale + e - 149)
+    tied = np.flatnonzero((second - own <= 2.0 * err) | (count > 1))
+    lab = lab.astype(np.intp)
     own += err
     second -= err
+    for s in _chunks(len(tied), k * d):  # all k distances, directly in float64
+        t, rows = tied[s], np.arange(s.stop - s.start)
+        diff = x[t][:, None, :] - c[None, :, :]
+        exact = np.einsum("ijk,ijk->ij", diff, diff)
+        lab[t] = near = np.argmin(exact, axis=1)
+        own[t] = exact[rows, near]
+        exact[rows, near] = np.inf
+        second[t] = exact.min(axis=1)
     return lab, own, np.maximum(second, 0.0, out=second)
 
 
@@ -499,154 +530,21 @@ def _initial_centroids(
 # --------------------------------------------------------------------------- steps
 
 
-class _DenseSteps:
-    """Assignment and update for data of any dimension, with Hamerly-style bounds.
+class _Clusters:
+    """The per-cluster statistics of the current labels, and what follows from them.
 
-    Assignment. A point's label can only change if some centroid came closer than its
-    own. Every point keeps a lower bound ``lower`` on its distance to every other
-    centroid and a ``gap``: how much the centroids may yet move before its own centroid
-    can stop being strictly the nearest. In an iteration where centroid ``j`` moves by
-    ``s_j`` and the others by at most ``o_j``, a point of cluster ``j`` gets at most
-    ``s_j`` farther from its centroid (``u``), at most ``o_j`` closer to every other one
-    (``l``), and half the distance from its centroid to the nearest other one
-    (``half``) shrinks by at most ``(s_j + o_j) / 2``; so the margin ``max(l, half) - u``
-    shrinks by at most ``r_j = s_j + max(o_j, (s_j + o_j) / 2)``. Per cluster the running
-    sums ``other`` of ``o_j`` and ``drift`` of ``r_j`` are kept, and per point
-    ``lower = l + other[j]`` and ``gap = max(l, half) - u + drift[j]`` at its last
-    check: the own centroid is still strictly the nearest while
-    ``gap > drift[label]`` — one comparison per point and iteration. A centroid that
-    barely moves keeps its points even when another one moves far. The points that
-    fail it get the exact distance to their own centroid and the test again with the
-    current ``l`` and ``half``, and if that fails too a full search. Kept points are
-    strictly nearest, so the rule that ties go to the lowest index is never in play; a
-    relative margin ``_SLACK`` covers rounding. When most points are in doubt (early
-    iterations, high dimensions) all are searched in contiguous blocks instead.
-
-    Update. Per cluster the count, the sum of the points and the sum of their squared
-    centred norms are kept up to date from the points that changed label, so means and
-    inertia cost O(k d) beyond the assignment. Sums of the raw points (not of centred
-    ones) are exact for integer data, as scikit-learn's and the sorted path's are,
-    which keeps exact ties exact.
+    Subclasses set ``x`` (the points), ``mean`` (of the points), ``x_sq`` (each point's
+    squared distance to the mean), and per iteration ``labels``, ``counts``, ``s1`` (the
+    sum of each cluster's points) and ``s2`` (the sum of their ``x_sq``).
     """
 
-    def __init__(self, x: NDArray[np.float64]) -> None:
-        self.x, self.mean = x, x.mean(axis=0)
-        # BLAS distances need centred points (and a column of ones, see _blas_two): keep
-        # them rather than build them for every block
-        self.xc1 = None
-        if x.shape[1] > _DIRECT_D:
-            self.xc1 = np.ones((len(x), x.shape[1] + 1))
-            np.subtract(x, self.mean, out=self.xc1[:, :-1])
-            self.x_sq = _sq_norms(self.xc1[:, :-1])
-        else:
-            self.x_sq = _sq_norms(x - self.mean)
-
-    def start(self, c: NDArray[np.float64]) -> NDArray[np.intp]:
-        """Labels for the centroids ``c`` by a full search; sets bounds and statistics."""
-        k, d = c.shape
-        n = len(self.x)
-        self.c, self.half = c, _half_gaps(c)
-        self.drift, self.other = np.zeros(k), np.zeros(k)
-        self.labels = np.empty(n, dtype=np.intp)
-        self.lower, self.gap = np.empty(n), np.empty(n)
-        with self._threads():
-            _map(lambda s: self._search(s, c, self.labels), self._blocks(n, k))
-        self.counts = np.bincount(self.labels, minlength=k)
-        self.s2 = np.bincount(self.labels, weights=self.x_sq, minlength=k)
-        self.s1 = np.zeros((k, d))
-        # columns from row blocks transposed in cache: a column read across all rows
-        # strides over the whole array, one cache miss a value for large d
-        for s in _chunks(n, d):
-            for j, col in enumerate(self.x[s].T.copy()):
-                self.s1[:, j] += np.bincount(self.labels[s], col, k)
-        return self.labels
-
-    def assign(self, c: NDArray[np.float64]) -> tuple[NDArray[np.intp], int]:
-        """Labels for the new centroids ``c`` (a new array) and how many changed.
-
-        Blocks of points are checked and searched in parallel (numpy releases the GIL);
-        each writes only its own points' labels and bounds, and the statistics are
-        updated afterwards in one pass, so the result does not depend on the threads.
-        """
-        k = len(c)
-        n = len(self.x)
-        shift = np.sqrt(_sq_norms(c - self.c))
-        top = int(np.argmax(shift))
-        other = np.full(k, shift[top])  # the largest shift of the other centroids
-        other[top] = np.delete(shift, top).max(initial=0.0)
-        self.other += other
-        self.drift += shift + np.maximum(other, 0.5 * (shift + other))
-        self.c, self.half = c, _half_gaps(c)
-        old, lab = self.labels, self.labels.copy()
-        cand = np.flatnonzero(self.gap <= self.drift[old] * (1.0 + _SLACK))
-        with self._threads():
-            if len(cand) > n // 2:  # cheaper to search all, in place, than to pick
-                _map(lambda s: self._search(s, c, lab), self._blocks(n, k))
-                changed = np.flatnonzero(lab != old)
-            else:
-                _map(lambda s: self._check(cand[s], c, lab), self._blocks(len(cand), k))
-                changed = cand[lab[cand] != old[cand]]
-        for s in _chunks(len(changed), self.x.shape[1]):
-            pts = changed[s]
-            self._move(pts, old[pts], lab[pts])
-        self.labels = lab
-        return lab, len(changed)
-
-    def _threads(self) -> AbstractContextManager[Any]:
-        return nullcontext() if self.xc1 is None else _one_blas_thread()
-
-    def _blocks(self, n: int, k: int) -> Iterator[slice]:
-        """Blocks of rows for searches: cache-sized for the direct search (whose work
-        arrays do not grow with k), bounded for the BLAS one (n-by-k distances)."""
-        d = self.x.shape[1]
-        if self.xc1 is None:
-            return _chunks(n, d + 4, _CACHE_BLOCK)
-        return _chunks(n, max(k, d))
-
-    def _gap(
-        self, near: NDArray[np.float64], far: NDArray[np.float64], lab: NDArray[np.intp]
-    ) -> NDArray[np.float64]:
-        return far * (1.0 - _SLACK) - near * (1.0 + _SLACK) + self.drift[lab]
-
-    def _check(self, pts: NDArray[np.intp], c: NDArray[np.float64], lab: NDArray[np.intp]) -> None:
-        """Test points ``pts`` (labels ``lab``) again on their exact distance to their own
-        centroid; search those that fail."""
-        own = lab[pts]
-        near = np.sqrt(_sq_norms(self.x[pts] - c[own]))
-        far = np.maximum(self.lower[pts] - self.other[own], self.half[own])
-        ok = near * (1.0 + _SLACK) < far * (1.0 - _SLACK)
-        self.gap[pts[ok]] = self._gap(near[ok], far[ok], own[ok])
-        if not ok.all():
-            self._search(pts[~ok], c, lab)
-
-    def _search(
-        self, pts: slice | NDArray[np.intp], c: NDArray[np.float64], lab: NDArray[np.intp]
-    ) -> None:
-        """Write the nearest centroid of points ``pts`` into ``lab``; fresh bounds."""
-        if self.xc1 is None:  # distances summed column by column, exactly as written
-            near, own, second = _direct_two(self.x[pts], c)
-        else:
-            near, own, second = _blas_two(self.x[pts], self.xc1[pts], self.x_sq[pts], c, self.mean)
-        lab[pts] = near
-        np.sqrt(own, out=own)
-        np.sqrt(second, out=second)
-        self.lower[pts] = second + self.other[near]
-        self.gap[pts] = self._gap(own, np.maximum(second, self.half[near]), near)
-
-    def _move(self, pts: NDArray[np.intp], old: NDArray[np.intp], new: NDArray[np.intp]) -> None:
-        """Update the cluster statistics for points ``pts`` going from ``old`` to ``new``."""
-        k = len(self.counts)
-
-        def delta(w: NDArray[np.float64] | None) -> NDArray[Any]:
-            return np.bincount(new, w, minlength=k) - np.bincount(old, w, minlength=k)
-
-        self.counts += delta(None)
-        self.s2 += delta(self.x_sq[pts])
-        for j, col in enumerate(self.x[pts].T):
-            self.s1[:, j] += delta(np.ascontiguousarray(col))
-        # an emptied cluster has sums of exactly 0, not the rounding of its departures
-        gone = self.counts == 0
-        self.s1[gone], self.s2[gone] = 0.0, 0.0
+    x: NDArray[np.float64]
+    mean: NDArray[np.float64]
+    x_sq: NDArray[np.float64]
+    labels: NDArray[np.intp]
+    counts: NDArray[np.intp]
+    s1: NDArray[np.float64]
+    s2: NDArray[np.float64]
 
     def summary(
         self, c: NDArray[np.float64]
@@ -693,6 +591,191 @@ class _DenseSteps:
         return out
 
 
+class _DenseSteps(_Clusters):
+    """Assignment and update for data of any dimension, with Hamerly-style bounds.
+
+    Assignment. A point's label can only change if some centroid came closer than its
+    own. Every point keeps a lower bound ``lower`` on its distance to every other
+    centroid and a ``gap``: how much the centroids may yet move before its own centroid
+    can stop being strictly the nearest. In an iteration where centroid ``j`` moves by
+    ``s_j`` and the others by at most ``o_j``, a point of cluster ``j`` gets at most
+    ``s_j`` farther from its centroid (``u``), at most ``o_j`` closer to every other one
+    (``l``), and half the distance from its centroid to the nearest other one
+    (``half``) shrinks by at most ``(s_j + o_j) / 2``; so the margin ``max(l, half) - u``
+    shrinks by at most ``r_j = s_j + max(o_j, (s_j + o_j) / 2)``. Per cluster the running
+    sums ``other`` of ``o_j`` and ``drift`` of ``r_j`` are kept, and per point
+    ``lower = l + other[j]`` and ``gap = max(l, half) - u + drift[j]`` at its last
+    check: the own centroid is still strictly the nearest while
+    ``gap > drift[label]`` — one comparison per point and iteration. A centroid that
+    barely moves keeps its points even when another one moves far. The points that
+    fail it get the exact distance to their own centroid and the test again with the
+    current ``l`` and ``half``, and if that fails too a full search. Kept points are
+    strictly nearest, so the rule that ties go to the lowest index is never in play; a
+    relative margin ``_SLACK`` covers rounding. When most points are in doubt (early
+    iterations, high dimensions) all are searched in contiguous blocks instead.
+
+    Search. For a few dimensions distances are summed column by column in float64
+    (:func:`_direct_two`). Otherwise the centred points are kept once in float32,
+    scaled by a power of two, and :func:`_blas_two` screens the centroids with a
+    float32 product: its distances come with an error bound, by which the bounds above
+    are widened, and a point whose two best centroids are within it of each other is
+    decided on float64 distances. Either way the labels are those of a float64
+    search, ties to the lowest index.
+
+    Update. Per cluster the count, the sum of the points and the sum of their squared
+    centred norms are kept up to date from the points that changed label (a bincount
+    per column for a few columns, else one product with a +1/-1 matrix), so means and
+    inertia cost O(k d) beyond the assignment. Sums of the raw points (not of centred
+    ones) are exact for integer data, as scikit-learn's and the sorted path's are,
+    which keeps exact ties exact.
+    """
+
+    def __init__(self, x: NDArray[np.float64]) -> None:
+        self.x, self.mean = x, x.mean(axis=0)
+        # the BLAS search screens with centred points in float32, scaled by a power of
+        # two into [-1, 1], and a column of ones (see _blas_two): made once, in chunks
+        self.xs1, self.scale = None, 0
+        n, d = x.shape
+        if d > _DIRECT_D:
+            self.x_sq = np.empty(n)
+            self.xs1 = np.ones((n, d + 1), dtype=np.float32)
+            # the largest |x - mean|: rounding is monotonic, so from the extremes
+            top = np.maximum(x.max(axis=0) - self.mean, self.mean - x.min(axis=0)).max()
+            # (not below -1000, so that 2^-scale is a float64; values only get smaller)
+            self.scale = max(int(np.frexp(top)[1]), -1000)
+            factor = 2.0**-self.scale
+
+            def fill(s: slice) -> None:
+                xc = x[s] - self.mean
+                self.x_sq[s] = _sq_norms(xc)
+                xc *= factor  # exact (a power of two), and faster than ldexp
+                self.xs1[s, :-1] = xc
+
+            _map(fill, _chunks(n, d))
+        else:
+            self.x_sq = _sq_norms(x - self.mean)
+
+    def start(self, c: NDArray[np.float64]) -> NDArray[np.intp]:
+        """Labels for the centroids ``c`` by a full search; sets bounds and statistics."""
+        k, d = c.shape
+        n = len(self.x)
+        self.c, self.half = c, _half_gaps(c)
+        self.drift, self.other = np.zeros(k), np.zeros(k)
+        self.labels = np.empty(n, dtype=np.intp)
+        self.lower, self.gap = np.empty(n), np.empty(n)
+        self.counts, self.s1, self.s2 = np.zeros(k, dtype=np.intp), np.zeros((k, d)), np.zeros(k)
+        with self._threads():
+            _map(lambda s: self._search(s, c, self.labels), self._blocks(n, k))
+            # row blocks: a column read across all rows strides over the whole array
+            for s in _chunks(n, max(k, d)):
+                self._move(s, None, self.labels[s])
+        return self.labels
+
+    def assign(self, c: NDArray[np.float64]) -> tuple[NDArray[np.intp], int]:
+        """Labels for the new centroids ``c`` (a new array) and how many changed.
+
+        Blocks of points are checked and searched in parallel (numpy releases the GIL);
+        each writes only its own points' labels and bounds, and the statistics are
+        updated afterwards in one pass, so the result does not depend on the threads.
+        """
+        k = len(c)
+        n = len(self.x)
+        shift = np.sqrt(_sq_norms(c - self.c))
+        top = int(np.argmax(shift))
+        other = np.full(k, shift[top])  # the largest shift of the other centroids
+        other[top] = np.delete(shift, top).max(initial=0.0)
+        self.other += other
+        self.drift += shift + np.maximum(other, 0.5 * (shift + other))
+        self.c, self.half = c, _half_gaps(c)
+        old, lab = self.labels, self.labels.copy()
+        cand = np.flatnonzero(self.gap <= self.drift[old] * (1.0 + _SLACK))
+        with self._threads():
+            # cheaper to search all, in place, than to pick and check more than a half
+            # (a quarter for the float32 search, ~4 times as fast a point as a check)
+            if len(cand) * (2 if self.xs1 is None else 4) > n:
+                _map(lambda s: self._search(s, c, lab), self._blocks(n, k))
+                changed = np.flatnonzero(lab != old)
+            else:
+                _map(lambda s: self._check(cand[s], c, lab), self._blocks(len(cand), k))
+                changed = cand[lab[cand] != old[cand]]
+            for s in _chunks(len(changed), max(k, self.x.shape[1])):
+                pts = changed[s]
+                self._move(pts, old[pts], lab[pts])
+        self.labels = lab
+        return lab, len(changed)
+
+    def _threads(self) -> AbstractContextManager[Any]:
+        return nullcontext() if self.xs1 is None else _one_blas_thread()
+
+    def _blocks(self, n: int, k: int) -> Iterator[slice]:
+        """Blocks of rows for searches: cache-sized for the direct search (whose work
+        arrays do not grow with k), bounded for the BLAS one (n-by-k distances)."""
+        d = self.x.shape[1]
+        if self.xs1 is None:
+            return _chunks(n, d + 4, _CACHE_BLOCK)
+        return _chunks(n, max(k, d))
+
+    def _gap(
+        self, near: NDArray[np.float64], far: NDArray[np.float64], lab: NDArray[np.intp]
+    ) -> NDArray[np.float64]:
+        return far * (1.0 - _SLACK) - near * (1.0 + _SLACK) + self.drift[lab]
+
+    def _check(self, pts: NDArray[np.intp], c: NDArray[np.float64], lab: NDArray[np.intp]) -> None:
+        """Test points ``pts`` (labels ``lab``) again on their exact distance to their own
+        centroid; search those that fail."""
+        own = lab[pts]
+        near = np.sqrt(_sq_norms(self.x[pts] - c[own]))
+        far = np.maximum(self.lower[pts] - self.other[own], self.half[own])
+        ok = near * (1.0 + _SLACK) < far * (1.0 - _SLACK)
+        self.gap[pts[ok]] = self._gap(near[ok], far[ok], own[ok])
+        if not ok.all():
+            self._search(pts[~ok], c, lab)
+
+    def _search(
+        self, pts: slice | NDArray[np.intp], c: NDArray[np.float64], lab: NDArray[np.intp]
+    ) -> None:
+        """Write the nearest centroid of points ``pts`` into ``lab``; fresh bounds."""
+        if self.xs1 is None:  # distances summed column by column, exactly as written
+            near, own, second = _direct_two(self.x[pts], c)
+        else:
+            near, own, second = _blas_two(
+                self.x[pts], self.xs1[pts], self.scale, self.x_sq[pts], c, self.mean
+            )
+        lab[pts] = near
+        np.sqrt(own, out=own)
+        np.sqrt(second, out=second)
+        self.lower[pts] = second + self.other[near]
+        self.gap[pts] = self._gap(own, np.maximum(second, self.half[near]), near)
+
+    def _move(
+        self, pts: slice | NDArray[np.intp], old: NDArray[np.intp] | None, new: NDArray[np.intp]
+    ) -> None:
+        """Update the cluster statistics for points ``pts`` going from ``old`` (None: from
+        no cluster) to ``new``."""
+        k = len(self.counts)
+
+        def delta(w: NDArray[np.float64] | None) -> NDArray[Any]:
+            add = np.bincount(new, w, minlength=k)
+            return add if old is None else add - np.bincount(old, w, minlength=k)
+
+        self.counts += delta(None)
+        self.s2 += delta(self.x_sq[pts])
+        if self.xs1 is None:  # a few columns: a bincount each
+            for j, col in enumerate(self.x[pts].T):
+                self.s1[:, j] += delta(np.ascontiguousarray(col))
+        else:  # +1 at each point's new cluster, -1 at its old one: one product (exact
+            # for integer data, as are the bincounts: the products by +-1 are exact)
+            w = np.zeros((k, len(new)))
+            rows = np.arange(len(new))
+            w[new, rows] = 1.0
+            if old is not None:
+                w[old, rows] = -1.0
+            self.s1 += w @ self.x[pts]
+        # an emptied cluster has sums of exactly 0, not the rounding of its departures
+        gone = self.counts == 0
+        self.s1[gone], self.s2[gone] = 0.0, 0.0
+
+
 def _intervals(v: NDArray[np.float64], lines: NDArray[np.float64]) -> NDArray[np.intp]:
     """Index ``b`` of each value's interval, ``lines[b] <= v < lines[b + 1]`` (the last
     interval closed), for increasing ``lines`` from ``v.min()`` to ``v.max()``.
@@ -722,7 +805,7 @@ def _intervals(v: NDArray[np.float64], lines: NDArray[np.float64]) -> NDArray[np
     return b
 
 
-class _GridSteps(_DenseSteps):
+class _GridSteps(_Clusters):
     """Assignment for data of up to three dimensions through a fixed grid of boxes.
 
     Set-up. The bounding box of the points is cut into at most ``_GRID_BOXES`` boxes by
@@ -749,7 +832,7 @@ class _GridSteps(_DenseSteps):
     def __init__(self, x: NDArray[np.float64]) -> None:
         n, d = x.shape
         cols = x.T.copy()  # contiguous columns: every pass below is over one of them
-        self.x, self.xc1 = x, None
+        self.x = x
         self.mean = np.array([col.sum() for col in cols]) / n
         self.x_sq = sum((col - mu) ** 2 for col, mu in zip(cols, self.mean, strict=True))
         side = max(1, min(round((n / _GRID_POINTS) ** (1 / d)), int(_GRID_BOXES ** (1 / d))))
@@ -1110,7 +1193,7 @@ def _stop(
 
 
 def _run_dense(
-    steps: _DenseSteps,
+    steps: _DenseSteps | _GridSteps,
     c: NDArray[np.float64],
     max_iter: int,
     tol: float,

@@ -1,0 +1,94 @@
+"""The BLAS search (d > 4) screens centroids in float32 and decides near-ties on float64
+distances: its labels must be exactly those of a brute-force float64 search, ties to the
+lowest index, even where float32 cannot tell the two nearest centroids apart."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+from kmeans_anim import KMeansWarning, core, lloyd
+
+
+def brute_force(x: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """Nearest centroid by float64 distances, the first index among exact ties."""
+    return np.argmin(((x[:, None, :] - c[None, :, :]) ** 2).sum(axis=2), axis=1)
+
+
+def labels(x: np.ndarray, c: np.ndarray, **kw) -> np.ndarray:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", KMeansWarning)
+        return next(lloyd(x, len(c), init=c, max_iter=1, algorithm="dense", **kw)).labels
+
+
+def pair(rng: np.random.Generator, d: int, k: int, i: int, j: int) -> np.ndarray:
+    """k integer centroids, far apart, of which ``i`` and ``j`` differ only in column 0
+    (by -1 and +1): a point is nearer to ``i`` exactly when its column 0 is negative."""
+    c = rng.integers(-1000, 1000, size=(k, d)).astype(float) * 8
+    c[j] = c[i]
+    c[i, 0], c[j, 0] = -1.0, 1.0
+    return c
+
+
+@pytest.mark.parametrize(("i", "j"), [(1, 3), (2, 0)])
+def test_exact_ties_in_50_d_go_to_the_lowest_index(i, j):
+    # Integer points with column 0 at 0: exactly equidistant (in float64, whatever the
+    # order of the sums) from centroids i and j, nearer to them than to the others. Their
+    # float32 distances, off by up to ~1e-5 relatively, would pick either.
+    rng = np.random.default_rng(i)
+    c = pair(rng, 50, 5, i, j)
+    x = c[i] + rng.integers(-300, 300, size=(3000, 50))
+    x[:, 0] = 0.0
+    want = brute_force(x, c)
+    assert np.all(want == min(i, j))
+    np.testing.assert_array_equal(labels(x, c), want)
+
+
+@pytest.mark.parametrize("sign", [1.0, -1.0])
+def test_distances_a_relative_1e_9_apart_are_told_apart(sign):
+    # Points whose squared distances to centroids 1 and 3 differ by a relative 1e-9 (far
+    # below float32's 6e-8, far above float64's 1e-16), nearer to one or the other.
+    rng = np.random.default_rng(7)
+    c = pair(rng, 50, 5, 1, 3)
+    x = c[1] + rng.uniform(-300.0, 300.0, size=(4000, 50))
+    x[:, 0] = 0.0
+    dist = ((x - c[1]) ** 2).sum(axis=1)
+    # |x - c_1|^2 - |x - c_3|^2 = 4 x_0: a relative difference of 1e-9 in either direction
+    x[:, 0] = sign * np.where(np.arange(len(x)) % 2, 1.0, -1.0) * 0.25e-9 * dist
+    want = brute_force(x, c)
+    assert set(want) == {1, 3}
+    np.testing.assert_array_equal(labels(x, c), want)
+
+
+def test_far_offset_data_keeps_exact_labels_every_state():
+    # Data centred around 1e6: the float32 screening works on centred points, and every
+    # state's labels are the float64 ones.
+    rng = np.random.default_rng(3)
+    x = 1e6 + rng.uniform(-1.0, 1.0, size=(5000, 20))
+    x[::7, 0] = 1e6  # and points exactly on a tie between centroids 0 and 1
+    c = x[:6].copy()
+    c[1] = c[0]
+    c[0, 0], c[1, 0] = 1e6 - 0.5, 1e6 + 0.5
+    for state in lloyd(x, 6, init=c, max_iter=8, algorithm="dense"):
+        np.testing.assert_array_equal(
+            state.labels, brute_force(x, state.centroids), err_msg=f"state {state.iteration}"
+        )
+
+
+@pytest.mark.parametrize("scale", [1.0, 2.0**500, 2.0**-500])
+def test_smallest_blas_dimension_is_exact_with_ties_at_any_scale(scale):
+    # d = 5, the smallest d searched by BLAS. Half-integers (scaled by a power of two, so
+    # exactly) put many points on exact ties; at 2^500 the float32 values would overflow
+    # without the scaling of the screening, at 2^-500 underflow.
+    assert core._DIRECT_D == 4
+    rng = np.random.default_rng(5)
+    x = rng.integers(-4, 5, size=(2000, 5)) / 2 * scale
+    c = rng.integers(-4, 5, size=(9, 5)) / 2 * scale
+    c[8] = c[3]  # a duplicate centroid: never chosen over the lower index
+    want = brute_force(x, c)
+    np.testing.assert_array_equal(labels(x, c), want)
+    states = list(lloyd(x, 9, init=c, max_iter=10, algorithm="dense"))
+    for state in states:
+        np.testing.assert_array_equal(state.labels, brute_force(x, state.centroids))
