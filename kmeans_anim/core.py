@@ -17,9 +17,9 @@ direct nearest-centroid search with ties to the lowest index:
   nearest centroid hands its points that label and its sums to that cluster whole;
   only the points of the other boxes, near a boundary between clusters, are searched.
   An iteration costs O(corners k + boundary points k) plus one O(n) gather.
-* ``"dense"`` (any dimension; the default above 3-D): Hamerly-style bounds let most points keep their
-  label without any distance computed; the others are searched in blocks of
-  bounded size (no n-by-k float64 matrix over a few MB), column by column for a
+* ``"dense"`` (any dimension; the default above 3-D): Hamerly-style bounds let most
+  points keep their label without any distance computed; the others are searched in
+  blocks of bounded size (no n-by-k float64 matrix over a few MB), column by column for a
   few dimensions, otherwise by a float32 BLAS product whose near-ties (within a
   rigorous bound on its rounding) are decided on float64 distances, so that the
   labels are exactly those of a float64 search. Per-cluster sums are kept up to
@@ -374,16 +374,19 @@ def _blas_two(
     xs1: NDArray[np.float32],
     scale: int,
     x_sq: NDArray[np.float64],
+    x_norm: NDArray[np.float64],
     c: NDArray[np.float64],
     mean: NDArray[np.float64],
 ) -> _Two:
     """As :func:`_direct_two` but screening the centres by a float32 BLAS product, with
     an upper bound for the own squared distance and a lower bound for the second.
 
-    ``xs1`` is ``[(x - mean) 2^-scale, 1]`` in float32, all values in [-1, 1],
-    and ``x_sq`` is ``||x - mean||^2`` in float64. One product gives ``||c||^2 - 2 x.c``
-    for every centre (the 1 picks up ``||c||^2``), scaled by a power of two so that
-    nothing overflows; plus ``x_sq`` it is the squared distance up to ``err`` (below).
+    ``xs1`` is ``[(x - mean) 2^-scale, 1]`` in float32, transposed (one row a
+    coordinate; BLAS is fastest at the k-by-m product from it), all values in [-1, 1];
+    ``x_sq`` is ``||x - mean||^2`` in float64 and ``x_norm`` its square root. One
+    product gives ``||c||^2 - 2 x.c`` for every centre (the 1 picks up ``||c||^2``),
+    scaled by a power of two so that nothing overflows; plus ``x_sq`` it is the squared
+    distance up to ``err`` (below).
     Points whose best two centres are within ``2 err`` of each other are decided on all
     their distances computed directly in float64, ties to the lowest index; every other
     point is nearer to its best centre than to any other by more than the rounding of
@@ -394,9 +397,9 @@ def _blas_two(
     c_sq = _sq_norms(cc)
     cs1 = np.column_stack((-2.0 * cc, np.ldexp(c_sq, -scale)))
     e = int(np.frexp(np.abs(cs1).max())[1])  # cs1 2^-e is in [-1, 1] in float32
-    # k by m, times 2^-(scale + e); BLAS is faster at the m-by-k product, and rows make
-    # the reductions over centres below whole-array passes
-    prod = (xs1 @ np.ldexp(cs1, -e).astype(np.float32).T).T.copy()
+    # k by m, times 2^-(scale + e): rows make the reductions over centres below
+    # whole-array passes
+    prod = np.ldexp(cs1, -e).astype(np.float32) @ xs1
     best = prod.min(axis=0)
     # 1 where a centre attains the best value, else 0. Summed exactly (in float32 up to
     # 2^24 centres): the index of the best centre and how many attain it (if more than
@@ -418,7 +421,7 @@ def _blas_two(
     # The float64 roundings (centring, x_sq, the sums, the direct distances below) are
     # below 2 (d + 4) u' (a + b)^2 <= 4 (d + 4) u' (a^2 + b^2), u' = 2^-53. Each doubled.
     b_sq = c_sq.max()
-    err = 2.0 * (d + 3) * _U32 * (2.0 * math.sqrt(b_sq) * np.sqrt(x_sq) + b_sq)
+    err = 2.0 * (d + 3) * _U32 * (2.0 * math.sqrt(b_sq) * x_norm + b_sq)
     err += 8.0 * (d + 4) * _U64 * (x_sq + b_sq) + np.ldexp(3 * d + 1, scale + e - 149)
     tied = np.flatnonzero((second - own <= 2.0 * err) | (count > 1))
     lab = lab.astype(np.intp)
@@ -637,21 +640,29 @@ class _DenseSteps(_Clusters):
         self.xs1, self.scale = None, 0
         n, d = x.shape
         if d > _DIRECT_D:
+            blocks = list(_chunks(n, d))
             self.x_sq = np.empty(n)
-            self.xs1 = np.ones((n, d + 1), dtype=np.float32)
-            # the largest |x - mean|: rounding is monotonic, so from the extremes
-            top = np.maximum(x.max(axis=0) - self.mean, self.mean - x.min(axis=0)).max()
-            # (not below -1000, so that 2^-scale is a float64; values only get smaller)
+
+            def norms(s: slice) -> None:
+                self.x_sq[s] = _sq_norms(x[s] - self.mean)
+
+            _map(norms, blocks)
+            self.x_norm = np.sqrt(self.x_sq)
+            # every |x_j - mean_j| is at most the largest norm (the margin covers the
+            # rounding of the norms); the scale is not below -1000, so that 2^-scale is
+            # a float64 (values only get smaller)
+            top = float(self.x_norm.max()) * (1.0 + 1e-6)
             self.scale = max(int(np.frexp(top)[1]), -1000)
             factor = 2.0**-self.scale
+            self.xs1 = np.empty((d + 1, n), dtype=np.float32)
+            self.xs1[-1] = 1.0
 
             def fill(s: slice) -> None:
                 xc = x[s] - self.mean
-                self.x_sq[s] = _sq_norms(xc)
                 xc *= factor  # exact (a power of two), and faster than ldexp
-                self.xs1[s, :-1] = xc
+                self.xs1[:-1, s] = xc.T
 
-            _map(fill, _chunks(n, d))
+            _map(fill, blocks)
         else:
             self.x_sq = _sq_norms(x - self.mean)
 
@@ -739,7 +750,13 @@ class _DenseSteps(_Clusters):
             near, own, second = _direct_two(self.x[pts], c)
         else:
             near, own, second = _blas_two(
-                self.x[pts], self.xs1[pts], self.scale, self.x_sq[pts], c, self.mean
+                self.x[pts],
+                self.xs1[:, pts],
+                self.scale,
+                self.x_sq[pts],
+                self.x_norm[pts],
+                c,
+                self.mean,
             )
         lab[pts] = near
         np.sqrt(own, out=own)
