@@ -72,17 +72,19 @@ _GRID_D = 3
 _pools: dict[int, ThreadPoolExecutor] = {}
 
 
-def _map(fn: Callable[[Any], Any], items: Iterable[Any]) -> list[Any]:
-    """``fn`` of every item, in order, computed in ``_WORKERS`` threads (created once,
-    when first needed).
+def _map(fn: Callable[[Any], None], items: Iterable[Any]) -> None:
+    """Call ``fn`` on every item, in ``_WORKERS`` threads (created once, when first needed).
 
     ``fn`` must write only its own item's part of shared arrays.
     """
     if _WORKERS <= 1:
-        return [fn(item) for item in items]
+        for item in items:
+            fn(item)
+        return
     if _WORKERS not in _pools:
         _pools[_WORKERS] = ThreadPoolExecutor(_WORKERS, thread_name_prefix="kmeans_anim")
-    return list(_pools[_WORKERS].map(fn, items))  # raises a worker's exception
+    for _ in _pools[_WORKERS].map(fn, items):  # consumed to raise a worker's exception
+        pass
 
 
 _blas: list[Any] = []  # the threadpoolctl controller, made when first needed
@@ -336,8 +338,6 @@ def _min_sq_dist(
 
 
 _Two = tuple[NDArray[np.intp], NDArray[np.float64], NDArray[np.float64]]
-#: Changes of a cluster's count, sum of squared centred norms and sum of points.
-_Delta = tuple[NDArray[np.intp], NDArray[np.float64], NDArray[np.float64]]
 
 
 def _direct_two(x: NDArray[np.float64], c: NDArray[np.float64]) -> _Two:
@@ -675,17 +675,11 @@ class _DenseSteps(_Clusters):
         self.labels = np.empty(n, dtype=np.intp)
         self.lower, self.gap = np.empty(n), np.empty(n)
         self.counts, self.s1, self.s2 = np.zeros(k, dtype=np.intp), np.zeros((k, d)), np.zeros(k)
-
-        def first(s: slice) -> _Delta:
-            self._search(s, c, self.labels)
-            return self._delta(s, None, self.labels[s])
-
         with self._threads():
-            # the blocks' statistics added in their order: the same sums for any threads
-            for counts, s2, s1 in _map(first, self._blocks(n, k)):
-                self.counts += counts
-                self.s2 += s2
-                self.s1 += s1
+            _map(lambda s: self._search(s, c, self.labels), self._blocks(n, k))
+            # row blocks: a column read across all rows strides over the whole array
+            for s in _chunks(n, max(k, d)):
+                self._move(s, None, self.labels[s])
         return self.labels
 
     def assign(self, c: NDArray[np.float64]) -> tuple[NDArray[np.intp], int]:
@@ -770,19 +764,22 @@ class _DenseSteps(_Clusters):
         self.lower[pts] = second + self.other[near]
         self.gap[pts] = self._gap(own, np.maximum(second, self.half[near]), near)
 
-    def _delta(
+    def _move(
         self, pts: slice | NDArray[np.intp], old: NDArray[np.intp] | None, new: NDArray[np.intp]
-    ) -> _Delta:
-        """The changes of the counts, ``s2`` and ``s1`` when points ``pts`` go from
-        ``old`` (None: from no cluster) to ``new``."""
-        k = len(self.c)
+    ) -> None:
+        """Update the cluster statistics for points ``pts`` going from ``old`` (None: from
+        no cluster) to ``new``."""
+        k = len(self.counts)
 
         def delta(w: NDArray[np.float64] | None) -> NDArray[Any]:
             add = np.bincount(new, w, minlength=k)
             return add if old is None else add - np.bincount(old, w, minlength=k)
 
+        self.counts += delta(None)
+        self.s2 += delta(self.x_sq[pts])
         if self.xs1 is None:  # a few columns: a bincount each
-            s1 = np.column_stack([delta(np.ascontiguousarray(col)) for col in self.x[pts].T])
+            for j, col in enumerate(self.x[pts].T):
+                self.s1[:, j] += delta(np.ascontiguousarray(col))
         else:  # +1 at each point's new cluster, -1 at its old one: one product (exact
             # for integer data, as are the bincounts: the products by +-1 are exact)
             w = np.zeros((k, len(new)))
@@ -790,15 +787,7 @@ class _DenseSteps(_Clusters):
             w[new, rows] = 1.0
             if old is not None:
                 w[old, rows] = -1.0
-            s1 = w @ self.x[pts]
-        return delta(None), delta(self.x_sq[pts]), s1
-
-    def _move(self, pts: NDArray[np.intp], old: NDArray[np.intp], new: NDArray[np.intp]) -> None:
-        """Update the cluster statistics for points ``pts`` going from ``old`` to ``new``."""
-        counts, s2, s1 = self._delta(pts, old, new)
-        self.counts += counts
-        self.s2 += s2
-        self.s1 += s1
+            self.s1 += w @ self.x[pts]
         # an emptied cluster has sums of exactly 0, not the rounding of its departures
         gone = self.counts == 0
         self.s1[gone], self.s2[gone] = 0.0, 0.0
