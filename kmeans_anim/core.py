@@ -61,6 +61,9 @@ _DIRECT_D = 4
 _SLACK = 1e-9
 #: Unit roundoff of float32 and of float64 (half their machine epsilon), for error bounds.
 _U32, _U64 = 2.0**-24, 2.0**-53
+#: The smallest float64 above 0. Below 2^-1022 values lose relative precision: an
+#: operation is then off by up to half of this, so error bounds add a multiple of it.
+_SUBNORMAL = 2.0**-1074
 #: Threads for the blocks of a search: numpy releases the GIL in its loops, so blocks
 #: run in parallel (scikit-learn uses every core through OpenMP). 1 means no pool.
 _WORKERS = min(4, os.cpu_count() or 1)
@@ -390,8 +393,22 @@ def _blas_two(
     Points whose best two centres are within ``2 err`` of each other are decided on all
     their distances computed directly in float64, ties to the lowest index; every other
     point is nearer to its best centre than to any other by more than the rounding of
-    either computation. So the labels are those of a float64 search.
+    either computation. So the labels are those of a float64 search,
+    ``((x - c) ** 2).sum(axis=-1)``. Values that overflow are decided in float64 too.
     """
+    with np.errstate(over="ignore", invalid="ignore"):  # overflow: decided in float64
+        return _screen(x, xs1, scale, x_sq, x_norm, c, mean)
+
+
+def _screen(
+    x: NDArray[np.float64],
+    xs1: NDArray[np.float32],
+    scale: int,
+    x_sq: NDArray[np.float64],
+    x_norm: NDArray[np.float64],
+    c: NDArray[np.float64],
+    mean: NDArray[np.float64],
+) -> _Two:
     d, k = x.shape[1], len(c)
     cc = c - mean
     c_sq = _sq_norms(cc)
@@ -419,18 +436,21 @@ def _blas_two(
     # (in any order, with or without FMA): (d + 3) u (2ab + b^2) to first order. Values
     # below 2^-126 (scaled) are off by up to 2^-150 each instead, (3d + 1) 2^-150 in all.
     # The float64 roundings (centring, x_sq, the sums, the direct distances below) are
-    # below 2 (d + 4) u' (a + b)^2 <= 4 (d + 4) u' (a^2 + b^2), u' = 2^-53. Each doubled.
+    # below 2 (d + 4) u' (a + b)^2 <= 4 (d + 4) u' (a^2 + b^2), u' = 2^-53, plus up to
+    # 2^-1075 an operation where they are subnormal. Each doubled. A bound that
+    # overflowed (inf or NaN) sends the point to the float64 decision.
     b_sq = c_sq.max()
     err = 2.0 * (d + 3) * _U32 * (2.0 * math.sqrt(b_sq) * x_norm + b_sq)
     err += 8.0 * (d + 4) * _U64 * (x_sq + b_sq) + np.ldexp(3 * d + 1, scale + e - 149)
-    tied = np.flatnonzero((second - own <= 2.0 * err) | (count > 1))
+    err += (4 * d + 16) * _SUBNORMAL
+    tied = np.flatnonzero(~(second - own > 2.0 * err) | (count > 1))
     lab = lab.astype(np.intp)
     own += err
     second -= err
     for s in _chunks(len(tied), k * d):  # all k distances, directly in float64
         t, rows = tied[s], np.arange(s.stop - s.start)
         diff = x[t][:, None, :] - c[None, :, :]
-        exact = np.einsum("ijk,ijk->ij", diff, diff)
+        exact = (diff * diff).sum(axis=2)  # summed as ((x - c) ** 2).sum(axis=-1) is
         lab[t] = near = np.argmin(exact, axis=1)
         own[t] = exact[rows, near]
         exact[rows, near] = np.inf
@@ -641,18 +661,19 @@ class _DenseSteps(_Clusters):
         n, d = x.shape
         if d > _DIRECT_D:
             blocks = list(_chunks(n, d))
-            self.x_sq = np.empty(n)
+            self.x_sq, tops = np.empty(n), np.zeros(len(blocks))
 
-            def norms(s: slice) -> None:
-                self.x_sq[s] = _sq_norms(x[s] - self.mean)
+            def norms(i: int) -> None:
+                with np.errstate(over="ignore"):  # huge points: inf, decided in float64
+                    xc = x[blocks[i]] - self.mean
+                    self.x_sq[blocks[i]] = _sq_norms(xc)
+                tops[i] = np.abs(xc).max()
 
-            _map(norms, blocks)
+            _map(norms, range(len(blocks)))
             self.x_norm = np.sqrt(self.x_sq)
-            # every |x_j - mean_j| is at most the largest norm (the margin covers the
-            # rounding of the norms); the scale is not below -1000, so that 2^-scale is
-            # a float64 (values only get smaller)
-            top = float(self.x_norm.max()) * (1.0 + 1e-6)
-            self.scale = max(int(np.frexp(top)[1]), -1000)
+            # the scale is not below -1000, so that 2^-scale is a float64 (values only
+            # get smaller)
+            self.scale = max(int(np.frexp(tops.max())[1]), -1000)
             factor = 2.0**-self.scale
             self.xs1 = np.empty((d + 1, n), dtype=np.float32)
             self.xs1[-1] = 1.0
@@ -699,7 +720,8 @@ class _DenseSteps(_Clusters):
         self.drift += shift + np.maximum(other, 0.5 * (shift + other))
         self.c, self.half = c, _half_gaps(c)
         old, lab = self.labels, self.labels.copy()
-        cand = np.flatnonzero(self.gap <= self.drift[old] * (1.0 + _SLACK))
+        # (a bound that overflowed to NaN fails the test: the point is checked)
+        cand = np.flatnonzero(~(self.gap > self.drift[old] * (1.0 + _SLACK)))
         with self._threads():
             # cheaper to search all, in place, than to pick and check more than a half
             # (a quarter for the float32 search, ~4 times as fast a point as a check)
@@ -729,7 +751,10 @@ class _DenseSteps(_Clusters):
     def _gap(
         self, near: NDArray[np.float64], far: NDArray[np.float64], lab: NDArray[np.intp]
     ) -> NDArray[np.float64]:
-        return far * (1.0 - _SLACK) - near * (1.0 + _SLACK) + self.drift[lab]
+        # distances that overflowed give inf - inf: NaN fails every test, so the point
+        # is searched again next time (errstate is per thread: set here, in the worker)
+        with np.errstate(invalid="ignore"):
+            return far * (1.0 - _SLACK) - near * (1.0 + _SLACK) + self.drift[lab]
 
     def _check(self, pts: NDArray[np.intp], c: NDArray[np.float64], lab: NDArray[np.intp]) -> None:
         """Test points ``pts`` (labels ``lab``) again on their exact distance to their own
@@ -799,9 +824,8 @@ def _intervals(v: NDArray[np.float64], lines: NDArray[np.float64]) -> NDArray[np
 
     Exactly ``searchsorted(lines[1:-1], v, side="right")``, several times faster for
     many values: a table over a uniform subdivision of the range (8 cells an interval on
-    average) gives each value a guess by arithmetic, and the few values the guess gets
-    wrong (next to a line, or in a cell that holds several lines) are stepped to their
-    interval.
+    average) gives each value a guess by arithmetic, and the values the guess gets
+    wrong (in a cell that holds a line) are looked up by ``searchsorted``.
     """
     inner = lines[1:-1]
     cells = 8 * (len(lines) - 1)
@@ -809,16 +833,15 @@ def _intervals(v: NDArray[np.float64], lines: NDArray[np.float64]) -> NDArray[np
     if not len(inner) or not math.isfinite(span):  # one interval, or a span that overflows
         return np.searchsorted(inner, v, side="right")
     scale = cells / span
+    if not math.isfinite(scale):  # a subnormal span
+        return np.searchsorted(inner, v, side="right")
     table = np.searchsorted(inner, lines[0] + np.arange(cells) / scale, side="right")
     guess = (v - lines[0]) * scale
     b = table[np.clip(guess.astype(np.intp), 0, cells - 1)]
     below = np.concatenate(([-np.inf], inner))  # lines[b], open at the ends
     above = np.concatenate((inner, [np.inf]))  # lines[b + 1]
-    for wrong, step in ((v < below[b], -1), (v >= above[b], 1)):
-        pts = np.flatnonzero(wrong)
-        while len(pts):
-            b[pts] += step
-            pts = pts[(v[pts] < below[b[pts]]) if step < 0 else (v[pts] >= above[b[pts]])]
+    wrong = np.flatnonzero((v < below[b]) | (v >= above[b]))
+    b[wrong] = np.searchsorted(inner, v[wrong], side="right")
     return b
 
 
@@ -833,12 +856,14 @@ class _GridSteps(_Clusters):
 
     Assignment. The nearest and second nearest centroid of every grid corner are found.
     A box whose corners all have the same nearest centroid ``c``, each with every other
-    centroid farther by a ratio of squared distances above ``1 + _SLACK``, is *pure*: for
-    another centroid ``j``, ``|p - j|^2 - (1 + s) |p - c|^2`` is a concave function of the
-    position ``p`` (the ``|p|^2`` terms leave ``-s |p|^2``), so its minimum over the box is
-    at a corner, where it is positive. So every point of a pure box has ``c`` as its
-    strictly nearest centroid, by a margin far above the rounding of a directly computed
-    distance (a relative ~4 eps), and gets the label a direct search would give it. Only
+    centroid farther by a ratio of squared distances above ``1 + _SLACK`` (plus a few
+    ``_SUBNORMAL``), is *pure*: for another centroid ``j``, ``|p - j|^2 - (1 + s) |p - c|^2
+    - t`` is a concave function of the position ``p`` (the ``|p|^2`` terms leave ``-s
+    |p|^2``), so its minimum over the box is at a corner, where it is positive. So every
+    point of a pure box has ``c`` as its strictly nearest centroid, by a margin far above
+    the rounding of a directly computed distance (a relative ~4 eps, plus up to 2^-1075
+    an operation on subnormal values), and gets the label a direct search would give it.
+    Only
     the points of the other boxes, those near a boundary between clusters, are searched.
     The statistics are summed from scratch: pure boxes contribute their sums whole.
 
@@ -886,7 +911,6 @@ class _GridSteps(_Clusters):
 
     def start(self, c: NDArray[np.float64]) -> NDArray[np.intp]:
         """Labels for the centroids ``c``; sets the statistics."""
-        self.c = c
         self.labels = self._assign(c)
         return self.labels
 
@@ -904,7 +928,7 @@ class _GridSteps(_Clusters):
 
         def corners(s: slice) -> None:
             near[s], own, second = _direct_two(self.corners[s], c)
-            np.greater(second, own * (1.0 + _SLACK), out=firm[s])
+            np.greater(second, own * (1.0 + _SLACK) + (4 * d + 16) * _SUBNORMAL, out=firm[s])
 
         _map(corners, _chunks(len(self.corners), d + 4, _CACHE_BLOCK))
         near_g, firm_g = near.reshape(grid), firm.reshape(grid)
@@ -1086,7 +1110,7 @@ def lloyd(
     max_iter: int = 300,
     tol: float = 0.0,
     empty: Literal["farthest", "keep"] = "farthest",
-    algorithm: Literal["auto", "sorted", "dense"] = "auto",
+    algorithm: Literal["auto", "sorted", "grid", "dense"] = "auto",
 ) -> Iterator[KMeansState]:
     """Run Lloyd's K-means algorithm, yielding one immutable state per iteration.
 
@@ -1112,10 +1136,14 @@ def lloyd(
         centroid to the point farthest from its own centroid (scikit-learn's rule; nothing
         moves when all those distances are 0). ``'keep'`` leaves it where it was (the
         tutorial's rule).
-    algorithm : {'auto', 'sorted', 'dense'}, default='auto'
+    algorithm : {'auto', 'sorted', 'grid', 'dense'}, default='auto'
         ``'sorted'`` (1-D only) works on the points sorted once, O(k log n) an
-        iteration; ``'dense'`` works for any dimension. ``'auto'`` picks ``'sorted'``
-        for 1-D data. Both give the same states up to rounding.
+        iteration; ``'grid'`` (up to 3-D) labels whole boxes of a grid at once and
+        searches only points near a cluster boundary; ``'dense'`` works for any
+        dimension, with bounds that spare most points a search. ``'auto'`` picks
+        ``'sorted'`` for 1-D data, ``'grid'`` for 2-D and 3-D, ``'dense'`` above. All
+        give the labels of a direct search; the centroids may differ by rounding (sums
+        taken in another order), and so, rarely, may a later label.
 
     Yields
     ------

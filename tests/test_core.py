@@ -253,12 +253,22 @@ def test_same_seed_same_states(problem, as_generator):
         assert (sa.shift, sa.moved, sa.converged) == (sb.shift, sb.moved, sb.converged)
 
 
-def test_auto_is_sorted_for_1d_and_dense_otherwise():
-    x, _ = make_blobs(seed=1)
-    assert next(lloyd(x, 3, seed=0)).partition is not None
+@pytest.mark.parametrize(
+    ("d", "path"),
+    [(1, None), (2, "_GridSteps"), (3, "_GridSteps"), (4, "_DenseSteps"), (7, "_DenseSteps")],
+)
+def test_auto_is_sorted_for_1d_grid_for_2d_3d_and_dense_above(d, path, monkeypatch):
+    from kmeans_anim import core
+
+    made = []
+    for name in ("_GridSteps", "_DenseSteps"):
+        cls = getattr(core, name)
+        monkeypatch.setattr(core, name, lambda x, cls=cls, name=name: made.append(name) or cls(x))
+    x, _ = make_blobs(dim=d, seed=1)
+    first = next(lloyd(x, 3, seed=0))
+    assert (first.partition is not None) == (d == 1)
+    assert made == ([] if path is None else [path])
     assert next(lloyd(x, 3, seed=0, algorithm="dense")).partition is None
-    x2, _ = make_blobs(dim=2, seed=1)
-    assert next(lloyd(x2, 3, seed=0)).partition is None
 
 
 @SETTINGS

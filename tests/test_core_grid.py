@@ -179,3 +179,14 @@ def test_intervals_is_exactly_searchsorted(values, cuts):
     lines = np.concatenate(([lo], inner, [hi]))
     expected = np.searchsorted(inner, values, side="right")
     np.testing.assert_array_equal(core._intervals(values, lines), expected)
+
+
+def test_intervals_on_skewed_data_and_a_far_outlier():
+    """Many lines in one cell of the lookup table (lognormal data, a far outlier)."""
+    rng = np.random.default_rng(5)
+    for v in (rng.lognormal(0.0, 3.0, 50_000), np.append(rng.normal(size=50_000), 1e9)):
+        inner = np.unique(np.quantile(v, np.linspace(0, 1, 200)[1:-1]))
+        inner = inner[(inner > v.min()) & (inner < v.max())]
+        lines = np.concatenate(([v.min()], inner, [v.max()]))
+        expected = np.searchsorted(inner, v, side="right")
+        np.testing.assert_array_equal(core._intervals(v, lines), expected)

@@ -92,3 +92,55 @@ def test_smallest_blas_dimension_is_exact_with_ties_at_any_scale(scale):
     states = list(lloyd(x, 9, init=c, max_iter=10, algorithm="dense"))
     for state in states:
         np.testing.assert_array_equal(state.labels, brute_force(x, state.centroids))
+
+
+def quiet_labels(x: np.ndarray, c: np.ndarray, algorithm: str) -> np.ndarray:
+    """State-0 labels with numpy's overflow and underflow warnings silenced (the data
+    below overflow or underflow in float64 by design)."""
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", KMeansWarning)
+        return next(lloyd(x, len(c), init=c, max_iter=1, algorithm=algorithm)).labels
+
+
+def test_rounding_near_ties_follow_the_direct_sum():
+    """Non-integer data with one decimal: some points are within float64 rounding of two
+    centroids, so the order of the sums decides; it must be that of the direct sum."""
+    for seed in range(8):
+        rng = np.random.default_rng(seed)
+        x = np.round(rng.normal(size=(3000, 5 + seed)) * 3, 1)
+        c = x[rng.choice(len(x), 4, replace=False)]
+        np.testing.assert_array_equal(labels(x, c), brute_force(x, c))
+
+
+@pytest.mark.parametrize("algorithm", ["dense", "grid"])
+def test_subnormal_distances_still_give_direct_labels(algorithm):
+    """At 1e-162 squared distances are subnormal: rounding is absolute, not relative."""
+    d = 5 if algorithm == "dense" else 2
+    rng = np.random.default_rng(3)
+    u = 1e-162
+    cases = [  # found by review: both paths once gave another label here
+        (np.array([[1.5, 1.5], [1.0, -1.5], [0.5, 1.0]]), np.array([[-1.5, -0.5], [1.5, -1.0]])),
+        (
+            np.array(
+                [[1.5, 0.5, 1.25, -1.5, 1.25], [1, 0.5, 0.75, -1, -1], [-0.25, -1.5, 0, -1, 1.5]]
+            ),
+            np.array([[-1.25, 1.25, 0.5, 0.75, 0.25], [1, -1.5, -1.25, 0.25, -0.25]]),
+        ),
+    ]
+    cases = [(x, c) for x, c in cases if x.shape[1] == d]
+    for _ in range(40):
+        cases.append((rng.normal(size=(300, d)), rng.normal(size=(3, d))))
+        cases.append((rng.integers(-6, 7, size=(300, d)) / 4.0, rng.integers(-6, 7, (3, d)) / 4.0))
+    for x, c in cases:
+        with np.errstate(all="ignore"):
+            expected = brute_force(x * u, c * u)
+        np.testing.assert_array_equal(quiet_labels(x * u, c * u, algorithm), expected)
+
+
+def test_overflowing_distances_are_decided_in_float64():
+    """At 1e154 squared norms overflow to inf; a point at distance 0 of a centroid must
+    still get that centroid."""
+    v = 1e154
+    x = np.array([[v] * 5, [-v] * 5, [0.0] * 5, [1.0, 0, 0, 0, 0]])
+    c = x[[0, 1]]
+    np.testing.assert_array_equal(quiet_labels(x, c, "dense"), [0, 1, 0, 0])
