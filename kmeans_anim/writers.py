@@ -12,6 +12,7 @@ import subprocess
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import imageio_ffmpeg
@@ -200,8 +201,9 @@ class FrameWriter(FFMpegWriter):
     """A matplotlib ``FFMpegWriter`` that takes ready RGBA buffers.
 
     :meth:`write` sends a canvas's ``buffer_rgba()`` straight down ffmpeg's pipe with no
-    ``savefig``. ``grab_frame`` (the plain path) still works. The binary is always the
-    one from imageio-ffmpeg; no rcParams are read or changed for it.
+    ``savefig``, from a thread, so that the caller draws the next frame while ffmpeg takes
+    this one. ``grab_frame`` (the plain path) still works. The binary is always the one
+    from imageio-ffmpeg; no rcParams are read or changed for it.
 
     Parameters
     ----------
@@ -222,6 +224,8 @@ class FrameWriter(FFMpegWriter):
     def _run(self) -> None:
         # Like MovieWriter._run, with stderr to a file instead of a pipe: a pipe nobody
         # reads until the end can fill up and stall ffmpeg.
+        self._sender = ThreadPoolExecutor(1, thread_name_prefix="kmeans_anim-ffmpeg")
+        self._sending: Future[None] | None = None
         self._stderr = tempfile.TemporaryFile()
         try:
             self._proc = subprocess.Popen(
@@ -235,15 +239,31 @@ class FrameWriter(FFMpegWriter):
             ) from None
 
     def write(self, rgba: memoryview) -> None:
-        """Send one frame: an RGBA buffer of exactly ``frame_size`` pixels."""
+        """Send one frame: an RGBA buffer of exactly ``frame_size`` pixels.
+
+        The frame is copied and sent by a thread while the caller goes on; at most one
+        frame is in flight. A failure to send it raises here on the next call, or in
+        :meth:`finish`.
+        """
         w, h = self.frame_size
         if rgba.nbytes != w * h * 4:
             raise RuntimeError(f"frame of {rgba.nbytes} bytes, expected {w}x{h}x4.")
+        frame = bytes(rgba)  # the canvas draws the next frame into the same buffer
+        self._wait()
+        self._sending = self._sender.submit(self._send, frame)
+
+    def _send(self, frame: bytes) -> None:
         try:
-            self._proc.stdin.write(rgba)  # type: ignore[union-attr]
+            self._proc.stdin.write(frame)  # type: ignore[union-attr]
         except BrokenPipeError:
             self._proc.wait()
             raise self._error() from None
+
+    def _wait(self) -> None:
+        """Wait until the frame in flight (if any) is sent; raise its error."""
+        sending, self._sending = self._sending, None
+        if sending is not None:
+            sending.result()
 
     def _error(self) -> FFmpegError:
         self._stderr.seek(0)
@@ -251,17 +271,20 @@ class FrameWriter(FFMpegWriter):
 
     def finish(self) -> None:
         try:
+            self._wait()
             with contextlib.suppress(BrokenPipeError):
                 self._proc.stdin.close()  # type: ignore[union-attr]
             if self._proc.wait() != 0:
                 raise self._error()
         finally:
+            self._sender.shutdown()
             self._stderr.close()
 
     def kill(self) -> None:
         """Stop ffmpeg at once and reap it (after a failure or an interrupt)."""
         with contextlib.suppress(OSError):
             self._proc.kill()
+        self._sender.shutdown()  # a frame in flight fails on the closed pipe: ignored
         self._proc.wait()
         with contextlib.suppress(OSError, ValueError):
             self._proc.stdin.close()  # type: ignore[union-attr]
@@ -281,7 +304,7 @@ class FrameWriter(FFMpegWriter):
         self.setup(fig, str(outfile), dpi, *args, **kwargs)
         try:
             yield self
+            self.finish()
         except BaseException:
-            self.kill()
+            self.kill()  # harmless after a finish that failed: ffmpeg is reaped already
             raise
-        self.finish()
