@@ -394,21 +394,9 @@ def _blas_two(
     their distances computed directly in float64, ties to the lowest index; every other
     point is nearer to its best centre than to any other by more than the rounding of
     either computation. So the labels are those of a float64 search,
-    ``((x - c) ** 2).sum(axis=-1)``. Values that overflow are decided in float64 too.
+    ``((x - c) ** 2).sum(axis=-1)``. Values that overflow are decided in float64 too;
+    callers turn off the warnings for overflow and invalid values.
     """
-    with np.errstate(over="ignore", invalid="ignore"):  # overflow: decided in float64
-        return _screen(x, xs1, scale, x_sq, x_norm, c, mean)
-
-
-def _screen(
-    x: NDArray[np.float64],
-    xs1: NDArray[np.float32],
-    scale: int,
-    x_sq: NDArray[np.float64],
-    x_norm: NDArray[np.float64],
-    c: NDArray[np.float64],
-    mean: NDArray[np.float64],
-) -> _Two:
     d, k = x.shape[1], len(c)
     cc = c - mean
     c_sq = _sq_norms(cc)
@@ -773,16 +761,17 @@ class _DenseSteps(_Clusters):
         """Write the nearest centroid of points ``pts`` into ``lab``; fresh bounds."""
         if self.xs1 is None:  # distances summed column by column, exactly as written
             near, own, second = _direct_two(self.x[pts], c)
-        else:
-            near, own, second = _blas_two(
-                self.x[pts],
-                self.xs1[:, pts],
-                self.scale,
-                self.x_sq[pts],
-                self.x_norm[pts],
-                c,
-                self.mean,
-            )
+        else:  # overflow is decided in float64 (errstate is per thread: set here)
+            with np.errstate(over="ignore", invalid="ignore"):
+                near, own, second = _blas_two(
+                    self.x[pts],
+                    self.xs1[:, pts],
+                    self.scale,
+                    self.x_sq[pts],
+                    self.x_norm[pts],
+                    c,
+                    self.mean,
+                )
         lab[pts] = near
         np.sqrt(own, out=own)
         np.sqrt(second, out=second)
