@@ -30,6 +30,7 @@ from .core import (
     check_real,
     lloyd,
     make_rng,
+    shown,
 )
 from .palette import hsv_palette
 from .progress import progress as progress_bar
@@ -168,7 +169,9 @@ class KMeansAnimation(FuncAnimation):
         dpi = self._fig.dpi if dpi is None else check_real(dpi, "dpi", minimum=0.0, strict=True)
         _check_frame(self._fig.get_size_inches(), dpi)
         if progress is not None and not isinstance(progress, bool):
-            raise TypeError(f"progress must be True, False or None; got progress={progress!r}.")
+            raise TypeError(
+                f"progress must be True, False or None; got progress={shown(progress)}."
+            )
         suffix = path.suffix.lower()
         with interruptible() as check, atomic_output(path) as tmp:
             if suffix == ".html":
@@ -315,7 +318,7 @@ def _check_figsize(figsize: Any) -> tuple[float, float] | None:
         w, h = figsize
     except (TypeError, ValueError):
         raise TypeError(
-            f"figsize must be (width, height) in inches; got figsize={figsize!r}."
+            f"figsize must be (width, height) in inches; got figsize={shown(figsize)}."
         ) from None
     return (
         check_real(w, "figsize width", minimum=0.0, strict=True),
@@ -335,7 +338,7 @@ def _check_frame(size: Sequence[float], dpi: float) -> None:
 
 def _check_bool(value: Any, name: str) -> bool:
     if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be True or False; got {name}={value!r}.")
+        raise TypeError(f"{name} must be True or False; got {name}={shown(value)}.")
     return bool(value)
 
 
@@ -473,7 +476,7 @@ def animate(
         )
     }
     if title is not None and not isinstance(title, str):
-        raise TypeError(f"title must be a str or None; got title={title!r}.")
+        raise TypeError(f"title must be a str or None; got title={shown(title)}.")
     size = _check_figsize(figsize)
     if ax is None:
         _check_frame(size or (OBJECTIVE_FIGSIZE if flags["objective"] else DEFAULT_FIGSIZE), dpi)
@@ -491,7 +494,7 @@ def animate(
         render=render,
     )
     if ax is not None and not isinstance(ax, Axes):
-        raise TypeError(f"ax must be a matplotlib Axes; got ax={ax!r}.")
+        raise TypeError(f"ax must be a matplotlib Axes; got ax={shown(ax)}.")
     run = partial(lloyd, x, k, init=init, seed=int(seed), max_iter=max_iter, tol=tol, empty=empty)
     trace = Trace.of(run())
 

@@ -269,10 +269,21 @@ def as_points(points: ArrayLike, name: str = "points") -> NDArray[np.float64]:
     return arr
 
 
+def shown(value: Any, limit: int = 80) -> str:
+    """``repr(value)`` for an error message, short: an array too big to show by its
+    shape and dtype, any other long repr cut to ``limit`` characters."""
+    text = repr(value)
+    if len(text) <= limit:
+        return text
+    if isinstance(value, np.ndarray):
+        return f"<array of shape {value.shape}, dtype {value.dtype}>"
+    return text[: limit - 3] + "..."
+
+
 def check_int(value: Any, name: str, minimum: int) -> int:
     """Return ``value`` as an int, refusing bools, floats and values below ``minimum``."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an int; got {name}={value!r}.")
+        raise TypeError(f"{name} must be an int; got {name}={shown(value)}.")
     if value < minimum:
         raise ValueError(f"{name}={value} should be >= {minimum}.")
     return int(value)
@@ -281,7 +292,7 @@ def check_int(value: Any, name: str, minimum: int) -> int:
 def check_real(value: Any, name: str, *, minimum: float, strict: bool) -> float:
     """Return ``value`` as a finite float ``> minimum`` (strict) or ``>= minimum``."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number; got {name}={value!r}.")
+        raise TypeError(f"{name} must be a real number; got {name}={shown(value)}.")
     value = float(value)
     if not math.isfinite(value) or value < minimum or (strict and value == minimum):
         op = ">" if strict else ">="
@@ -293,7 +304,7 @@ def check_choice(value: Any, name: str, choices: tuple[str, ...]) -> str:
     """Return ``value`` if it is one of ``choices``, else raise a ValueError listing them."""
     if not isinstance(value, str) or value not in choices:
         listed = ", ".join(repr(c) for c in choices)
-        raise ValueError(f"{name}={value!r} is not valid; choose one of {listed}.")
+        raise ValueError(f"{name}={shown(value)} is not valid; choose one of {listed}.")
     return value
 
 
@@ -303,7 +314,7 @@ def make_rng(seed: int | np.random.Generator | None) -> np.random.Generator:
         return np.random.default_rng(seed)
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
         raise TypeError(
-            f"seed must be an int, a numpy.random.Generator or None; got seed={seed!r}."
+            f"seed must be an int, a numpy.random.Generator or None; got seed={shown(seed)}."
         )
     if seed < 0:
         raise ValueError(f"seed={seed} should be >= 0.")

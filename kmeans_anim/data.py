@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from .core import as_points, check_int, check_real, make_rng
+from .core import as_points, check_int, check_real, make_rng, shown
 
 __all__ = ["DATASETS", "load_dataset", "load_points", "make_blobs"]
 
@@ -61,10 +61,11 @@ def make_blobs(
         lo, hi = (float(b) for b in center_bounds)
     except (TypeError, ValueError):
         raise TypeError(
-            f"center_bounds must be two numbers (low, high); got center_bounds={center_bounds!r}."
+            "center_bounds must be two numbers (low, high); "
+            f"got center_bounds={shown(center_bounds)}."
         ) from None
     if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
-        raise ValueError(f"center_bounds={center_bounds!r} should be finite with low < high.")
+        raise ValueError(f"center_bounds={shown(center_bounds)} should be finite with low < high.")
     rng = make_rng(seed)
     centers = rng.uniform(lo, hi, size=(n_clusters, dim))
     noise = rng.normal(0.0, std, size=(n_clusters, points_per_cluster, dim))

@@ -281,3 +281,24 @@ def test_accepted_integer_and_generator_types():
         assert states[-1].iteration <= 5
     # a 2-D single-column array, k == n and tol = 0 are all fine
     assert list(lloyd(X1[:, None], len(X1), init="random", seed=0))[-1].converged
+
+
+def test_a_big_value_in_the_wrong_place_gives_a_short_message():
+    # Passing the centroids as k, or the data as seed, names the parameter and the
+    # array's shape instead of printing the whole array.
+    x = np.random.default_rng(0).uniform(size=(200, 50))
+    cases = [
+        ({"k": x[:16]}, esc("k must be an int; got k=<array of shape (16, 50), dtype float64>.")),
+        (
+            {"k": 3, "seed": x},
+            esc("got seed=<array of shape (200, 50), dtype float64>."),
+        ),
+        ({"k": 3, "algorithm": "x" * 500}, r"algorithm='x{76}\.\.\. is not valid"),
+    ]
+    for kwargs, match in cases:
+        with pytest.raises((TypeError, ValueError), match=match) as info:
+            lloyd(x, **kwargs)
+        assert len(str(info.value)) < 200, str(info.value)
+    # small values are shown whole
+    with pytest.raises(TypeError, match=esc("got k=array([1, 2]).")):
+        lloyd(x, np.array([1, 2]))

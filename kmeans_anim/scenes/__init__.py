@@ -10,7 +10,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from numpy.typing import NDArray
 
-from ..core import check_choice
+from ..core import check_choice, shown
 from ..timeline import Trace
 from .base import Scene
 from .layers import Colour
@@ -52,7 +52,8 @@ def check_view(
     if projection is not None:
         if d < 3:
             raise ValueError(
-                f"projection={projection!r} needs data with 3 or more columns; the data has {d}."
+                f"projection={shown(projection)} needs data with 3 or more columns; "
+                f"the data has {d}."
             )
         if isinstance(projection, str):
             check_choice(projection, "projection", ("pca",))
@@ -61,11 +62,12 @@ def check_view(
                 i, j = (operator.index(c) for c in projection)
             except (TypeError, ValueError):
                 raise TypeError(
-                    f"projection={projection!r} must be 'pca' or two column indices (i, j)."
+                    f"projection={shown(projection)} must be 'pca' or two column indices (i, j)."
                 ) from None
             if not (0 <= i < d and 0 <= j < d) or i == j:
                 raise ValueError(
-                    f"projection={projection!r}: need two different column indices in [0, {d})."
+                    f"projection={shown(projection)}: need two different column indices "
+                    f"in [0, {d})."
                 )
     three_d = needs_3d(d, projection)
     if jitter and d != 1:
