@@ -253,17 +253,19 @@ class FrameWriter(FFMpegWriter):
         self._sending = self._sender.submit(self._send, frame)
 
     def _send(self, frame: bytes) -> None:
-        try:
-            self._proc.stdin.write(frame)  # type: ignore[union-attr]
-        except BrokenPipeError:
-            self._proc.wait()
-            raise self._error() from None
+        # only the write: waiting for ffmpeg and reading its stderr stay in the caller's
+        # thread, so kill() never races this thread for the process or the stderr file
+        self._proc.stdin.write(frame)  # type: ignore[union-attr]
 
     def _wait(self) -> None:
         """Wait until the frame in flight (if any) is sent; raise its error."""
         sending, self._sending = self._sending, None
         if sending is not None:
-            sending.result()
+            try:
+                sending.result()
+            except BrokenPipeError:
+                self._proc.wait()
+                raise self._error() from None
 
     def _error(self) -> FFmpegError:
         self._stderr.seek(0)
@@ -274,7 +276,13 @@ class FrameWriter(FFMpegWriter):
             self._wait()
             with contextlib.suppress(BrokenPipeError):
                 self._proc.stdin.close()  # type: ignore[union-attr]
-            if self._proc.wait() != 0:
+            code = self._proc.wait()
+        except BaseException:
+            # kill first: waiting for a frame a stalled ffmpeg never takes would hang
+            self.kill()
+            raise
+        try:
+            if code != 0:
                 raise self._error()
         finally:
             self._sender.shutdown()

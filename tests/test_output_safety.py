@@ -9,6 +9,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -16,9 +17,10 @@ from pathlib import Path
 import imageio_ffmpeg
 import numpy as np
 import pytest
+from matplotlib.figure import Figure
 
 from kmeans_anim import animate, make_blobs
-from kmeans_anim.writers import FFmpegError
+from kmeans_anim.writers import FFmpegError, FrameWriter, interruptible
 
 OLD = b"the video that was there before\n"
 
@@ -393,3 +395,35 @@ def test_fake_binary_is_not_cached_across_tests() -> None:
     exe = imageio_ffmpeg.get_ffmpeg_exe()
     assert "fake-ffmpeg" not in exe
     assert np.isfinite(1.0)
+
+
+@pytest.mark.parametrize("frames", [1, 5])
+def test_second_ctrl_c_stops_a_save_whose_ffmpeg_stalls(
+    frames: int, target: Path, fake_ffmpeg, no_leaks: None
+) -> None:
+    """ffmpeg never reads: the frame in flight never leaves. With one frame the save is
+    waiting for it in ``finish``, with five in the next ``write``; either way the second
+    Ctrl-C ends the save at once (the first only asks it to stop at the next frame)."""
+    fake_ffmpeg("exec sleep 30\n")
+    writer = FrameWriter(".mp4", 10)
+    fig = Figure(figsize=(3.2, 2.4), dpi=100)  # 320x240 RGBA: more than a pipe holds
+    frame = memoryview(bytearray(320 * 240 * 4))
+
+    def press_twice() -> None:
+        for _ in range(2):
+            time.sleep(0.5)
+            os.kill(os.getpid(), signal.SIGINT)
+
+    presser = threading.Thread(target=press_twice)
+    started = time.monotonic()
+    presser.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            with interruptible() as check, writer.saving(fig, target, 100):
+                for _ in range(frames):
+                    writer.write(frame)
+                    check()
+    finally:
+        presser.join()
+    assert time.monotonic() - started < 10, "the save waited for the stalled ffmpeg"
+    assert not [t for t in threading.enumerate() if t.name.startswith("kmeans_anim-ffmpeg")]
