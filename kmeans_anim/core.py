@@ -54,6 +54,8 @@ ALGORITHMS = ("auto", "sorted", "grid", "dense")
 _BLOCK = 1 << 19
 #: Values in a block that should stay in cache (512 KiB), for passes over small blocks.
 _CACHE_BLOCK = 1 << 16
+#: Most points whose per-point arithmetic after a float32 screening runs at once.
+_PART = 1 << 20
 #: Up to this many dimensions distances are summed column by column instead of by BLAS.
 _DIRECT_D = 4
 #: Relative margin in the bound tests of :class:`_DenseSteps`, far above the rounding
@@ -332,6 +334,13 @@ def _chunks(n: int, k: int, block: int | None = None) -> Iterator[slice]:
         yield slice(start, min(start + step, n))
 
 
+def _part(pts: slice | NDArray[np.intp], s: slice) -> slice | NDArray[np.intp]:
+    """The points ``pts[s]``, a slice if ``pts`` is one (``pts`` has step 1)."""
+    if isinstance(pts, slice):
+        return slice(pts.start + s.start, pts.start + s.stop)
+    return pts[s]
+
+
 def _sq_norms(x: NDArray[np.float64]) -> NDArray[np.float64]:
     return np.einsum("ij,ij->i", x, x)
 
@@ -385,50 +394,71 @@ def _direct_two(x: NDArray[np.float64], c: NDArray[np.float64]) -> _Two:
 
 def _blas_two(
     x: NDArray[np.float64],
+    rows: NDArray[np.intp],
     xs1: NDArray[np.float32],
     scale: int,
     x_sq: NDArray[np.float64],
     x_norm: NDArray[np.float64],
     c: NDArray[np.float64],
     mean: NDArray[np.float64],
+    blocks: Iterable[slice],
 ) -> _Two:
-    """As :func:`_direct_two` but screening the centres by a float32 BLAS product, with
-    an upper bound for the own squared distance and a lower bound for the second.
+    """As :func:`_direct_two` for the points ``x[rows]``, screening the centres by a
+    float32 BLAS product, with an upper bound for the own squared distance and a lower
+    bound for the second.
 
-    ``xs1`` is ``[(x - mean) 2^-scale, 1]`` in float32, transposed (one row a
-    coordinate; BLAS is fastest at the k-by-m product from it), all values in [-1, 1];
-    ``x_sq`` is ``||x - mean||^2`` in float64 and ``x_norm`` its square root. One
-    product gives ``||c||^2 - 2 x.c`` for every centre (the 1 picks up ``||c||^2``),
-    scaled by a power of two so that nothing overflows; plus ``x_sq`` it is the squared
-    distance up to ``err`` (below).
+    ``xs1`` is ``[(x - mean) 2^-scale, 1]`` of those points in float32, transposed (one
+    row a coordinate; BLAS is fastest at the k-by-m product from it), all values in
+    [-1, 1]; ``x_sq`` is their ``||x - mean||^2`` in float64 and ``x_norm`` its square
+    root. One product gives ``||c||^2 - 2 x.c`` for every centre (the 1 picks up
+    ``||c||^2``), scaled by a power of two so that nothing overflows; plus ``x_sq`` it is
+    the squared distance up to ``err`` (below). The products and their reductions over
+    the centres run in the worker threads, one block of ``blocks`` (slices of the
+    points) at a time; the per-point arithmetic after them runs here on all the points
+    at once (few numpy calls: threads only gain on long ones, each call hands the GIL
+    over).
     Points whose best two centres are within ``2 err`` of each other are decided on all
-    their distances computed directly in float64, ties to the lowest index; every other
-    point is nearer to its best centre than to any other by more than the rounding of
-    either computation. So the labels are those of a float64 search,
-    ``((x - c) ** 2).sum(axis=-1)``. Values that overflow are decided in float64 too;
-    callers turn off the warnings for overflow and invalid values.
+    their distances computed directly in float64 (only their rows of ``x`` are read),
+    ties to the lowest index; every other point is nearer to its best centre than to
+    any other by more than the rounding of either computation. So the labels are those
+    of a float64 search, ``((x - c) ** 2).sum(axis=-1)``. Values that overflow are
+    decided in float64 too; callers turn off the warnings for overflow and invalid
+    values.
     """
-    d, k = x.shape[1], len(c)
+    d, k, m = x.shape[1], len(c), len(x_sq)
     cc = c - mean
     c_sq = _sq_norms(cc)
     cs1 = np.column_stack((-2.0 * cc, np.ldexp(c_sq, -scale)))
     e = int(np.frexp(np.abs(cs1).max())[1])  # cs1 2^-e is in [-1, 1] in float32
-    # k by m, times 2^-(scale + e): rows make the reductions over centres below
-    # whole-array passes
-    prod = np.ldexp(cs1, -e).astype(np.float32) @ xs1
-    best = prod.min(axis=0)
+    cs1_32 = np.ldexp(cs1, -e).astype(np.float32)
     # 1 where a centre attains the best value, else 0. Summed exactly (in float32 up to
     # 2^24 centres): the index of the best centre and how many attain it (if more than
     # one, the point is decided in float64 below).
     exact_sums = np.float32 if k <= 1 << 24 else np.float64
-    hit = np.equal(prod, best, out=np.empty(prod.shape, exact_sums))
-    lab, count = np.array([np.arange(k), np.ones(k)], dtype=exact_sums) @ hit
-    # the second best: the best masked by adding more than twice any |value| (<= d + 1)
-    # (for k = 1 a finite stand-in, harmless: its half gap to another centre is inf)
-    hit *= 4.0 * (d + 1)
-    prod += hit
+    pick = np.array([np.arange(k), np.ones(k)], dtype=exact_sums)
+    best, rest = np.empty(m, np.float32), np.empty(m, np.float32)
+    lab_count = np.empty((2, m), exact_sums)
+
+    def screen(s: slice) -> None:
+        # k by m, times 2^-(scale + e): rows make the reductions over centres below
+        # whole-array passes (centres that overflowed give inf and NaN: decided in
+        # float64; errstate is per thread, set here in the worker)
+        with np.errstate(over="ignore", invalid="ignore"):
+            prod = cs1_32 @ xs1[:, s]
+            top = prod.min(axis=0)
+            hit = np.equal(prod, top, out=np.empty(prod.shape, exact_sums))
+            np.matmul(pick, hit, out=lab_count[:, s])
+            # the second best: the best masked by adding more than twice any |value|
+            # (<= d + 1) (for k = 1 a finite stand-in, harmless: its half gap to another
+            # centre is inf)
+            hit *= 4.0 * (d + 1)
+            prod += hit
+            prod.min(axis=0, out=rest[s])
+        best[s] = top
+
+    _map(screen, blocks)
     own = x_sq + np.ldexp(best, scale + e, dtype=np.float64)
-    second = x_sq + np.ldexp(prod.min(axis=0), scale + e, dtype=np.float64)
+    second = x_sq + np.ldexp(rest, scale + e, dtype=np.float64)
     # Error bound of a distance, with a = |x|, b = max |c| (centred), u = 2^-24. In the
     # product, rounding x and -2c to float32 moves 2 x.c by (2u + u^2) 2ab, rounding
     # ||c||^2 by u b^2, and the (d + 1)-term float32 sum adds gamma_{d+1} (2ab + b^2)
@@ -442,17 +472,17 @@ def _blas_two(
     err = 2.0 * (d + 3) * _U32 * (2.0 * math.sqrt(b_sq) * x_norm + b_sq)
     err += 8.0 * (d + 4) * _U64 * (x_sq + b_sq) + np.ldexp(3 * d + 1, scale + e - 149)
     err += (4 * d + 16) * _SUBNORMAL
-    tied = np.flatnonzero(~(second - own > 2.0 * err) | (count > 1))
-    lab = lab.astype(np.intp)
+    tied = np.flatnonzero(~(second - own > 2.0 * err) | (lab_count[1] > 1))
+    lab = lab_count[0].astype(np.intp)
     own += err
     second -= err
     for s in _chunks(len(tied), k * d):  # all k distances, directly in float64
-        t, rows = tied[s], np.arange(s.stop - s.start)
-        diff = x[t][:, None, :] - c[None, :, :]
+        t, at = tied[s], np.arange(s.stop - s.start)
+        diff = x[rows[t]][:, None, :] - c[None, :, :]
         exact = (diff * diff).sum(axis=2)  # summed as ((x - c) ** 2).sum(axis=-1) is
         lab[t] = near = np.argmin(exact, axis=1)
-        own[t] = exact[rows, near]
-        exact[rows, near] = np.inf
+        own[t] = exact[at, near]
+        exact[at, near] = np.inf
         second[t] = exact.min(axis=1)
     return lab, own, np.maximum(second, 0.0, out=second)
 
@@ -696,7 +726,7 @@ class _DenseSteps(_Clusters):
         self.lower, self.gap = np.empty(n), np.empty(n)
         self.counts, self.s1, self.s2 = np.zeros(k, dtype=np.intp), np.zeros((k, d)), np.zeros(k)
         with self._threads():
-            _map(lambda s: self._search(s, c, self.labels), self._blocks(n, k))
+            self._search(slice(0, n), c, self.labels)
             # row blocks: a column read across all rows strides over the whole array
             for s in _chunks(n, max(k, d)):
                 self._move(s, None, self.labels[s])
@@ -725,10 +755,12 @@ class _DenseSteps(_Clusters):
             # cheaper to search all, in place, than to pick and check more than a half
             # (a quarter for the float32 search, ~4 times as fast a point as a check)
             if len(cand) * (2 if self.xs1 is None else 4) > n:
-                _map(lambda s: self._search(s, c, lab), self._blocks(n, k))
+                self._search(slice(0, n), c, lab)
                 changed = np.flatnonzero(lab != old)
             else:
-                _map(lambda s: self._check(cand[s], c, lab), self._blocks(len(cand), k))
+                ok = np.empty(len(cand), dtype=bool)
+                _map(lambda s: self._check(cand[s], c, lab, ok[s]), self._blocks(len(cand), k))
+                self._search(cand[~ok], c, lab)
                 changed = cand[lab[cand] != old[cand]]
             for s in _chunks(len(changed), max(k, self.x.shape[1])):
                 pts = changed[s]
@@ -755,34 +787,63 @@ class _DenseSteps(_Clusters):
         with np.errstate(invalid="ignore"):
             return far * (1.0 - _SLACK) - near * (1.0 + _SLACK) + self.drift[lab]
 
-    def _check(self, pts: NDArray[np.intp], c: NDArray[np.float64], lab: NDArray[np.intp]) -> None:
+    def _check(
+        self,
+        pts: NDArray[np.intp],
+        c: NDArray[np.float64],
+        lab: NDArray[np.intp],
+        ok: NDArray[np.bool_],
+    ) -> None:
         """Test points ``pts`` (labels ``lab``) again on their exact distance to their own
-        centroid; search those that fail."""
+        centroid; set ``ok`` (one value a point) where that settles it."""
         own = lab[pts]
         near = np.sqrt(_sq_norms(self.x[pts] - c[own]))
         far = np.maximum(self.lower[pts] - self.other[own], self.half[own])
-        ok = near * (1.0 + _SLACK) < far * (1.0 - _SLACK)
+        ok[:] = near * (1.0 + _SLACK) < far * (1.0 - _SLACK)
         self.gap[pts[ok]] = self._gap(near[ok], far[ok], own[ok])
-        if not ok.all():
-            self._search(pts[~ok], c, lab)
 
     def _search(
         self, pts: slice | NDArray[np.intp], c: NDArray[np.float64], lab: NDArray[np.intp]
     ) -> None:
-        """Write the nearest centroid of points ``pts`` into ``lab``; fresh bounds."""
+        """Write the nearest centroid of points ``pts`` into ``lab``; fresh bounds. The
+        work is shared among the worker threads in here."""
+        m = pts.stop - pts.start if isinstance(pts, slice) else len(pts)
         if self.xs1 is None:  # distances summed column by column, exactly as written
-            near, own, second = _direct_two(self.x[pts], c)
-        else:  # overflow is decided in float64 (errstate is per thread: set here)
+
+            def block(s: slice) -> None:
+                part = _part(pts, s)
+                self._bound(part, *_direct_two(self.x[part], c), lab)
+
+            _map(block, self._blocks(m, len(c)))
+            return
+        rows = np.arange(len(self.x))[pts]
+        for s in _chunks(m, 1, _PART):  # the per-point temporaries stay bounded
+            part = _part(pts, s)
+            # overflow is decided in float64 (errstate is per thread: set here)
             with np.errstate(over="ignore", invalid="ignore"):
-                near, own, second = _blas_two(
-                    self.x[pts],
-                    self.xs1[:, pts],
+                found = _blas_two(
+                    self.x,
+                    rows[s],
+                    self.xs1[:, part],
                     self.scale,
-                    self.x_sq[pts],
-                    self.x_norm[pts],
+                    self.x_sq[part],
+                    self.x_norm[part],
                     c,
                     self.mean,
+                    self._blocks(s.stop - s.start, len(c)),
                 )
+            self._bound(part, *found, lab)
+
+    def _bound(
+        self,
+        pts: slice | NDArray[np.intp],
+        near: NDArray[np.intp],
+        own: NDArray[np.float64],
+        second: NDArray[np.float64],
+        lab: NDArray[np.intp],
+    ) -> None:
+        """Record the search result for points ``pts``: labels ``near`` into ``lab``,
+        bounds from the squared distances ``own`` and ``second`` (overwritten)."""
         lab[pts] = near
         np.sqrt(own, out=own)
         np.sqrt(second, out=second)
