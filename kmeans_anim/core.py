@@ -54,6 +54,8 @@ ALGORITHMS = ("auto", "sorted", "grid", "dense")
 _BLOCK = 1 << 19
 #: Values in a block that should stay in cache (512 KiB), for passes over small blocks.
 _CACHE_BLOCK = 1 << 16
+#: Sets of row blocks whose first statistics are summed apart (in the worker threads).
+_PARTS = 4
 #: Most points whose per-point arithmetic after a float32 screening runs at once.
 _PART = 1 << 20
 #: Up to this many dimensions distances are summed column by column instead of by BLAS.
@@ -725,11 +727,25 @@ class _DenseSteps(_Clusters):
         self.labels = np.empty(n, dtype=np.intp)
         self.lower, self.gap = np.empty(n), np.empty(n)
         self.counts, self.s1, self.s2 = np.zeros(k, dtype=np.intp), np.zeros((k, d)), np.zeros(k)
+        # the statistics in row blocks (a column read across all rows strides over the
+        # whole array), in _PARTS fixed sets of blocks summed in the worker threads,
+        # then added in order: the same sums for any number of threads
+        blocks = list(_chunks(n, max(k, d)))
+        parts = [
+            (np.zeros(k, dtype=np.intp), np.zeros((k, d)), np.zeros(k)) for _ in range(_PARTS)
+        ]
+
+        def tally(i: int) -> None:
+            for s in blocks[i::_PARTS]:
+                self._move(s, None, self.labels[s], parts[i])
+
         with self._threads():
             self._search(slice(0, n), c, self.labels)
-            # row blocks: a column read across all rows strides over the whole array
-            for s in _chunks(n, max(k, d)):
-                self._move(s, None, self.labels[s])
+            _map(tally, range(_PARTS))
+        for counts, s1, s2 in parts:
+            self.counts += counts
+            self.s1 += s1
+            self.s2 += s2
         return self.labels
 
     def assign(self, c: NDArray[np.float64]) -> tuple[NDArray[np.intp], int]:
@@ -851,21 +867,26 @@ class _DenseSteps(_Clusters):
         self.gap[pts] = self._gap(own, np.maximum(second, self.half[near]), near)
 
     def _move(
-        self, pts: slice | NDArray[np.intp], old: NDArray[np.intp] | None, new: NDArray[np.intp]
+        self,
+        pts: slice | NDArray[np.intp],
+        old: NDArray[np.intp] | None,
+        new: NDArray[np.intp],
+        into: tuple[NDArray[np.intp], NDArray[np.float64], NDArray[np.float64]] | None = None,
     ) -> None:
-        """Update the cluster statistics for points ``pts`` going from ``old`` (None: from
-        no cluster) to ``new``."""
-        k = len(self.counts)
+        """Update the cluster statistics (or the arrays ``into``: counts, ``s1``, ``s2``)
+        for points ``pts`` going from ``old`` (None: from no cluster) to ``new``."""
+        counts, s1, s2 = into or (self.counts, self.s1, self.s2)
+        k = len(counts)
 
         def delta(w: NDArray[np.float64] | None) -> NDArray[Any]:
             add = np.bincount(new, w, minlength=k)
             return add if old is None else add - np.bincount(old, w, minlength=k)
 
-        self.counts += delta(None)
-        self.s2 += delta(self.x_sq[pts])
+        counts += delta(None)
+        s2 += delta(self.x_sq[pts])
         if self.xs1 is None:  # a few columns: a bincount each
             for j, col in enumerate(self.x[pts].T):
-                self.s1[:, j] += delta(np.ascontiguousarray(col))
+                s1[:, j] += delta(np.ascontiguousarray(col))
         else:  # +1 at each point's new cluster, -1 at its old one: one product (exact
             # for integer data, as are the bincounts: the products by +-1 are exact)
             w = np.zeros((k, len(new)))
@@ -873,10 +894,10 @@ class _DenseSteps(_Clusters):
             w[new, rows] = 1.0
             if old is not None:
                 w[old, rows] = -1.0
-            self.s1 += w @ self.x[pts]
+            s1 += w @ self.x[pts]
         # an emptied cluster has sums of exactly 0, not the rounding of its departures
-        gone = self.counts == 0
-        self.s1[gone], self.s2[gone] = 0.0, 0.0
+        gone = counts == 0
+        s1[gone], s2[gone] = 0.0, 0.0
 
 
 def _intervals(v: NDArray[np.float64], lines: NDArray[np.float64]) -> NDArray[np.intp]:
