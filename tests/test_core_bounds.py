@@ -106,12 +106,14 @@ def test_bounds_skip_most_points_and_stay_exact(d, exact, monkeypatch):
 
 
 @pytest.mark.parametrize("d", [2, 6])
-def test_results_do_not_depend_on_either_block_size(d, monkeypatch):
+def test_results_do_not_depend_on_the_block_sizes(d, monkeypatch):
     rng = np.random.default_rng(3)
     x = np.round(rng.normal(size=(3000, d)) * 3, 1)
     ref = states_of(x, 7, seed=4, max_iter=25)
     monkeypatch.setattr(core, "_BLOCK", 100)
     monkeypatch.setattr(core, "_CACHE_BLOCK", 60)
+    monkeypatch.setattr(core, "_PART", 700)  # the float32 search's per-point part too
+    monkeypatch.setattr(core, "_PARTS", 3)  # and the first statistics' sets of blocks
     small = states_of(x, 7, seed=4, max_iter=25)
     assert len(small) == len(ref)
     for a, b in zip(ref, small, strict=True):
