@@ -751,9 +751,11 @@ class _DenseSteps(_Clusters):
     def assign(self, c: NDArray[np.float64]) -> tuple[NDArray[np.intp], int]:
         """Labels for the new centroids ``c`` (a new array) and how many changed.
 
-        Blocks of points are checked and searched in parallel (numpy releases the GIL);
-        each writes only its own points' labels and bounds, and the statistics are
-        updated afterwards in one pass, so the result does not depend on the threads.
+        Blocks of points are checked, and searched, in parallel (numpy releases the GIL;
+        the float32 search shares only its products among the threads, see
+        :func:`_blas_two`); each block writes only its own points' labels and bounds, and
+        the statistics are updated afterwards in one pass, so the result does not depend
+        on the threads.
         """
         k = len(c)
         n = len(self.x)
