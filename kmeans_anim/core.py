@@ -336,11 +336,13 @@ def _chunks(n: int, k: int, block: int | None = None) -> Iterator[slice]:
         yield slice(start, min(start + step, n))
 
 
-def _part(pts: slice | NDArray[np.intp], s: slice) -> slice | NDArray[np.intp]:
-    """The points ``pts[s]``, a slice if ``pts`` is one (``pts`` has step 1)."""
-    if isinstance(pts, slice):
+def _part(pts: slice | NDArray[np.intp], s: slice | NDArray[np.intp]) -> slice | NDArray[np.intp]:
+    """The points ``pts[s]`` (slices have step 1), a slice if both are slices."""
+    if not isinstance(pts, slice):
+        return pts[s]
+    if isinstance(s, slice):
         return slice(pts.start + s.start, pts.start + s.stop)
-    return pts[s]
+    return pts.start + s
 
 
 def _sq_norms(x: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -396,8 +398,8 @@ def _direct_two(x: NDArray[np.float64], c: NDArray[np.float64]) -> _Two:
 
 def _blas_two(
     x: NDArray[np.float64],
-    rows: NDArray[np.intp],
     xs1: NDArray[np.float32],
+    pts: slice | NDArray[np.intp],
     scale: int,
     x_sq: NDArray[np.float64],
     x_norm: NDArray[np.float64],
@@ -405,20 +407,20 @@ def _blas_two(
     mean: NDArray[np.float64],
     blocks: Iterable[slice],
 ) -> _Two:
-    """As :func:`_direct_two` for the points ``x[rows]``, screening the centres by a
+    """As :func:`_direct_two` for the points ``x[pts]``, screening the centres by a
     float32 BLAS product, with an upper bound for the own squared distance and a lower
     bound for the second.
 
-    ``xs1`` is ``[(x - mean) 2^-scale, 1]`` of those points in float32, transposed (one
-    row a coordinate; BLAS is fastest at the k-by-m product from it), all values in
-    [-1, 1]; ``x_sq`` is their ``||x - mean||^2`` in float64 and ``x_norm`` its square
-    root. One product gives ``||c||^2 - 2 x.c`` for every centre (the 1 picks up
-    ``||c||^2``), scaled by a power of two so that nothing overflows; plus ``x_sq`` it is
-    the squared distance up to ``err`` (below). The products and their reductions over
-    the centres run in the worker threads, one block of ``blocks`` (slices of the
-    points) at a time; the per-point arithmetic after them runs here on all the points
-    at once (few numpy calls: threads only gain on long ones, each call hands the GIL
-    over).
+    ``xs1`` is ``[(x - mean) 2^-scale, 1]`` of all the points in float32, transposed
+    (one row a coordinate; BLAS is fastest at the k-by-m product from it), all values in
+    [-1, 1]; ``x_sq`` is ``||x - mean||^2`` of the points ``pts`` in float64 and
+    ``x_norm`` its square root. One product gives ``||c||^2 - 2 x.c`` for every centre
+    (the 1 picks up ``||c||^2``), scaled by a power of two so that nothing overflows;
+    plus ``x_sq`` it is the squared distance up to ``err`` (below). The products and
+    their reductions over the centres run in the worker threads, one block of ``blocks``
+    (slices into ``pts``) at a time; the per-point arithmetic after them runs here on
+    all the points at once (few numpy calls: threads only gain on long ones, each call
+    hands the GIL over).
     Points whose best two centres are within ``2 err`` of each other are decided on all
     their distances computed directly in float64 (only their rows of ``x`` are read),
     ties to the lowest index; every other point is nearer to its best centre than to
@@ -446,7 +448,7 @@ def _blas_two(
         # whole-array passes (centres that overflowed give inf and NaN: decided in
         # float64; errstate is per thread, set here in the worker)
         with np.errstate(over="ignore", invalid="ignore"):
-            prod = cs1_32 @ xs1[:, s]
+            prod = cs1_32 @ xs1[:, _part(pts, s)]  # a view, or a block's gather
             top = prod.min(axis=0)
             hit = np.equal(prod, top, out=np.empty(prod.shape, exact_sums))
             np.matmul(pick, hit, out=lab_count[:, s])
@@ -480,7 +482,7 @@ def _blas_two(
     second -= err
     for s in _chunks(len(tied), k * d):  # all k distances, directly in float64
         t, at = tied[s], np.arange(s.stop - s.start)
-        diff = x[rows[t]][:, None, :] - c[None, :, :]
+        diff = x[_part(pts, t)][:, None, :] - c[None, :, :]
         exact = (diff * diff).sum(axis=2)  # summed as ((x - c) ** 2).sum(axis=-1) is
         lab[t] = near = np.argmin(exact, axis=1)
         own[t] = exact[at, near]
@@ -834,15 +836,14 @@ class _DenseSteps(_Clusters):
 
             _map(block, self._blocks(m, len(c)))
             return
-        rows = np.arange(len(self.x))[pts]
         for s in _chunks(m, 1, _PART):  # the per-point temporaries stay bounded
             part = _part(pts, s)
             # overflow is decided in float64 (errstate is per thread: set here)
             with np.errstate(over="ignore", invalid="ignore"):
                 found = _blas_two(
                     self.x,
-                    rows[s],
-                    self.xs1[:, part],
+                    self.xs1,
+                    part,
                     self.scale,
                     self.x_sq[part],
                     self.x_norm[part],
