@@ -461,8 +461,10 @@ def _blas_two(
         best[s] = top
 
     _map(screen, blocks)
-    own = x_sq + np.ldexp(best, scale + e, dtype=np.float64)
-    second = x_sq + np.ldexp(rest, scale + e, dtype=np.float64)
+    own = np.ldexp(best, scale + e, dtype=np.float64)
+    own += x_sq
+    second = np.ldexp(rest, scale + e, dtype=np.float64)
+    second += x_sq
     # Error bound of a distance, with a = |x|, b = max |c| (centred), u = 2^-24. In the
     # product, rounding x and -2c to float32 moves 2 x.c by (2u + u^2) 2ab, rounding
     # ||c||^2 by u b^2, and the (d + 1)-term float32 sum adds gamma_{d+1} (2ab + b^2)
