@@ -29,6 +29,7 @@ direct nearest-centroid search with ties to the lowest index:
 
 from __future__ import annotations
 
+import contextvars
 import itertools
 import math
 import numbers
@@ -90,8 +91,11 @@ def _map(fn: Callable[[Any], None], items: Iterable[Any]) -> None:
         return
     if _WORKERS not in _pools:
         _pools[_WORKERS] = ThreadPoolExecutor(_WORKERS, thread_name_prefix="kmeans_anim")
-    for _ in _pools[_WORKERS].map(fn, items):  # consumed to raise a worker's exception
-        pass
+    # each call runs in a copy of the caller's context: numpy's errstate (a context
+    # variable) is then the caller's in every worker, as it is with one thread
+    ctx = contextvars.copy_context()
+    for _ in _pools[_WORKERS].map(lambda item: ctx.copy().run(fn, item), items):
+        pass  # consumed to raise a worker's exception
 
 
 _blas: list[Any] = []  # the threadpoolctl controller, made when first needed

@@ -144,3 +144,21 @@ def test_overflowing_distances_are_decided_in_float64():
     x = np.array([[v] * 5, [-v] * 5, [0.0] * 5, [1.0, 0, 0, 0, 0]])
     c = x[[0, 1]]
     np.testing.assert_array_equal(quiet_labels(x, c, "dense"), [0, 1, 0, 0])
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+@pytest.mark.parametrize("d", [4, 6, 50])
+def test_the_callers_errstate_holds_in_the_worker_threads(d, workers, monkeypatch):
+    # Two clusters of equal points at +-1e306 (their sums overflow) and one point at 0;
+    # the caller silences numpy, so no warning may come from a worker thread either
+    # (pytest runs with -W error), whatever the number of threads. Labels stay exact.
+    monkeypatch.setattr(core, "_WORKERS", workers)
+    n = 2000
+    sign = np.where(np.arange(n) % 2 == 0, 1.0, -1.0)[:, None]
+    x = sign * np.full((n, d), 1e306)
+    x[-1] = 0.0
+    with np.errstate(all="ignore"):
+        states = list(lloyd(x, 3, init=x[[0, 1, -1]].copy(), max_iter=3, algorithm="dense"))
+        for s in states:
+            want = np.argmin(((x[:, None, :] - s.centroids[None]) ** 2).sum(-1), axis=1)
+            np.testing.assert_array_equal(s.labels, want)
