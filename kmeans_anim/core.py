@@ -58,7 +58,7 @@ _CACHE_BLOCK = 1 << 16
 #: Sets of row blocks whose first statistics are summed apart (in the worker threads).
 _PARTS = 4
 #: Most points whose per-point arithmetic after a float32 screening runs at once.
-_PART = 1 << 18
+_PART = 1 << 17
 #: Up to this many dimensions distances are summed column by column instead of by BLAS.
 _DIRECT_D = 4
 #: Relative margin in the bound tests of :class:`_DenseSteps`, far above the rounding
