@@ -96,26 +96,27 @@ def test_block_bounds_every_chunk() -> None:
         assert all(r * k <= max(core._BLOCK, k) for r in rows), (n, k, max(rows))
 
 
-def test_peak_memory_does_not_grow_with_k(tmp_path: Path) -> None:
+@pytest.mark.parametrize("d", [2, 8])  # the grid path, and the float32 BLAS search
+def test_peak_memory_does_not_grow_with_k(tmp_path: Path, d: int) -> None:
     """One assignment pass over 1M points for k=2 and k=64: the k=64 pass would need a
     512 MB n-by-k matrix; the chunked one needs at most a few more _BLOCKs."""
     result = run_script(
-        """
+        f"""
         import itertools, json, tracemalloc
         import numpy as np
         from kmeans_anim import lloyd
         from kmeans_anim.core import _BLOCK
 
-        x = np.random.default_rng(1).normal(size=(1_000_000, 2))
+        x = np.random.default_rng(1).normal(size=(1_000_000, {d}))
         tracemalloc.start()
-        peaks = {}
+        peaks = {{}}
         for k in (2, 64):
             base = tracemalloc.get_traced_memory()[0]
             tracemalloc.reset_peak()
             first = next(lloyd(x, k, init="random", seed=0, max_iter=1))
             peaks[k] = tracemalloc.get_traced_memory()[1] - base
             del first
-        print(json.dumps({"peaks": peaks, "block_bytes": _BLOCK * 8, "data": x.nbytes}))
+        print(json.dumps({{"peaks": peaks, "block_bytes": _BLOCK * 8, "data": x.nbytes}}))
         """,
         tmp_path,
     )
