@@ -616,10 +616,12 @@ class _Clusters:
 
         Both come from the statistics (inertia ``S2 - 2 c.S1 + m |c|^2``, centred),
         except for clusters where that loses precision: where the expansion cancels, or
-        whose points are all (nearly) the same. Those are summed directly from their
-        members, with the sum taken about the first member, so that a cluster of
-        identical points has exactly that point as its mean (a plain ``sum / count``
-        can be an ulp off and make runs oscillate).
+        whose points are all (nearly) the same, or whose points are all within the
+        rounding of their raw sum (``m u`` times their size, u the unit roundoff) of the
+        mean of the data, where the raw sum cannot tell them apart. Those are summed
+        directly from their members, with the sum taken about the first member, so that
+        a cluster of identical points has exactly that point as its mean (a plain
+        ``sum / count`` can be an ulp off and make runs oscillate).
         """
         k, d = c.shape
         m, s1, s2 = self.counts, self.s1, self.s2
@@ -628,7 +630,11 @@ class _Clusters:
         s1c = s1 - m[:, None] * self.mean
         fast = s2 - 2.0 * np.einsum("ij,ij->i", cc, s1c) + m * c_sq
         spread = s2 - _sq_norms(s1c) / np.maximum(m, 1)
-        bad = (m > 0) & ~((fast > 1e-6 * (s2 + m * c_sq)) & (spread > 1e-6 * s2))
+        # the size of the points (raw), and their root mean square distance to the mean
+        per = np.maximum(m, 1)
+        size = np.sqrt(_sq_norms(s1)) / per + np.sqrt(_sq_norms(self.mean[None]))
+        resolved = np.sqrt(s2 / per) > 4.0 * m * _U64 * size
+        bad = (m > 0) & ~((fast > 1e-6 * (s2 + m * c_sq)) & (spread > 1e-6 * s2) & resolved)
         sums, ref = s1.copy(), np.zeros((k, d))
         if bad.any():
             pts = np.flatnonzero(bad[self.labels])

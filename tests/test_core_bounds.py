@@ -169,3 +169,27 @@ def test_results_do_not_depend_on_the_threads(d, monkeypatch):
             np.testing.assert_array_equal(a.labels, b.labels)
             np.testing.assert_array_equal(a.centroids, b.centroids)
             assert (a.inertia, a.moved) == (b.inertia, b.moved)
+
+
+@pytest.mark.parametrize(
+    ("value", "d", "algorithm"),
+    [
+        (1e150, 1, "dense"),
+        (1e150, 1, "grid"),
+        (1e150, 1, "sorted"),
+        (1e150, 2, "grid"),
+        (-3e10, 5, "dense"),
+        (1e150, 6, "dense"),
+    ],
+)
+def test_identical_points_at_the_mean_have_zero_inertia(value, d, algorithm):
+    # Found by the fuzz test: 36 copies of one point. Their mean is an ulp or so off the
+    # point, so the raw sums cannot tell the points from the mean; the statistics gave
+    # an inertia of 1.8e271 (and centroids an ulp off that flipped every iteration).
+    x = np.full((36, d), value)
+    with pytest.warns(KMeansWarning):
+        states = list(lloyd(x, 2, init="k-means++", seed=0, max_iter=3, algorithm=algorithm))
+    for s in states:
+        assert s.inertia == 0.0
+        assert (s.centroids == value).all()
+    assert states[-1].converged
