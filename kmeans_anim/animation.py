@@ -42,8 +42,11 @@ __all__ = ["KMeansAnimation", "animate"]
 
 DEFAULT_FIGSIZE = (6.4, 4.8)
 OBJECTIVE_FIGSIZE = (6.4, 6.4)
-#: Smallest frame side in pixels.
-MIN_FRAME = 32
+#: Smallest and largest frame side in pixels (8192: 8K video; Agg stops at 65535).
+MIN_FRAME, MAX_FRAME = 32, 8192
+#: Largest frame rate, longest hold of the final frame in seconds, and most frames
+#: between two states.
+MAX_FPS, MAX_HOLD, MAX_TWEEN = 1000.0, 3600.0, 1000
 
 
 class KMeansAnimation(FuncAnimation):
@@ -165,7 +168,9 @@ class KMeansAnimation(FuncAnimation):
                 super().save(filename, writer, fps=fps, dpi=dpi, **kwargs)
             return Path(filename)
         path = check_output(filename)
-        fps = self._fps if fps is None else check_real(fps, "fps", minimum=0.0, strict=True)
+        if fps is not None:
+            fps = check_real(fps, "fps", minimum=0.0, strict=True, maximum=MAX_FPS)
+        fps = self._fps if fps is None else fps
         dpi = self._fig.dpi if dpi is None else check_real(dpi, "dpi", minimum=0.0, strict=True)
         _check_frame(self._fig.get_size_inches(), dpi)
         if progress is not None and not isinstance(progress, bool):
@@ -327,12 +332,17 @@ def _check_figsize(figsize: Any) -> tuple[float, float] | None:
 
 
 def _check_frame(size: Sequence[float], dpi: float) -> None:
-    """Refuse frames too small to draw (text rendering fails below a few pixels)."""
-    w, h = (round(v * dpi) for v in size)
-    if min(w, h) < MIN_FRAME:
+    """Refuse frames too small to draw (text rendering fails below a few pixels) or
+    too big to encode."""
+    w, h = (v * dpi for v in size)
+    given = f"figsize={tuple(float(v) for v in size)} at dpi={dpi:g} gives a "
+    if not max(w, h) <= MAX_FRAME:
         raise ValueError(
-            f"figsize={tuple(float(v) for v in size)} at dpi={dpi:g} gives a {w}x{h}-pixel "
-            f"frame; it needs at least {MIN_FRAME}x{MIN_FRAME}."
+            f"{given}{w:.0f}x{h:.0f}-pixel frame; the largest is {MAX_FRAME}x{MAX_FRAME}."
+        )
+    if min(round(w), round(h)) < MIN_FRAME:
+        raise ValueError(
+            f"{given}{round(w)}x{round(h)}-pixel frame; it needs at least {MIN_FRAME}x{MIN_FRAME}."
         )
 
 
@@ -414,13 +424,14 @@ def animate(
         As for :func:`kmeans_anim.lloyd`. When ``seed`` is None (or a Generator) a seed
         is drawn once here, so every replay of the animation is the same run.
     fps : float, default=2
-        Frames per second of the preview and of saved videos.
+        Frames per second of the preview and of saved videos, at most 1000.
     hold : float, default=1
-        Seconds the final frame stays on screen at the end.
+        Seconds the final frame stays on screen at the end, at most 3600.
     figsize : (float, float), optional
         Figure size in inches; default (6.4, 4.8), or (6.4, 6.4) with ``objective``.
     dpi : float, default=100
-        Figure resolution; the default size and dpi give 640×480 frames.
+        Figure resolution; the default size and dpi give 640×480 frames. Frames are
+        32 to 8192 pixels a side.
     title : str, optional
         Title above the plot.
     ax : matplotlib Axes, optional
@@ -431,7 +442,8 @@ def animate(
         ``'split'`` shows each iteration as two frames: ``assign`` (points recoloured)
         and ``update`` (centroids moved).
     tween : int, default=0
-        Eased in-between frames carrying each centroid from its old to its new position.
+        Eased in-between frames carrying each centroid from its old to its new position
+        (at most 1000).
     trails : bool, default=False
         Draw the path each centroid has travelled.
     regions : bool, default=False
@@ -459,11 +471,11 @@ def animate(
     """
     x = as_points(points)
     n, d = x.shape
-    fps = check_real(fps, "fps", minimum=0.0, strict=True)
-    hold = check_real(hold, "hold", minimum=0.0, strict=False)
+    fps = check_real(fps, "fps", minimum=0.0, strict=True, maximum=MAX_FPS)
+    hold = check_real(hold, "hold", minimum=0.0, strict=False, maximum=MAX_HOLD)
     dpi = check_real(dpi, "dpi", minimum=0.0, strict=True)
     marker_size = check_real(marker_size, "marker_size", minimum=0.0, strict=True)
-    tween = check_int(tween, "tween", 0)
+    tween = check_int(tween, "tween", 0, MAX_TWEEN)
     steps = check_choice(steps, "steps", STEPS)  # type: ignore[assignment]
     flags = {
         name: _check_bool(v, name)

@@ -288,23 +288,31 @@ def shown(value: Any, limit: int = 80) -> str:
     return text[: limit - 3] + "..."
 
 
-def check_int(value: Any, name: str, minimum: int) -> int:
-    """Return ``value`` as an int, refusing bools, floats and values below ``minimum``."""
+def check_int(value: Any, name: str, minimum: int, maximum: int | None = None) -> int:
+    """Return ``value`` as an int, refusing bools, floats and values below ``minimum``
+    or above ``maximum``."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name} must be an int; got {name}={shown(value)}.")
     if value < minimum:
-        raise ValueError(f"{name}={value} should be >= {minimum}.")
+        raise ValueError(f"{name}={shown(value)} should be >= {minimum}.")
+    if maximum is not None and value > maximum:
+        raise ValueError(f"{name}={shown(value)} should be <= {maximum}.")
     return int(value)
 
 
-def check_real(value: Any, name: str, *, minimum: float, strict: bool) -> float:
-    """Return ``value`` as a finite float ``> minimum`` (strict) or ``>= minimum``."""
+def check_real(
+    value: Any, name: str, *, minimum: float, strict: bool, maximum: float = math.inf
+) -> float:
+    """Return ``value`` as a finite float ``> minimum`` (strict) or ``>= minimum``, and
+    ``<= maximum``."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a real number; got {name}={shown(value)}.")
     value = float(value)
     if not math.isfinite(value) or value < minimum or (strict and value == minimum):
         op = ">" if strict else ">="
         raise ValueError(f"{name}={value!r} should be finite and {op} {minimum}.")
+    if value > maximum:
+        raise ValueError(f"{name}={value!r} should be <= {maximum:g}.")
     return value
 
 

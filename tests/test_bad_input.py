@@ -429,6 +429,49 @@ CASES = [
         r"dpi=-5\.0 should be finite and > 0\.0",
         ["--dpi", "-5"],
     ),
+    # too big: found by the CLI fuzz test (a traceback from an overflow before)
+    Case(
+        "fps-huge",
+        lambda d: animate(X, 2, fps=1e308),
+        ValueError,
+        r"fps=1e\+308 should be <= 1000\.",
+        ["--fps", "1e308"],
+    ),
+    Case(
+        "save-fps-too-high",
+        lambda d: animate(X, 2).save(d / "o.mp4", fps=1001),
+        ValueError,
+        r"fps=1001\.0 should be <= 1000\.",
+        None,
+    ),
+    Case(
+        "hold-huge",
+        lambda d: animate(X, 2, hold=1e308),
+        ValueError,
+        r"hold=1e\+308 should be <= 3600\.",
+        ["--hold", "1e308"],
+    ),
+    Case(
+        "tween-huge",
+        lambda d: animate(X, 2, tween=10**21),
+        ValueError,
+        r"tween=1000000000000000000000 should be <= 1000\.",
+        ["--tween", "1000000000000000000000"],
+    ),
+    Case(
+        "dpi-huge",
+        lambda d: animate(X, 2, dpi=1e308),
+        ValueError,
+        r"dpi=1e\+308 gives a infxinf-pixel frame; the largest is 8192x8192\.",
+        ["--dpi", "1e308"],
+    ),
+    Case(
+        "save-dpi-too-high",
+        lambda d: animate(X, 2).save(d / "o.mp4", dpi=2000),
+        ValueError,
+        r"dpi=2000 gives a 12800x9600-pixel frame; the largest is 8192x8192\.",
+        ["--dpi", "2000"],
+    ),
     # -- output
     Case(
         "output-folder-missing",
