@@ -583,7 +583,11 @@ def _initial_centroids(
         check_choice(init, "init", INITS)
         if init == "random":
             return _init_random(x, k, rng)
-        xc = x - x.mean(axis=0)
+        # D² sampling does not depend on the scale: a power of two (exact) brings the
+        # points into [-1, 1], so that no squared distance overflows
+        top = max(float(x.max()), -float(x.min()))
+        xc = np.ldexp(x, -int(np.frexp(top)[1]))
+        xc -= xc.mean(axis=0)
         return _init_kmeanspp(x, xc, _sq_norms(xc), k, rng)
     try:
         c0 = as_points(init, name="init")

@@ -768,3 +768,15 @@ def test_identical_points_have_exact_means_and_runs_converge(algorithm, dim):
         last = states[-1]
         for j in np.unique(last.labels):
             np.testing.assert_array_equal(last.centroids[j], x[last.labels == j][0])
+
+
+@pytest.mark.parametrize("power", [-900, 900])
+def test_kmeanspp_picks_the_same_points_at_any_scale(power):
+    # D² sampling does not depend on the scale. At 2^900 (about 1e271) squared distances
+    # overflow and at 2^-900 they underflow; the points are scaled into [-1, 1] first,
+    # so the same rows are picked as for the data itself.
+    x = np.random.default_rng(5).normal(size=(400, 6))
+    want = next(lloyd(x, 5, init="k-means++", seed=3)).centroids
+    with np.errstate(all="ignore"):  # the run itself may overflow; the seeding may not
+        got = next(lloyd(np.ldexp(x, power), 5, init="k-means++", seed=3)).centroids
+    np.testing.assert_array_equal(got, np.ldexp(want, power))
