@@ -726,30 +726,26 @@ class _DenseSteps(_Clusters):
         self.xs1, self.scale = None, 0
         n, d = x.shape
         if d > _DIRECT_D:
-            blocks = list(_chunks(n, d))
-            self.x_sq, tops = np.empty(n), np.zeros(len(blocks))
-
-            def norms(i: int) -> None:
-                with np.errstate(over="ignore"):  # huge points: inf, decided in float64
-                    xc = x[blocks[i]] - self.mean
-                    self.x_sq[blocks[i]] = _sq_norms(xc)
-                tops[i] = np.abs(xc).max()
-
-            _map(norms, range(len(blocks)))
-            self.x_norm = np.sqrt(self.x_sq)
-            # the scale is not below -1000, so that 2^-scale is a float64 (values only
-            # get smaller)
-            self.scale = max(int(np.frexp(tops.max())[1]), -1000)
+            # |x - mean| is at most the larger of these (rounding is monotonic): the
+            # scale is the power of two above it (not below -1000, so that 2^-scale is a
+            # float64; values only get smaller). Huge points give inf: decided in float64.
+            with np.errstate(over="ignore"):
+                top = max(x.max() - self.mean.min(), self.mean.max() - x.min())
+            self.scale = max(int(np.frexp(top)[1]), -1000)
             factor = 2.0**-self.scale
+            self.x_sq = np.empty(n)
             self.xs1 = np.empty((d + 1, n), dtype=np.float32)
             self.xs1[-1] = 1.0
 
-            def fill(s: slice) -> None:
-                xc = x[s] - self.mean
-                xc *= factor  # exact (a power of two), and faster than ldexp
-                self.xs1[:-1, s] = xc.T
+            def fill(s: slice) -> None:  # one pass, in blocks that stay in cache
+                with np.errstate(over="ignore"):
+                    xc = x[s] - self.mean
+                    self.x_sq[s] = _sq_norms(xc)
+                    xc *= factor  # exact (a power of two), and faster than ldexp
+                    self.xs1[:-1, s] = xc.T
 
-            _map(fill, blocks)
+            _map(fill, _chunks(n, d, _CACHE_BLOCK))
+            self.x_norm = np.sqrt(self.x_sq)
         else:
             self.x_sq = _sq_norms(x - self.mean)
 
