@@ -57,6 +57,11 @@ _BLOCK = 1 << 19
 _CACHE_BLOCK = 1 << 16
 #: Sets of row blocks whose first statistics are summed apart (in the worker threads).
 _PARTS = 4
+#: Points whose bounds are kept when those of all points are not (see assign).
+_SAMPLE = 1024
+#: Bounds are kept for every point when the share of failing ones, times the cost of a
+#: check in searched points, is below this (a search of all points wins above 1).
+_BOUND_ALL = 1.5
 #: Most points whose per-point arithmetic after a float32 screening runs at once.
 _PART = 1 << 17
 #: Up to this many dimensions distances are summed column by column instead of by BLAS.
@@ -757,6 +762,8 @@ class _DenseSteps(_Clusters):
         self.drift, self.other = np.zeros(k), np.zeros(k)
         self.labels = np.empty(n, dtype=np.intp)
         self.lower, self.gap = np.empty(n), np.empty(n)
+        self.sample = np.arange(0, n, max(1, n // _SAMPLE))
+        self.bounded = True
         self.counts, self.s1, self.s2 = np.zeros(k, dtype=np.intp), np.zeros((k, d)), np.zeros(k)
         # the statistics in row blocks (a column read across all rows strides over the
         # whole array), in _PARTS fixed sets of blocks summed in the worker threads,
@@ -798,12 +805,25 @@ class _DenseSteps(_Clusters):
         self.drift += shift + np.maximum(other, 0.5 * (shift + other))
         self.c, self.half = c, _half_gaps(c)
         old, lab = self.labels, self.labels.copy()
-        # (a bound that overflowed to NaN fails the test: the point is checked)
-        cand = np.flatnonzero(~(self.gap > self.drift[old] * (1.0 + _SLACK)))
+        # The points whose bounds fail (a bound that overflowed to NaN fails the test:
+        # the point is checked), or when the bounds are kept for the sample only, the
+        # share of the sample's.
+        if self.bounded:
+            cand = np.flatnonzero(~(self.gap > self.drift[old] * (1.0 + _SLACK)))
+            share = len(cand) / n
+        else:
+            s = self.sample
+            share = np.count_nonzero(~(self.gap[s] > self.drift[old[s]] * (1.0 + _SLACK)))
+            share /= len(s)
+        # a check costs as much as searching 2 points (4 for the float32 search)
+        cost = 2 if self.xs1 is None else 4
         with self._threads():
-            # cheaper to search all, in place, than to pick and check more than a half
-            # (a quarter for the float32 search, ~4 times as fast a point as a check)
-            if len(cand) * (2 if self.xs1 is None else 4) > n:
+            # cheaper to search all, in place, than to pick and check more than 1/cost
+            if not self.bounded or share * cost > 1:
+                # Bounds for every point only when the next iteration may use them; else
+                # for the sample, which tells when that is (often never in high
+                # dimensions, where they fail for most points every time).
+                self.bounded = share * cost < _BOUND_ALL
                 self._search(slice(0, n), c, lab)
                 changed = np.flatnonzero(lab != old)
             else:
@@ -891,8 +911,15 @@ class _DenseSteps(_Clusters):
         lab: NDArray[np.intp],
     ) -> None:
         """Record the search result for points ``pts``: labels ``near`` into ``lab``,
-        bounds from the squared distances ``own`` and ``second`` (overwritten)."""
+        bounds from the squared distances ``own`` and ``second`` (overwritten) for all
+        of them, or only for those of the sample when ``bounded`` is off (a search of
+        all points, ``pts`` a slice)."""
         lab[pts] = near
+        if not self.bounded:
+            assert isinstance(pts, slice)
+            at = self.sample[(self.sample >= pts.start) & (self.sample < pts.stop)]
+            i = at - pts.start
+            pts, near, own, second = at, near[i], own[i], second[i]
         np.sqrt(own, out=own)
         np.sqrt(second, out=second)
         self.lower[pts] = second + self.other[near]
