@@ -193,3 +193,34 @@ def test_identical_points_at_the_mean_have_zero_inertia(value, d, algorithm):
         assert s.inertia == 0.0
         assert (s.centroids == value).all()
     assert states[-1].converged
+
+
+@pytest.mark.parametrize(("d", "exact"), [(3, True), (8, False)])
+def test_bounds_for_the_sample_only_then_for_all_again(d, exact, monkeypatch):
+    # Noise first (most points fail their bounds: only the sample's are kept), then
+    # converging blobs (bounds for all again, and the cheaper checks). Every state has
+    # brute-force labels, and both modes and the way back were taken.
+    rng = np.random.default_rng(d)
+    centres = rng.uniform(-6, 6, size=(5, d))
+    x = centres[rng.integers(5, size=6000)] + rng.normal(size=(6000, d))
+    monkeypatch.setattr(core, "_SAMPLE", 300)
+    modes = []
+    search = core._DenseSteps._search
+
+    def recording(self, pts, *args):
+        modes.append(
+            "all"
+            if isinstance(pts, slice) and self.bounded
+            else "sample"
+            if isinstance(pts, slice)
+            else "checked"
+        )
+        return search(self, pts, *args)
+
+    monkeypatch.setattr(core._DenseSteps, "_search", recording)
+    init = x[rng.choice(len(x), 5, replace=False)] * 0.1  # far from the blobs: noisy start
+    states = list(lloyd(x, 5, init=init, max_iter=60, algorithm="dense"))
+    monkeypatch.undo()
+    assert_brute_force(x, states, exact=exact)
+    assert "sample" in modes, modes
+    assert "checked" in modes[modes.index("sample") :], modes
