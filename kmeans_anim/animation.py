@@ -336,9 +336,9 @@ def _check_frame(size: Sequence[float], dpi: float) -> None:
     too big to encode."""
     w, h = (v * dpi for v in size)
     given = f"figsize={tuple(float(v) for v in size)} at dpi={dpi:g} gives a "
-    if not max(w, h) <= MAX_FRAME:
+    if not max(w, h) < MAX_FRAME + 0.5:  # as rounded to whole pixels; inf fails too
         raise ValueError(
-            f"{given}{w:.0f}x{h:.0f}-pixel frame; the largest is {MAX_FRAME}x{MAX_FRAME}."
+            f"{given}{w:.6g}x{h:.6g}-pixel frame; the largest is {MAX_FRAME}x{MAX_FRAME}."
         )
     if min(round(w), round(h)) < MIN_FRAME:
         raise ValueError(

@@ -294,6 +294,8 @@ def as_points(points: ArrayLike, name: str = "points") -> NDArray[np.float64]:
 def shown(value: Any, limit: int = 80) -> str:
     """``repr(value)`` for an error message, short: an array too big to show by its
     shape and dtype, any other long repr cut to ``limit`` characters."""
+    if isinstance(value, int) and value.bit_length() > 4 * limit:
+        return f"<int of {value.bit_length()} bits>"  # repr refuses over 4300 digits
     text = repr(value)
     if len(text) <= limit:
         return text
@@ -321,7 +323,10 @@ def check_real(
     ``<= maximum``."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a real number; got {name}={shown(value)}.")
-    value = float(value)
+    try:
+        value = float(value)
+    except OverflowError:  # an int too big for a float
+        raise ValueError(f"{name}={shown(value)} should be finite.") from None
     if not math.isfinite(value) or value < minimum or (strict and value == minimum):
         op = ">" if strict else ">="
         raise ValueError(f"{name}={value!r} should be finite and {op} {minimum}.")
@@ -597,11 +602,12 @@ def _initial_centroids(
         check_choice(init, "init", INITS)
         if init == "random":
             return _init_random(x, k, rng)
-        # D² sampling does not depend on the scale: a power of two (exact) brings the
-        # points into [-1, 1], so that no squared distance overflows
-        top = max(float(x.max()), -float(x.min()))
-        xc = np.ldexp(x, -int(np.frexp(top)[1]))
+        # D² sampling does not depend on the scale: powers of two (exact) bring the
+        # points into [-1, 1] (so that centring cannot overflow), then the centred
+        # points too (so that no squared distance overflows or underflows to 0)
+        xc = np.ldexp(x, -int(np.frexp(max(float(x.max()), -float(x.min())))[1]))
         xc -= xc.mean(axis=0)
+        np.ldexp(xc, -int(np.frexp(max(float(xc.max()), -float(xc.min())))[1]), out=xc)
         return _init_kmeanspp(x, xc, _sq_norms(xc), k, rng)
     try:
         c0 = as_points(init, name="init")
@@ -731,11 +737,13 @@ class _DenseSteps(_Clusters):
         self.xs1, self.scale = None, 0
         n, d = x.shape
         if d > _DIRECT_D:
-            # |x - mean| is at most the larger of these (rounding is monotonic): the
-            # scale is the power of two above it (not below -1000, so that 2^-scale is a
-            # float64; values only get smaller). Huge points give inf: decided in float64.
+            # |x - mean| is at most the larger of these, column by column (rounding is
+            # monotonic); at most the largest float64 if that overflows. The scale is
+            # the power of two above it (not below -1000, so that 2^-scale is a float64;
+            # values only get smaller).
             with np.errstate(over="ignore"):
-                top = max(x.max() - self.mean.min(), self.mean.max() - x.min())
+                top = max((x.max(axis=0) - self.mean).max(), (self.mean - x.min(axis=0)).max())
+            top = min(top, np.finfo(np.float64).max)
             self.scale = max(int(np.frexp(top)[1]), -1000)
             factor = 2.0**-self.scale
             self.x_sq = np.empty(n)

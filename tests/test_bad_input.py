@@ -459,6 +459,21 @@ CASES = [
         ["--tween", "1000000000000000000000"],
     ),
     Case(
+        "fps-int-too-big-for-a-float",
+        lambda d: animate(X, 2, fps=10**400),
+        ValueError,
+        r"fps=<int of 1329 bits> should be finite\.",
+        ["--fps", "1e400"],
+        r"fps=inf should be finite and > 0\.0\.",
+    ),
+    Case(
+        "frame-half-a-pixel-too-wide",
+        lambda d: animate(X, 2, figsize=(81.925, 4.8)),
+        ValueError,
+        r"gives a 8192\.5x480-pixel frame; the largest is 8192x8192\.",
+        None,
+    ),
+    Case(
         "dpi-huge",
         lambda d: animate(X, 2, dpi=1e308),
         ValueError,

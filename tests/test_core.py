@@ -780,3 +780,17 @@ def test_kmeanspp_picks_the_same_points_at_any_scale(power):
     with np.errstate(all="ignore"):  # the run itself may overflow; the seeding may not
         got = next(lloyd(np.ldexp(x, power), 5, init="k-means++", seed=3)).centroids
     np.testing.assert_array_equal(got, np.ldexp(want, power))
+
+
+def test_kmeanspp_ignores_a_constant_column_far_from_zero():
+    # A constant column of 2^900 adds nothing to any distance; it must not shrink the
+    # other columns until their squared distances underflow (then every pick is random).
+    x = np.random.default_rng(6).normal(size=(300, 2)) + np.repeat(
+        [[0, 0], [9, 0], [0, 9]], 100, 0
+    )
+    far = np.column_stack([x, np.full(len(x), 2.0**900)])
+    for seed in range(5):
+        want = next(lloyd(x, 3, init="k-means++", seed=seed)).centroids
+        with np.errstate(all="ignore"):  # the run's own distances overflow; not the seeding's
+            got = next(lloyd(far, 3, init="k-means++", seed=seed)).centroids
+        np.testing.assert_array_equal(got[:, :2], want)

@@ -162,3 +162,16 @@ def test_the_callers_errstate_holds_in_the_worker_threads(d, workers, monkeypatc
         for s in states:
             want = np.argmin(((x[:, None, :] - s.centroids[None]) ** 2).sum(-1), axis=1)
             np.testing.assert_array_equal(s.labels, want)
+
+
+def test_float32_copy_is_scaled_column_by_column_and_stays_in_range():
+    # The scale comes from each column's extremes about its mean: a far constant column
+    # does not shrink the others to nothing, and columns at opposite ends of the float64
+    # range (whose differences overflow) still give values within [-1, 1].
+    x = np.random.default_rng(7).normal(size=(500, 6)) * 10.0
+    far = np.column_stack([x, np.full(len(x), 2.0**400)])
+    assert core._DenseSteps(far).scale == core._DenseSteps(x).scale
+    huge = np.zeros((4, 6))
+    huge[0, 0], huge[0, 1] = 1.7e308, -1.7e308  # means finite, cross-column spans not
+    steps = core._DenseSteps(huge)
+    assert np.isfinite(steps.xs1).all() and np.abs(steps.xs1).max() <= 1.0
