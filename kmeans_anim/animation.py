@@ -168,9 +168,10 @@ class KMeansAnimation(FuncAnimation):
                 super().save(filename, writer, fps=fps, dpi=dpi, **kwargs)
             return Path(filename)
         path = check_output(filename)
-        if fps is not None:
+        if fps is None:
+            fps = self._fps
+        else:
             fps = check_real(fps, "fps", minimum=0.0, strict=True, maximum=MAX_FPS)
-        fps = self._fps if fps is None else fps
         dpi = self._fig.dpi if dpi is None else check_real(dpi, "dpi", minimum=0.0, strict=True)
         _check_frame(self._fig.get_size_inches(), dpi)
         if progress is not None and not isinstance(progress, bool):

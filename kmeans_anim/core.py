@@ -376,6 +376,11 @@ def _part(pts: slice | NDArray[np.intp], s: slice | NDArray[np.intp]) -> slice |
     return pts.start + s
 
 
+def _unit_exponent(a: NDArray[np.float64]) -> int:
+    """The exponent ``e`` such that ``a`` times ``2^-e`` lies in [-1, 1] (0 for zeros)."""
+    return int(np.frexp(max(float(a.max()), -float(a.min())))[1])
+
+
 def _sq_norms(x: NDArray[np.float64]) -> NDArray[np.float64]:
     return np.einsum("ij,ij->i", x, x)
 
@@ -464,7 +469,7 @@ def _blas_two(
     cc = c - mean
     c_sq = _sq_norms(cc)
     cs1 = np.column_stack((-2.0 * cc, np.ldexp(c_sq, -scale)))
-    e = int(np.frexp(np.abs(cs1).max())[1])  # cs1 2^-e is in [-1, 1] in float32
+    e = _unit_exponent(cs1)
     cs1_32 = np.ldexp(cs1, -e).astype(np.float32)
     # 1 where a centre attains the best value, else 0. Summed exactly (in float32 up to
     # 2^24 centres): the index of the best centre and how many attain it (if more than
@@ -477,18 +482,17 @@ def _blas_two(
     def screen(s: slice) -> None:
         # k by m, times 2^-(scale + e): rows make the reductions over centres below
         # whole-array passes (centres that overflowed give inf and NaN: decided in
-        # float64; errstate is per thread, set here in the worker)
-        with np.errstate(over="ignore", invalid="ignore"):
-            prod = cs1_32 @ xs1[:, _part(pts, s)]  # a view, or a block's gather
-            top = prod.min(axis=0)
-            hit = np.equal(prod, top, out=np.empty(prod.shape, exact_sums))
-            np.matmul(pick, hit, out=lab_count[:, s])
-            # the second best: the best masked by adding more than twice any |value|
-            # (<= d + 1) (for k = 1 a finite stand-in, harmless: its half gap to another
-            # centre is inf)
-            hit *= 4.0 * (d + 1)
-            prod += hit
-            prod.min(axis=0, out=rest[s])
+        # float64)
+        prod = cs1_32 @ xs1[:, _part(pts, s)]  # a view, or a block's gather
+        top = prod.min(axis=0)
+        hit = np.equal(prod, top, out=np.empty(prod.shape, exact_sums))
+        np.matmul(pick, hit, out=lab_count[:, s])
+        # the second best: the best masked by adding more than twice any |value|
+        # (<= d + 1) (for k = 1 a finite stand-in, harmless: its half gap to another
+        # centre is inf)
+        hit *= 4.0 * (d + 1)
+        prod += hit
+        prod.min(axis=0, out=rest[s])
         best[s] = top
 
     _map(screen, blocks)
@@ -605,9 +609,9 @@ def _initial_centroids(
         # D² sampling does not depend on the scale: powers of two (exact) bring the
         # points into [-1, 1] (so that centring cannot overflow), then the centred
         # points too (so that no squared distance overflows or underflows to 0)
-        xc = np.ldexp(x, -int(np.frexp(max(float(x.max()), -float(x.min())))[1]))
+        xc = np.ldexp(x, -_unit_exponent(x))
         xc -= xc.mean(axis=0)
-        np.ldexp(xc, -int(np.frexp(max(float(xc.max()), -float(xc.min())))[1]), out=xc)
+        np.ldexp(xc, -_unit_exponent(xc), out=xc)
         return _init_kmeanspp(x, xc, _sq_norms(xc), k, rng)
     try:
         c0 = as_points(init, name="init")
@@ -740,24 +744,22 @@ class _DenseSteps(_Clusters):
             # |x - mean| is at most the larger of these, column by column (rounding is
             # monotonic); at most the largest float64 if that overflows. The scale is
             # the power of two above it (not below -1000, so that 2^-scale is a float64;
-            # values only get smaller).
+            # values only get smaller). Huge points give inf: decided in float64.
             with np.errstate(over="ignore"):
-                top = max((x.max(axis=0) - self.mean).max(), (self.mean - x.min(axis=0)).max())
-            top = min(top, np.finfo(np.float64).max)
-            self.scale = max(int(np.frexp(top)[1]), -1000)
-            factor = 2.0**-self.scale
-            self.x_sq = np.empty(n)
-            self.xs1 = np.empty((d + 1, n), dtype=np.float32)
-            self.xs1[-1] = 1.0
+                extent = np.maximum(x.max(axis=0) - self.mean, self.mean - x.min(axis=0))
+                self.scale = max(_unit_exponent(np.minimum(extent, np.finfo(float).max)), -1000)
+                factor = 2.0**-self.scale
+                self.x_sq = np.empty(n)
+                self.xs1 = np.empty((d + 1, n), dtype=np.float32)
+                self.xs1[-1] = 1.0
 
-            def fill(s: slice) -> None:  # one pass, in blocks that stay in cache
-                with np.errstate(over="ignore"):
+                def fill(s: slice) -> None:  # one pass, in blocks that stay in cache
                     xc = x[s] - self.mean
                     self.x_sq[s] = _sq_norms(xc)
                     xc *= factor  # exact (a power of two), and faster than ldexp
                     self.xs1[:-1, s] = xc.T
 
-            _map(fill, _chunks(n, d, _CACHE_BLOCK))
+                _map(fill, _chunks(n, d, _CACHE_BLOCK))
             self.x_norm = np.sqrt(self.x_sq)
         else:
             self.x_sq = _sq_norms(x - self.mean)
@@ -813,16 +815,12 @@ class _DenseSteps(_Clusters):
         self.drift += shift + np.maximum(other, 0.5 * (shift + other))
         self.c, self.half = c, _half_gaps(c)
         old, lab = self.labels, self.labels.copy()
-        # The points whose bounds fail (a bound that overflowed to NaN fails the test:
-        # the point is checked), or when the bounds are kept for the sample only, the
-        # share of the sample's.
-        if self.bounded:
-            cand = np.flatnonzero(~(self.gap > self.drift[old] * (1.0 + _SLACK)))
-            share = len(cand) / n
-        else:
-            s = self.sample
-            share = np.count_nonzero(~(self.gap[s] > self.drift[old[s]] * (1.0 + _SLACK)))
-            share /= len(s)
+        # Which points fail their bounds (a bound that overflowed to NaN fails the test:
+        # the point is checked): all of them, or the sample's when only its bounds are
+        # kept, and the share that fails.
+        watched = slice(None) if self.bounded else self.sample
+        fails = ~(self.gap[watched] > self.drift[old[watched]] * (1.0 + _SLACK))
+        share = np.count_nonzero(fails) / len(fails)
         # a check costs as much as searching 2 points (4 for the float32 search)
         cost = 2 if self.xs1 is None else 4
         with self._threads():
@@ -835,6 +833,7 @@ class _DenseSteps(_Clusters):
                 self._search(slice(0, n), c, lab)
                 changed = np.flatnonzero(lab != old)
             else:
+                cand = np.flatnonzero(fails)
                 ok = np.empty(len(cand), dtype=bool)
                 _map(lambda s: self._check(cand[s], c, lab, ok[s]), self._blocks(len(cand), k))
                 self._search(cand[~ok], c, lab)
@@ -895,7 +894,7 @@ class _DenseSteps(_Clusters):
             return
         for s in _chunks(m, 1, _PART):  # the per-point temporaries stay bounded
             part = _part(pts, s)
-            # overflow is decided in float64 (errstate is per thread: set here)
+            # overflow is decided in float64 (the workers run with this errstate too)
             with np.errstate(over="ignore", invalid="ignore"):
                 found = _blas_two(
                     self.x,
