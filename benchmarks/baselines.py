@@ -32,11 +32,11 @@ def tutorial_save(anim: Any, path: Path, fps: float, dpi: float) -> dict[str, fl
 
     Returns the seconds spent in each phase (``png`` and ``ffmpeg``).
     """
-    fig = anim._fig
+    fig = anim.figure
     with tempfile.TemporaryDirectory(prefix="kmeans-bench-png-") as tmp:
         t0 = time.perf_counter()
-        anim._init()
-        for i, frame in enumerate(anim._frames(fps)):
+        anim.scene.reset()
+        for i, frame in enumerate(anim.frames(fps)):
             anim.scene.update(frame)
             fig.savefig(Path(tmp) / f"frame_{i:04d}.png", dpi=dpi)
         t1 = time.perf_counter()
@@ -68,7 +68,7 @@ def agg_canvas(anim: Any, dpi: float) -> Iterator[FigureCanvasAgg]:
         with resolution(dpi, even=True) as canvas:
             yield canvas
         return
-    fig = anim._fig
+    fig = anim.figure
     old_canvas, old_dpi = fig.canvas, fig.dpi
     try:
         canvas = FigureCanvasAgg(fig)
@@ -87,7 +87,7 @@ def draw_frames(anim: Any, fps: float, dpi: float, *, keep: bool = False) -> dic
     ``draw``). With ``keep`` the RGBA frames are returned (``frames``) for the floor.
     Returns seconds summed over all frames, plus ``background`` (the one full draw).
     """
-    fig = anim._fig
+    fig = anim.figure
     frames: list[bytes] = []
     out: dict[str, Any] = {"update": 0.0, "draw": 0.0, "copy": 0.0, "n": 0}
     with agg_canvas(anim, dpi) as canvas:
@@ -101,7 +101,7 @@ def draw_frames(anim: Any, fps: float, dpi: float, *, keep: bool = False) -> dic
             canvas.draw()
             background = canvas.copy_from_bbox(fig.bbox)
             out["background"] = time.perf_counter() - t0
-            it = iter(anim._frames(fps))
+            it = iter(anim.frames(fps))
             while True:
                 t0 = time.perf_counter()
                 frame = next(it, None)
@@ -122,7 +122,7 @@ def draw_frames(anim: Any, fps: float, dpi: float, *, keep: bool = False) -> dic
             out["size"] = canvas.get_width_height()
         finally:
             for a in artists:
-                a.set_animated(anim._blit)
+                a.set_animated(anim.scene.blittable)
     out["frames"] = frames
     return out
 
@@ -130,6 +130,6 @@ def draw_frames(anim: Any, fps: float, dpi: float, *, keep: bool = False) -> dic
 def floor_encode(anim: Any, frames: list[bytes], path: Path, fps: float, dpi: float) -> None:
     """ffmpeg alone: pipe ready RGBA frames through the same writer (same codec args)."""
     writer = FrameWriter(".mp4", fps)
-    with agg_canvas(anim, dpi), writer.saving(anim._fig, path, dpi):
+    with agg_canvas(anim, dpi), writer.saving(anim.figure, path, dpi):
         for buf in frames:
             writer.write(memoryview(buf))

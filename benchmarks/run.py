@@ -212,7 +212,7 @@ def run_workload(w: Workload, tmp: Path) -> None:
     replay = []
     for _ in range(w.slow_reps):
         t0 = time.perf_counter()
-        count = sum(1 for _ in anim._frames(w.fps))
+        count = sum(1 for _ in anim.frames(w.fps))
         replay.append(time.perf_counter() - t0)
         assert count == n, (count, n)
     r["replay"] = replay
@@ -289,7 +289,7 @@ def rendering_report(ws: list[Workload]) -> list[str]:
         "- **draw**: per frame `restore_region` + `draw_artist` of the artists "
         "`scene.update` returned, no encoding; **update**: `scene.update` itself plus "
         "producing the frame (which replays the K-means states); **replay**: iterating "
-        "`anim._frames(fps)` alone (every save re-runs lloyd to get the states).",
+        "`anim.frames(fps)` alone (every save re-runs lloyd to get the states).",
         "- **pre-pass**: `animate()` (K-means run for the trace, scene set-up); not part "
         "of any save time.",
         "",

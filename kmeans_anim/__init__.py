@@ -6,7 +6,7 @@
 """
 
 from .animation import KMeansAnimation, animate
-from .core import KMeansState, KMeansWarning, Partition, lloyd
+from .core import KMeansState, KMeansWarning, Members, Tuning, lloyd
 from .data import load_dataset, load_points, make_blobs
 from .palette import hsv_palette
 from .writers import FFmpegError
@@ -18,7 +18,8 @@ __all__ = [
     "KMeansAnimation",
     "KMeansState",
     "KMeansWarning",
-    "Partition",
+    "Members",
+    "Tuning",
     "__version__",
     "animate",
     "hsv_palette",

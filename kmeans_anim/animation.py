@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import warnings
 from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 from pathlib import Path
@@ -21,29 +20,26 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from numpy.typing import ArrayLike
 
-from .core import (
-    KMeansState,
-    KMeansWarning,
-    as_points,
+from ._checks import (
+    DEFAULTS,
+    STEPS,
+    check_bool,
     check_choice,
     check_int,
     check_real,
-    lloyd,
     make_rng,
     shown,
 )
+from .core import KMeansState, plan
+from .layout import DEFAULT_FIGSIZE, OBJECTIVE_FIGSIZE, check_figsize, check_frame, layout
 from .palette import hsv_palette
 from .progress import progress as progress_bar
-from .scenes import Scene, check_view, make_scene, needs_3d
-from .timeline import STEPS, Frame, Trace, frame_count, frames
+from .scenes import Scene, check_view, make_scene
+from .timeline import Frame, Trace, frame_count, frames
 from .writers import FrameWriter, atomic_output, check_output, ffmpeg_exe, interruptible
 
 __all__ = ["KMeansAnimation", "animate"]
 
-DEFAULT_FIGSIZE = (6.4, 4.8)
-OBJECTIVE_FIGSIZE = (6.4, 6.4)
-#: Smallest and largest frame side in pixels (8192: 8K video; Agg stops at 65535).
-MIN_FRAME, MAX_FRAME = 32, 8192
 #: Largest frame rate, longest hold of the final frame in seconds, and most frames
 #: between two states.
 MAX_FPS, MAX_HOLD, MAX_TWEEN = 1000.0, 3600.0, 1000
@@ -64,6 +60,10 @@ class KMeansAnimation(FuncAnimation):
         The view that draws the frames.
     seed : int
         The seed of the run (drawn once by :func:`animate` when none was given).
+    figure : Figure
+        The figure drawn in.
+    fps : float
+        Frames per second of the preview, and of saves by default.
     """
 
     def __init__(
@@ -90,7 +90,7 @@ class KMeansAnimation(FuncAnimation):
         super().__init__(
             fig,
             self._draw_frame_of,
-            frames=partial(self._frames, fps),
+            frames=partial(self.frames, fps),
             init_func=self._init,
             interval=1000.0 / fps,
             blit=scene.blittable,
@@ -112,7 +112,24 @@ class KMeansAnimation(FuncAnimation):
     def _hold_frames(self, fps: float) -> int:
         return round(self._hold * fps)
 
-    def _frames(self, fps: float) -> Iterator[Frame]:
+    @property
+    def fps(self) -> float:
+        """Frames per second of the preview, and of saves by default."""
+        return self._fps
+
+    @property
+    def figure(self) -> Figure:
+        """The figure the animation draws in."""
+        return self._fig  # type: ignore[no-any-return]
+
+    def states(self) -> Iterator[KMeansState]:
+        """The run's states from the first, again (the same run every time)."""
+        return self._states()
+
+    def frames(self, fps: float | None = None) -> Iterator[Frame]:
+        """The frames a save at ``fps`` draws (default the animation's ``fps``), the final
+        one repeated for the hold."""
+        fps = self._fps if fps is None else fps
         return frames(
             self._states, steps=self._steps, tween=self._tween, hold=self._hold_frames(fps)
         )
@@ -172,8 +189,8 @@ class KMeansAnimation(FuncAnimation):
             fps = self._fps
         else:
             fps = check_real(fps, "fps", minimum=0.0, strict=True, maximum=MAX_FPS)
-        dpi = self._fig.dpi if dpi is None else check_real(dpi, "dpi", minimum=0.0, strict=True)
-        _check_frame(self._fig.get_size_inches(), dpi)
+        dpi = self.figure.dpi if dpi is None else check_real(dpi, "dpi", minimum=0.0, strict=True)
+        check_frame(self.figure.get_size_inches(), dpi)
         if progress is not None and not isinstance(progress, bool):
             raise TypeError(
                 f"progress must be True, False or None; got progress={shown(progress)}."
@@ -202,7 +219,7 @@ class KMeansAnimation(FuncAnimation):
     ) -> None:
         """The fast path: the static background is drawn once; each frame restores it,
         draws only the animated artists and pipes the canvas's RGBA buffer to ffmpeg."""
-        fig = self._fig
+        fig = self.figure
         writer = FrameWriter(suffix, fps)
         with self._resolution(dpi, even=suffix != ".gif") as canvas, writer.saving(fig, tmp, dpi):
             self.scene.reset()
@@ -218,7 +235,7 @@ class KMeansAnimation(FuncAnimation):
                 background = canvas.copy_from_bbox(fig.bbox)
                 for a, v in zip(artists, shown, strict=True):
                     a.set_visible(v)
-            seq = progress_bar(self._frames(fps), self.frame_count(fps), label, progress)
+            seq = progress_bar(self.frames(fps), self.frame_count(fps), label, progress)
             for frame in seq:
                 changed = self.scene.update(frame)
                 if background is not None:
@@ -234,7 +251,7 @@ class KMeansAnimation(FuncAnimation):
     def _playing_at(self, fps: float) -> Iterator[None]:
         """Make matplotlib's own frame sequence hold the last frame as long at ``fps``."""
         saved = self._iter_gen, self._save_count
-        self._iter_gen, self._save_count = partial(self._frames, fps), self.frame_count(fps)
+        self._iter_gen, self._save_count = partial(self.frames, fps), self.frame_count(fps)
         try:
             yield
         finally:
@@ -247,7 +264,7 @@ class KMeansAnimation(FuncAnimation):
         The size is set so that both matplotlib's writer and Agg agree on whole pixels
         (even ones for video codecs that need them).
         """
-        fig = self._fig
+        fig = self.figure
         old_canvas, old_dpi, old_size = fig.canvas, fig.dpi, fig.get_size_inches().copy()
         w, h = (round(v * dpi) for v in old_size)
         if even:
@@ -283,7 +300,7 @@ class KMeansAnimation(FuncAnimation):
                 f"cannot open a preview window: matplotlib's backend is {backend!r} (no display "
                 "found). Use save('out.mp4') instead, or run where a display is available."
             )
-        fig = self._fig
+        fig = self.figure
         if fig.canvas.manager is None:  # first show, or the last window was closed
             try:
                 plt.figure(fig)
@@ -317,100 +334,33 @@ class KMeansAnimation(FuncAnimation):
         return self.to_jshtml()
 
 
-def _check_figsize(figsize: Any) -> tuple[float, float] | None:
-    if figsize is None:
-        return None
-    try:
-        w, h = figsize
-    except (TypeError, ValueError):
-        raise TypeError(
-            f"figsize must be (width, height) in inches; got figsize={shown(figsize)}."
-        ) from None
-    return (
-        check_real(w, "figsize width", minimum=0.0, strict=True),
-        check_real(h, "figsize height", minimum=0.0, strict=True),
-    )
-
-
-def _check_frame(size: Sequence[float], dpi: float) -> None:
-    """Refuse frames too small to draw (text rendering fails below a few pixels) or
-    too big to encode."""
-    w, h = (v * dpi for v in size)
-    given = f"figsize={tuple(float(v) for v in size)} at dpi={dpi:g} gives a "
-    if not max(w, h) < MAX_FRAME + 0.5:  # as rounded to whole pixels; inf fails too
-        raise ValueError(
-            f"{given}{w:.6g}x{h:.6g}-pixel frame; the largest is {MAX_FRAME}x{MAX_FRAME}."
-        )
-    if min(round(w), round(h)) < MIN_FRAME:
-        raise ValueError(
-            f"{given}{round(w)}x{round(h)}-pixel frame; it needs at least {MIN_FRAME}x{MIN_FRAME}."
-        )
-
-
-def _check_bool(value: Any, name: str) -> bool:
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be True or False; got {name}={shown(value)}.")
-    return bool(value)
-
-
-def _layout(
-    ax: Axes | None,
-    d: int,
-    projection: Any,
-    figsize: tuple[float, float] | None,
-    dpi: float,
-    objective: bool,
-) -> tuple[Figure, Axes, Axes | None]:
-    three_d = needs_3d(d, projection)
-    if ax is not None:
-        if objective:
-            raise ValueError(
-                "objective=True lays out its own figure; it cannot be combined with ax=."
-            )
-        if figsize is not None:
-            raise ValueError(
-                "figsize applies to the figure animate() makes; with ax= size your own figure."
-            )
-        fig = ax.get_figure(root=True)
-        assert isinstance(fig, Figure)
-        return fig, ax, None
-    size = figsize or (OBJECTIVE_FIGSIZE if objective else DEFAULT_FIGSIZE)
-    # constrained layout would re-fit a turning 3-D view every frame and make it wobble
-    fig = Figure(figsize=size, dpi=dpi, layout=None if three_d else "constrained")
-    if three_d:  # mplot3d pads its box generously already; give it the figure
-        fig.subplots_adjust(left=0.0, right=1.0, bottom=0.03, top=0.95)
-    kw = {"projection": "3d"} if three_d else {}
-    if objective:
-        gs = fig.add_gridspec(2, 1, height_ratios=(3, 1))
-        return fig, fig.add_subplot(gs[0], **kw), fig.add_subplot(gs[1])
-    return fig, fig.add_subplot(**kw), None
-
-
 def animate(
     points: ArrayLike,
     k: int,
     *,
-    init: Literal["k-means++", "random"] | ArrayLike = "k-means++",
+    init: Literal["k-means++", "random"] | ArrayLike = DEFAULTS.init,
     seed: int | np.random.Generator | None = None,
-    max_iter: int = 300,
-    tol: float = 0.0,
-    empty: Literal["farthest", "keep"] = "farthest",
-    fps: float = 2.0,
-    hold: float = 1.0,
+    max_iter: int = DEFAULTS.max_iter,
+    tol: float = DEFAULTS.tol,
+    empty: Literal["farthest", "keep"] = DEFAULTS.empty,  # type: ignore[assignment]
+    algorithm: Literal["auto", "sorted", "grid", "dense"] = DEFAULTS.algorithm,  # type: ignore[assignment]
+    n_threads: int | None = None,
+    fps: float = DEFAULTS.fps,
+    hold: float = DEFAULTS.hold,
     figsize: tuple[float, float] | None = None,
-    dpi: float = 100.0,
+    dpi: float = DEFAULTS.dpi,
     title: str | None = None,
     ax: Axes | None = None,
-    marker_size: float = 7.0,
-    steps: Literal["iteration", "split"] = "iteration",
-    tween: int = 0,
+    marker_size: float = DEFAULTS.marker_size,
+    steps: Literal["iteration", "split"] = DEFAULTS.steps,  # type: ignore[assignment]
+    tween: int = DEFAULTS.tween,
     trails: bool = False,
     regions: bool = False,
     objective: bool = False,
     jitter: bool = False,
     rotate: bool = False,
     projection: Literal["pca"] | tuple[int, int] | None = None,
-    render: Literal["auto", "points", "density"] = "auto",
+    render: Literal["auto", "points", "density"] = DEFAULTS.render,  # type: ignore[assignment]
 ) -> KMeansAnimation:
     """Animate K-means on ``points``: one frame per iteration.
 
@@ -421,7 +371,7 @@ def animate(
         projection onto a plane.
     k : int
         Number of clusters.
-    init, seed, max_iter, tol, empty
+    init, seed, max_iter, tol, empty, algorithm, n_threads
         As for :func:`kmeans_anim.lloyd`. When ``seed`` is None (or a Generator) a seed
         is drawn once here, so every replay of the animation is the same run.
     fps : float, default=2
@@ -470,7 +420,18 @@ def animate(
     KMeansAnimation
         Call ``.save("out.mp4")``, ``.show()``, or display it in a notebook.
     """
-    x = as_points(points)
+    run = plan(
+        points,
+        k,
+        init=init,
+        max_iter=max_iter,
+        tol=tol,
+        empty=empty,
+        algorithm=algorithm,
+        n_threads=n_threads,
+        stacklevel=2,
+    )
+    x = run.x
     n, d = x.shape
     fps = check_real(fps, "fps", minimum=0.0, strict=True, maximum=MAX_FPS)
     hold = check_real(hold, "hold", minimum=0.0, strict=False, maximum=MAX_HOLD)
@@ -479,7 +440,7 @@ def animate(
     tween = check_int(tween, "tween", 0, MAX_TWEEN)
     steps = check_choice(steps, "steps", STEPS)  # type: ignore[assignment]
     flags = {
-        name: _check_bool(v, name)
+        name: check_bool(v, name)
         for name, v in (
             ("trails", trails),
             ("regions", regions),
@@ -490,9 +451,9 @@ def animate(
     }
     if title is not None and not isinstance(title, str):
         raise TypeError(f"title must be a str or None; got title={shown(title)}.")
-    size = _check_figsize(figsize)
+    size = check_figsize(figsize)
     if ax is None:
-        _check_frame(size or (OBJECTIVE_FIGSIZE if flags["objective"] else DEFAULT_FIGSIZE), dpi)
+        check_frame(size or (OBJECTIVE_FIGSIZE if flags["objective"] else DEFAULT_FIGSIZE), dpi)
     # every replay must be the same run: fix an int seed now
     rng = make_rng(seed)  # also validates seed
     if seed is None or isinstance(seed, np.random.Generator):
@@ -508,19 +469,17 @@ def animate(
     )
     if ax is not None and not isinstance(ax, Axes):
         raise TypeError(f"ax must be a matplotlib Axes; got ax={shown(ax)}.")
-    run = partial(lloyd, x, k, init=init, seed=int(seed), max_iter=max_iter, tol=tol, empty=empty)
-    trace = Trace.of(run())
+    seed = int(seed)
 
     def rerun() -> Iterator[KMeansState]:
-        with warnings.catch_warnings():  # lloyd warns when called; it did once already
-            warnings.simplefilter("ignore", KMeansWarning)
-            return run()
+        return run.states(make_rng(seed))
 
+    trace = Trace.of(rerun())
     # frames replay the kept states; a run too large to keep is run again instead
     states: Callable[[], Iterator[KMeansState]] = (
         rerun if trace.states is None else partial(iter, trace.states)
     )
-    fig, main_ax, objective_ax = _layout(ax, d, projection, size, dpi, flags["objective"])
+    fig, main_ax, objective_ax = layout(ax, d, projection, size, dpi, flags["objective"])
     colours: Sequence[tuple[float, float, float]] = hsv_palette(trace.centroids.shape[1])
     scene = make_scene(
         main_ax,
@@ -539,5 +498,5 @@ def animate(
     if title:
         main_ax.set_title(title)
     return KMeansAnimation(
-        fig, scene, states, trace, fps=fps, hold=hold, steps=steps, tween=tween, seed=int(seed)
+        fig, scene, states, trace, fps=fps, hold=hold, steps=steps, tween=tween, seed=seed
     )

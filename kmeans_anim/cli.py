@@ -7,6 +7,7 @@ Exit codes: 0 success; 1 the encoder or the display failed; 2 bad arguments or d
 from __future__ import annotations
 
 import argparse
+import inspect
 import sys
 import warnings
 from pathlib import Path
@@ -15,11 +16,10 @@ from typing import NoReturn
 import numpy as np
 
 from . import __version__
+from ._checks import ALGORITHMS, DEFAULTS, EMPTY_POLICIES, INITS, RENDERS, STEPS, help_of
 from .animation import animate
-from .core import EMPTY_POLICIES, INITS
 from .data import DATASETS, load_dataset, load_points, make_blobs
-from .scenes import DENSITY_THRESHOLD, RENDERS
-from .timeline import STEPS
+from .scenes import DENSITY_THRESHOLD
 from .writers import FORMATS, FFmpegError, check_output
 
 DEFAULT_OUTPUT = Path("output") / "kmeans.mp4"
@@ -56,6 +56,14 @@ def _projection(text: str) -> str | tuple[int, int]:
     return i, j
 
 
+def _option(group: argparse._ArgumentGroup, name: str, **kw: object) -> None:
+    """Add ``--name`` with the default and the help declared once in ``DEFAULTS``."""
+    help = help_of(name) + str(kw.pop("more", ""))
+    group.add_argument(
+        "--" + name.replace("_", "-"), default=getattr(DEFAULTS, name), help=help, **kw
+    )  # type: ignore[arg-type]
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (also used to document the options)."""
     p = _Parser(
@@ -85,15 +93,23 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="a bundled dataset instead of a file",
     )
-    src.add_argument("--clusters", type=int, default=3, help="generated blobs: how many")
-    src.add_argument("--points", type=int, default=40, help="generated blobs: points per blob")
-    src.add_argument("--dim", type=int, default=1, help="generated blobs: dimension")
-    src.add_argument("--std", type=float, default=0.15, help="generated blobs: spread")
+    blob = {k: v.default for k, v in inspect.signature(make_blobs).parameters.items()}
+    src.add_argument(
+        "--clusters", type=int, default=blob["n_clusters"], help="generated blobs: how many"
+    )
+    src.add_argument(
+        "--points",
+        type=int,
+        default=blob["points_per_cluster"],
+        help="generated blobs: points per blob",
+    )
+    src.add_argument("--dim", type=int, default=blob["dim"], help="generated blobs: dimension")
+    src.add_argument("--std", type=float, default=blob["std"], help="generated blobs: spread")
     src.add_argument(
         "--bounds",
         type=float,
         nargs=2,
-        default=(-2.0, 2.0),
+        default=blob["center_bounds"],
         metavar=("LO", "HI"),
         help="generated blobs: box of the centres",
     )
@@ -110,33 +126,20 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="number of clusters (default: --clusters for blobs, else 3)",
     )
-    alg.add_argument("--init", choices=INITS, default="k-means++", help="initialisation")
-    alg.add_argument("--max-iter", type=int, default=300, help="most iterations")
+    _option(alg, "init", choices=INITS)
+    _option(alg, "max_iter", type=int)
+    _option(alg, "tol", type=float)
+    _option(alg, "empty", choices=EMPTY_POLICIES)
+    _option(alg, "algorithm", choices=ALGORITHMS)
     alg.add_argument(
-        "--tol",
-        type=float,
-        default=0.0,
-        help="stop when centroids move less (relative to the data's variance)",
-    )
-    alg.add_argument(
-        "--empty",
-        choices=EMPTY_POLICIES,
-        default="farthest",
-        help="what happens to a cluster that lost all its points",
+        "--threads",
+        type=int,
+        default=None,
+        help="worker threads (default: the cores this process may use, at most 4)",
     )
     view = p.add_argument_group("view")
-    view.add_argument(
-        "--steps",
-        choices=STEPS,
-        default="iteration",
-        help="'split' shows assign and update as two frames",
-    )
-    view.add_argument(
-        "--tween",
-        type=int,
-        default=0,
-        help="eased in-between frames for each move of the centroids",
-    )
+    _option(view, "steps", choices=STEPS)
+    _option(view, "tween", type=int)
     view.add_argument("--trails", action="store_true", help="draw centroid trails")
     view.add_argument(
         "--regions", action="store_true", help="shade each pixel by its nearest centroid"
@@ -150,15 +153,14 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="3+ columns: 'pca' or two column indices 'i,j' (default: pca above 3 columns)",
     )
-    view.add_argument(
-        "--render",
+    _option(
+        view,
+        "render",
         choices=RENDERS,
-        default="auto",
-        help=f"points as markers or a density image ('auto': image above "
-        f"{DENSITY_THRESHOLD:,} points)",
+        more=f" ('auto': image above {DENSITY_THRESHOLD:,} points)",
     )
     view.add_argument("--title", default=None, help="title above the plot (default: none)")
-    view.add_argument("--marker-size", type=float, default=7.0, help="size of point markers")
+    _option(view, "marker_size", type=float)
     view.add_argument(
         "--figsize",
         type=float,
@@ -175,9 +177,9 @@ def build_parser() -> argparse.ArgumentParser:
         default=DEFAULT_OUTPUT,
         help=f"file to write: {', '.join(FORMATS)}",
     )
-    out.add_argument("--fps", type=float, default=2.0, help="frames per second")
-    out.add_argument("--dpi", type=float, default=100.0, help="resolution")
-    out.add_argument("--hold", type=float, default=1.0, help="seconds the final frame is held")
+    _option(out, "fps", type=float)
+    _option(out, "dpi", type=float)
+    _option(out, "hold", type=float)
     out.add_argument("--show", action="store_true", help="open a preview window instead of saving")
     out.add_argument("--quiet", action="store_true", help="print nothing on success")
     return p
@@ -214,6 +216,8 @@ def run(args: argparse.Namespace) -> int:
         max_iter=args.max_iter,
         tol=args.tol,
         empty=args.empty,
+        algorithm=args.algorithm,
+        n_threads=args.threads,
         fps=args.fps,
         hold=args.hold,
         figsize=args.figsize,

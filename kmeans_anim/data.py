@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from .core import as_points, check_int, check_real, make_rng, shown
+from ._checks import as_points, check_int, check_real, make_rng, shown
 
 __all__ = ["DATASETS", "load_dataset", "load_points", "make_blobs"]
 

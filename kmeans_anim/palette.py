@@ -6,7 +6,7 @@ import colorsys
 
 import numpy as np
 
-from .core import check_int
+from ._checks import check_int
 
 __all__ = ["hsv_palette"]
 

@@ -17,9 +17,8 @@ from numpy.typing import NDArray
 
 from .core import KMeansState
 
-__all__ = ["STEPS", "Frame", "Trace", "frame_count", "frames"]
+__all__ = ["Frame", "Trace", "frame_count", "frames"]
 
-STEPS = ("iteration", "split")
 
 #: Most bytes of labels a :class:`Trace` keeps so that frames can replay the states.
 KEEP_BYTES = 256 * 2**20
@@ -62,7 +61,7 @@ class Trace:
             converged = s.converged
             if kept is not None:
                 # 1-D states hold their clusters as runs of one shared sorted order
-                size += s.labels.nbytes if s.partition is None else 16 * s.k
+                size += s.members.own_bytes
                 if size <= keep_bytes:
                     kept.append(s)
                 else:

@@ -51,7 +51,7 @@ def frame_key(f):
 
 
 def frame_keys(anim: KMeansAnimation, fps: float | None = None) -> list:
-    return [frame_key(f) for f in anim._frames(anim._fps if fps is None else fps)]
+    return [frame_key(f) for f in anim.frames(fps)]
 
 
 def diff_stats(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
@@ -82,7 +82,7 @@ def test_animate_returns_a_funcanimation():
 )
 def test_artists_are_made_once(tmp_path, d, kw):
     anim = small_anim(d, **kw)
-    fig = anim._fig
+    fig = anim.figure
     ids = [id(a) for a in anim.scene.artists]
     children = [len(ax.get_children()) for ax in fig.axes]
     n_axes = len(fig.axes)
@@ -92,16 +92,14 @@ def test_artists_are_made_once(tmp_path, d, kw):
     assert [id(a) for a in anim.scene.artists] == ids
     assert [len(ax.get_children()) for ax in fig.axes] == children
 
-    for frame in anim._frames(anim._fps):
+    for frame in anim.frames():
         changed = anim.scene.update(frame)
         assert {id(a) for a in changed} <= set(ids)
         assert [len(ax.get_children()) for ax in fig.axes] == children
     assert [id(a) for a in anim.scene.artists] == ids
     assert len(fig.axes) == n_axes
-    # and matplotlib's own frame function
-    anim._init()
-    for frame in anim._frames(anim._fps):
-        anim._draw_frame_of(frame)
+    # and through matplotlib's own frame loop (init_func, then func per frame)
+    anim.to_jshtml()
     assert [len(ax.get_children()) for ax in fig.axes] == children
 
 
@@ -293,7 +291,7 @@ def test_fast_path_equals_matplotlib_path(tmp_path, d, kw):
     """The blitted RGBA pipe draws what FuncAnimation.save + savefig draws."""
     anim = small_anim(d, figsize=(4, 3), **kw)
     fast = anim.save(tmp_path / "fast.mp4")
-    plain = anim.save(tmp_path / "plain.mp4", writer=FrameWriter(".mp4", anim._fps))
+    plain = anim.save(tmp_path / "plain.mp4", writer=FrameWriter(".mp4", anim.fps))
     _m1, a = decode(fast)
     _m2, b = decode(plain)
     assert len(a) == len(b) == anim.frame_count()
@@ -317,8 +315,8 @@ def test_dpi_and_fps_of_save(tmp_path):
     assert meta["fps"] == pytest.approx(6.0)
     assert len(frames) == n + 6 == anim.frame_count(6)
     # the figure is as it was
-    assert anim._fig.dpi == pytest.approx(100.0)
-    np.testing.assert_allclose(anim._fig.get_size_inches(), SMALL)
+    assert anim.figure.dpi == pytest.approx(100.0)
+    np.testing.assert_allclose(anim.figure.get_size_inches(), SMALL)
 
 
 def test_dpi_of_animate_and_odd_sizes(tmp_path):
@@ -330,20 +328,20 @@ def test_dpi_of_animate_and_odd_sizes(tmp_path):
     assert meta["size"] == (322, 242)  # rounded up to even pixels for yuv420p
     meta, _ = decode(odd.save(tmp_path / "odd.gif"))
     assert meta["size"] == (321, 241)  # a GIF keeps its exact size
-    np.testing.assert_allclose(odd._fig.get_size_inches(), (3.21, 2.41))
+    np.testing.assert_allclose(odd.figure.get_size_inches(), (3.21, 2.41))
 
 
 def test_figsize(tmp_path):
     anim = animate(blobs(), 3, seed=1, figsize=(5, 2), hold=0)
-    np.testing.assert_allclose(anim._fig.get_size_inches(), (5, 2))
+    np.testing.assert_allclose(anim.figure.get_size_inches(), (5, 2))
     meta, _ = decode(anim.save(tmp_path / "a.mp4"))
     assert meta["size"] == (500, 200)
 
 
 def test_default_figsize_with_objective_panel():
     anim = animate(blobs(), 3, seed=1, objective=True)
-    np.testing.assert_allclose(anim._fig.get_size_inches(), (6.4, 6.4))
-    assert len(anim._fig.axes) == 2
+    np.testing.assert_allclose(anim.figure.get_size_inches(), (6.4, 6.4))
+    assert len(anim.figure.axes) == 2
 
 
 def test_draw_into_an_existing_axes(tmp_path):
@@ -353,7 +351,7 @@ def test_draw_into_an_existing_axes(tmp_path):
     right = fig.add_subplot(1, 2, 2)
     anim = animate(blobs(), 3, seed=1, ax=right, hold=0, title="right side")
     assert anim.scene.ax is right
-    assert anim._fig is fig
+    assert anim.figure is fig
     assert fig.axes == [left, right]
     assert right.get_title() == "right side"
     meta, frames = decode(anim.save(tmp_path / "a.mp4"))
@@ -482,7 +480,7 @@ def test_show_with_a_display_draws_frames():
             from kmeans_anim import animate, make_blobs
             pts, _ = make_blobs(3, 20, 2, seed=0)
             anim = animate(pts, 3, seed=0, init="random", fps=10, hold=1)
-            fig = anim._fig
+            fig = anim.figure
             calls = []
             update = anim.scene.update
             def counted(frame):

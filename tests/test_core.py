@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from kmeans_anim import KMeansState, KMeansWarning, lloyd, load_dataset, make_blobs
+from kmeans_anim.core import plan
 
 # --------------------------------------------------------------------------- helpers
 
@@ -226,11 +227,10 @@ def test_state_arrays_are_read_only(problem):
             s.centroids[0] = 1.0
         with pytest.raises(ValueError, match="read-only"):
             s.labels[0] = 0
-        if s.partition is not None:
-            p = s.partition
-            for a in (p.values, p.order, p.starts, p.stops):
-                with pytest.raises(ValueError, match="read-only"):
-                    a[0] = 0
+        m = s.members
+        for a in (m.order, m.starts, m.stops, m.labels, *([] if m.values is None else [m.values])):
+            with pytest.raises(ValueError, match="read-only"):
+                a[0] = 0
         with pytest.raises(dataclasses.FrozenInstanceError):
             s.inertia = 0.0  # type: ignore[misc]
 
@@ -254,39 +254,32 @@ def test_same_seed_same_states(problem, as_generator):
 
 
 @pytest.mark.parametrize(
-    ("d", "path"),
-    [(1, None), (2, "_GridSteps"), (3, "_GridSteps"), (4, "_DenseSteps"), (7, "_DenseSteps")],
+    ("d", "strategy"),
+    [(1, "sorted"), (2, "grid"), (3, "grid"), (4, "dense"), (7, "dense")],
 )
-def test_auto_is_sorted_for_1d_grid_for_2d_3d_and_dense_above(d, path, monkeypatch):
-    from kmeans_anim import core
-
-    made = []
-    for name in ("_GridSteps", "_DenseSteps"):
-        cls = getattr(core, name)
-        monkeypatch.setattr(core, name, lambda x, cls=cls, name=name: made.append(name) or cls(x))
+def test_auto_is_sorted_for_1d_grid_for_2d_3d_and_dense_above(d, strategy):
     x, _ = make_blobs(dim=d, seed=1)
-    first = next(lloyd(x, 3, seed=0))
-    assert (first.partition is not None) == (d == 1)
-    assert made == ([] if path is None else [path])
-    assert next(lloyd(x, 3, seed=0, algorithm="dense")).partition is None
+    assert plan(x, 3).algorithm == strategy
+    # only the sorted strategy orders the members by value
+    assert (next(lloyd(x, 3, seed=0)).members.values is not None) == (d == 1)
+    assert next(lloyd(x, 3, seed=0, algorithm="dense")).members.values is None
 
 
 @SETTINGS
 @given(problems(dims=(1,), algorithms=("sorted",)))
-def test_partition_values_order_and_runs(problem):
+def test_1d_members_are_runs_of_the_values_sorted_once(problem):
     """The sorted values and the permutation are those of the points, are shared by every
     state of a run, and each run holds exactly the values labelled with its cluster."""
     points, k, kw = problem
     v = as2d(points)[:, 0]
     states = run(points, k, **kw)
-    first = states[0].partition
-    assert first is not None
+    first = states[0].members
+    assert first.values is not None
     np.testing.assert_array_equal(first.values, np.sort(v))
     np.testing.assert_array_equal(np.sort(first.order), np.arange(len(v)))
     np.testing.assert_array_equal(v[first.order], first.values)
     for s in states:
-        p = s.partition
-        assert p is not None
+        p = s.members
         assert p.values is first.values and p.order is first.order
         for j in range(k):
             run_j = p.values[p.starts[j] : p.stops[j]]
@@ -298,14 +291,14 @@ def test_1d_permutation_is_computed_only_for_the_labels_and_once_a_run():
     states = list(lloyd(x, 4, seed=0, max_iter=10))
     for s in states:
         s.counts()
-    shared = states[0].partition._sorted
-    assert all(s.partition._sorted is shared for s in states)
-    assert shared._order is None, "no permutation without labels"
+    shared = states[0].members._sorted
+    assert all(s.members._sorted is shared for s in states)
+    assert "order" not in vars(shared), "no permutation without labels"
     dense = list(lloyd(x, 4, seed=0, max_iter=10, algorithm="dense"))
     np.testing.assert_array_equal(states[-1].labels, dense[-1].labels)  # computes it
-    order = shared._order
-    assert order is not None and states[0].partition.order is order
-    np.testing.assert_array_equal(x[order], states[0].partition.values)
+    order = vars(shared)["order"]
+    assert states[0].members.order is order
+    np.testing.assert_array_equal(x[order], states[0].members.values)
     assert not order.flags.writeable
 
 

@@ -12,13 +12,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from kmeans_anim import KMeansWarning, core, lloyd
+from kmeans_anim import KMeansWarning, Tuning, lloyd
+from kmeans_anim.core import plan
+from kmeans_anim.core.assign.dense import DenseSteps
 
 
-def states_of(x: np.ndarray, k: int, **kw) -> list:
+def states_of(x: np.ndarray, k: int, *, seed: int = 0, tuning: Tuning | None = None, **kw) -> list:
+    """The dense strategy's states, with the work split by ``tuning``."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", KMeansWarning)
-        return list(lloyd(x, k, algorithm="dense", **kw))
+        run = plan(x, k, algorithm="dense", tuning=tuning, **kw)
+        return list(run.states(np.random.default_rng(seed)))
 
 
 def sq_dists(x: np.ndarray, c: np.ndarray) -> np.ndarray:
@@ -90,13 +94,13 @@ def test_bounds_skip_most_points_and_stay_exact(d, exact, monkeypatch):
     x = np.round(centres[rng.integers(6, size=4000)] + rng.normal(size=(4000, d)), 1)
     x = np.concatenate([x, x[:500]])
     searched = []
-    search = core._DenseSteps._search
+    search = DenseSteps._search
 
     def counting(self, pts, *args):
         searched.append(pts.stop - pts.start if isinstance(pts, slice) else len(pts))
         return search(self, pts, *args)
 
-    monkeypatch.setattr(core._DenseSteps, "_search", counting)
+    monkeypatch.setattr(DenseSteps, "_search", counting)
     states = states_of(x, 6, init=x[:6].copy(), max_iter=40)
     assert_brute_force(x, states, exact=exact)
     assert len(states) > 5
@@ -106,15 +110,14 @@ def test_bounds_skip_most_points_and_stay_exact(d, exact, monkeypatch):
 
 
 @pytest.mark.parametrize("d", [2, 6])
-def test_results_do_not_depend_on_the_block_sizes(d, monkeypatch):
+def test_results_do_not_depend_on_the_block_sizes(d):
     rng = np.random.default_rng(3)
     x = np.round(rng.normal(size=(3000, d)) * 3, 1)
     ref = states_of(x, 7, seed=4, max_iter=25)
-    monkeypatch.setattr(core, "_BLOCK", 100)
-    monkeypatch.setattr(core, "_CACHE_BLOCK", 60)
-    monkeypatch.setattr(core, "_PART", 700)  # the float32 search's per-point part too
-    monkeypatch.setattr(core, "_PARTS", 3)  # and the first statistics' sets of blocks
-    small = states_of(x, 7, seed=4, max_iter=25)
+    # blocks of a few rows, the float32 search's per-point part and the first
+    # statistics' sets of blocks too
+    tiny = Tuning(block=100, cache_block=60, part=700, parts=3)
+    small = states_of(x, 7, seed=4, max_iter=25, tuning=tiny)
     assert len(small) == len(ref)
     for a, b in zip(ref, small, strict=True):
         np.testing.assert_array_equal(a.labels, b.labels)
@@ -127,15 +130,16 @@ def test_search_blocks_are_bounded(d, k):
     """The direct search holds a few rows of d + 4 values (whatever k); the BLAS one k
     distances a row: either way one block stays within its budget."""
     x = np.zeros((3, d))
-    steps = core._DenseSteps(x)
+    tuning = Tuning()
+    steps = DenseSteps(x, tuning)
     n = 1_000_003
     blocks = list(steps._blocks(n, k))
     assert blocks[0].start == 0 and blocks[-1].stop == n
     rows = max(b.stop - b.start for b in blocks)
-    if d <= core._DIRECT_D:
-        assert rows * (d + 4) <= core._CACHE_BLOCK
+    if d <= tuning.direct_d:
+        assert rows * (d + 4) <= tuning.cache_block
     else:
-        assert rows * max(k, d) <= core._BLOCK
+        assert rows * max(k, d) <= tuning.block
 
 
 def test_tight_far_cluster_has_exact_inertia_and_mean():
@@ -152,17 +156,16 @@ def test_tight_far_cluster_has_exact_inertia_and_mean():
 
 
 @pytest.mark.parametrize("d", [2, 6])
-def test_results_do_not_depend_on_the_threads(d, monkeypatch):
+def test_results_do_not_depend_on_the_threads(d):
     # Blocks are searched in a thread pool; each writes only its own points and the
     # statistics are updated after, in order: one worker or two give the same states.
     rng = np.random.default_rng(5)
     x = np.round(rng.normal(size=(4000, d)) * 3, 1)
-    monkeypatch.setattr(core, "_CACHE_BLOCK", 300)  # many blocks for the direct search
-    monkeypatch.setattr(core, "_BLOCK", 2000)  # and for the BLAS one
     runs = []
     for workers in (1, 2, 3):
-        monkeypatch.setattr(core, "_WORKERS", workers)
-        runs.append(states_of(x, 9, seed=6, max_iter=30))
+        # many blocks for the direct search and for the BLAS one
+        tuning = Tuning(cache_block=300, block=2000, n_threads=workers)
+        runs.append(states_of(x, 9, seed=6, max_iter=30, tuning=tuning))
     for other in runs[1:]:
         assert len(other) == len(runs[0])
         for a, b in zip(runs[0], other, strict=True):
@@ -203,9 +206,8 @@ def test_bounds_for_the_sample_only_then_for_all_again(d, exact, monkeypatch):
     rng = np.random.default_rng(d)
     centres = rng.uniform(-6, 6, size=(5, d))
     x = centres[rng.integers(5, size=6000)] + rng.normal(size=(6000, d))
-    monkeypatch.setattr(core, "_SAMPLE", 300)
     modes = []
-    search = core._DenseSteps._search
+    search = DenseSteps._search
 
     def recording(self, pts, *args):
         modes.append(
@@ -217,9 +219,9 @@ def test_bounds_for_the_sample_only_then_for_all_again(d, exact, monkeypatch):
         )
         return search(self, pts, *args)
 
-    monkeypatch.setattr(core._DenseSteps, "_search", recording)
+    monkeypatch.setattr(DenseSteps, "_search", recording)
     init = x[rng.choice(len(x), 5, replace=False)] * 0.1  # far from the blobs: noisy start
-    states = list(lloyd(x, 5, init=init, max_iter=60, algorithm="dense"))
+    states = states_of(x, 5, init=init, max_iter=60, tuning=Tuning(sample=300))
     monkeypatch.undo()
     assert_brute_force(x, states, exact=exact)
     assert "sample" in modes, modes

@@ -17,8 +17,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-import kmeans_anim.core as core
 from kmeans_anim import KMeansWarning, lloyd
+from kmeans_anim.core.assign import grid
+from kmeans_anim.core.assign.grid import intervals
 
 
 def direct_labels(x: np.ndarray, c: np.ndarray) -> np.ndarray:
@@ -145,13 +146,13 @@ def test_most_points_are_labelled_by_their_box(monkeypatch):
     centroids, the points searched in an iteration are a small fraction (the grid's
     corners are searched too, and counted here)."""
     searched: list[int] = []
-    real = core._direct_two
+    real = grid.direct_two
 
     def counting(x, c):
         searched.append(len(x))
         return real(x, c)
 
-    monkeypatch.setattr(core, "_direct_two", counting)
+    monkeypatch.setattr(grid, "direct_two", counting)
     rng = np.random.default_rng(0)
     x = rng.uniform(-1, 1, size=(200_000, 2))
     states = list(lloyd(x, 8, init=x[:8], max_iter=5, algorithm="grid"))
@@ -178,7 +179,7 @@ def test_intervals_is_exactly_searchsorted(values, cuts):
     inner = inner[(inner > lo) & (inner < hi)]
     lines = np.concatenate(([lo], inner, [hi]))
     expected = np.searchsorted(inner, values, side="right")
-    np.testing.assert_array_equal(core._intervals(values, lines), expected)
+    np.testing.assert_array_equal(intervals(values, lines), expected)
 
 
 def test_intervals_on_skewed_data_and_a_far_outlier():
@@ -189,4 +190,4 @@ def test_intervals_on_skewed_data_and_a_far_outlier():
         inner = inner[(inner > v.min()) & (inner < v.max())]
         lines = np.concatenate(([v.min()], inner, [v.max()]))
         expected = np.searchsorted(inner, v, side="right")
-        np.testing.assert_array_equal(core._intervals(v, lines), expected)
+        np.testing.assert_array_equal(intervals(v, lines), expected)

@@ -9,7 +9,9 @@ import warnings
 import numpy as np
 import pytest
 
-from kmeans_anim import KMeansWarning, core, lloyd
+from kmeans_anim import KMeansWarning, Tuning, lloyd
+from kmeans_anim.core import plan
+from kmeans_anim.core.assign.dense import DenseSteps
 
 
 def brute_force(x: np.ndarray, c: np.ndarray) -> np.ndarray:
@@ -82,7 +84,7 @@ def test_smallest_blas_dimension_is_exact_with_ties_at_any_scale(scale):
     # d = 5, the smallest d searched by BLAS. Half-integers (scaled by a power of two, so
     # exactly) put many points on exact ties; at 2^500 the float32 values would overflow
     # without the scaling of the screening, at 2^-500 underflow.
-    assert core._DIRECT_D == 4
+    assert Tuning().direct_d == 4
     rng = np.random.default_rng(5)
     x = rng.integers(-4, 5, size=(2000, 5)) / 2 * scale
     c = rng.integers(-4, 5, size=(9, 5)) / 2 * scale
@@ -148,17 +150,17 @@ def test_overflowing_distances_are_decided_in_float64():
 
 @pytest.mark.parametrize("workers", [1, 2])
 @pytest.mark.parametrize("d", [4, 6, 50])
-def test_the_callers_errstate_holds_in_the_worker_threads(d, workers, monkeypatch):
+def test_the_callers_errstate_holds_in_the_worker_threads(d, workers):
     # Two clusters of equal points at +-1e306 (their sums overflow) and one point at 0;
     # the caller silences numpy, so no warning may come from a worker thread either
     # (pytest runs with -W error), whatever the number of threads. Labels stay exact.
-    monkeypatch.setattr(core, "_WORKERS", workers)
     n = 2000
     sign = np.where(np.arange(n) % 2 == 0, 1.0, -1.0)[:, None]
     x = sign * np.full((n, d), 1e306)
     x[-1] = 0.0
     with np.errstate(all="ignore"):
-        states = list(lloyd(x, 3, init=x[[0, 1, -1]].copy(), max_iter=3, algorithm="dense"))
+        run = plan(x, 3, init=x[[0, 1, -1]], max_iter=3, algorithm="dense", n_threads=workers)
+        states = list(run.states(np.random.default_rng(0)))
         for s in states:
             want = np.argmin(((x[:, None, :] - s.centroids[None]) ** 2).sum(-1), axis=1)
             np.testing.assert_array_equal(s.labels, want)
@@ -170,8 +172,8 @@ def test_float32_copy_is_scaled_column_by_column_and_stays_in_range():
     # range (whose differences overflow) still give values within [-1, 1].
     x = np.random.default_rng(7).normal(size=(500, 6)) * 10.0
     far = np.column_stack([x, np.full(len(x), 2.0**400)])
-    assert core._DenseSteps(far).scale == core._DenseSteps(x).scale
+    assert DenseSteps(far, Tuning()).scale == DenseSteps(x, Tuning()).scale
     huge = np.zeros((4, 6))
     huge[0, 0], huge[0, 1] = 1.7e308, -1.7e308  # means finite, cross-column spans not
-    steps = core._DenseSteps(huge)
+    steps = DenseSteps(huge, Tuning())
     assert np.isfinite(steps.xs1).all() and np.abs(steps.xs1).max() <= 1.0

@@ -15,8 +15,8 @@ from kmeans_anim.scenes.layers import Density, Points
 
 def _pixel_of(anim, xy: np.ndarray) -> tuple[int, int]:
     """(row, column) in a saved frame of the data point ``xy`` (row 0 at the top)."""
-    fig = anim._fig
-    anim._fig.canvas.draw()
+    fig = anim.figure
+    anim.figure.canvas.draw()
     x, y = anim.scene.ax.transData.transform(xy)
     height = fig.get_size_inches()[1] * fig.dpi
     return round(height - y), round(x)
@@ -61,7 +61,7 @@ def test_density_1d_uses_the_sorted_runs_and_matches_labels(decimals: int | None
     density = anim.scene.points
     assert isinstance(density, Density)
     for state in anim.trace.states:
-        assert state.partition is not None
+        assert state.members.values is not None
         np.testing.assert_array_equal(density.rep_labels(state), state.labels[density.rep])
 
 
@@ -72,18 +72,19 @@ def test_1d_frames_do_not_compute_the_permutation(render: str, jitter: bool) -> 
     anim = animate(
         np.round(points, 2), 3, seed=2, render=render, jitter=jitter, steps="split", hold=0
     )
-    for frame in anim._frames(anim._fps):
+    for frame in anim.frames():
         anim.scene.update(frame)
-    anim._fig.canvas.draw()
+    anim.figure.canvas.draw()
     assert anim.trace.states is not None
-    assert anim.trace.states[0].partition._sorted._order is None
+    # the permutation that sorts the points is computed on first use only
+    assert "order" not in vars(anim.trace.states[0].members._sorted)
 
 
 def test_density_grey_before_assignment_and_opacity_by_count() -> None:
     points, _ = make_blobs(2, 30_000, dim=2, seed=1)
     anim = animate(points, 2, seed=0, render="density", steps="split", max_iter=3)
     density = anim.scene.points
-    first = next(iter(anim._frames(anim._fps)))
+    first = next(iter(anim.frames()))
     assert first.colours is None
     density.update(first)
     grey = density.rgba[density.cells, :3]

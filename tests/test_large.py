@@ -19,7 +19,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from kmeans_anim import core, lloyd
+from kmeans_anim import Tuning, lloyd
+from kmeans_anim.core import plan
+from kmeans_anim.core.arrays import chunks
 
 pytestmark = pytest.mark.slow
 
@@ -85,15 +87,16 @@ def test_lloyd_ten_million_points_bounded_memory(tmp_path: Path) -> None:
 
 
 def test_block_bounds_every_chunk() -> None:
-    """``_BLOCK`` caps the float64 values of one distance block, for any n and k."""
-    for n, k in [(1, 1), (10, 3), (core._BLOCK + 1, 1), (10_000_000, 8), (1000, core._BLOCK * 2)]:
-        slices = list(core._chunks(n, k))
+    """``Tuning.block`` caps the float64 values of one distance block, for any n and k."""
+    block = Tuning().block
+    for n, k in [(1, 1), (10, 3), (block + 1, 1), (10_000_000, 8), (1000, block * 2)]:
+        slices = list(chunks(n, k, block))
         assert slices[0].start == 0 and slices[-1].stop == n
         assert all(a.stop == b.start for a, b in itertools.pairwise(slices))
         rows = [s.stop - s.start for s in slices]
         assert all(r >= 1 for r in rows)
-        # one row at least, else no more than _BLOCK values per block
-        assert all(r * k <= max(core._BLOCK, k) for r in rows), (n, k, max(rows))
+        # one row at least, else no more than block values per block
+        assert all(r * k <= max(block, k) for r in rows), (n, k, max(rows))
 
 
 @pytest.mark.parametrize("d", [2, 8])  # the grid path, and the float32 BLAS search
@@ -105,7 +108,7 @@ def test_peak_memory_does_not_grow_with_k(tmp_path: Path, d: int) -> None:
         import itertools, json, tracemalloc
         import numpy as np
         from kmeans_anim import lloyd
-        from kmeans_anim.core import _BLOCK
+        from kmeans_anim import Tuning
 
         x = np.random.default_rng(1).normal(size=(1_000_000, {d}))
         tracemalloc.start()
@@ -116,7 +119,7 @@ def test_peak_memory_does_not_grow_with_k(tmp_path: Path, d: int) -> None:
             first = next(lloyd(x, k, init="random", seed=0, max_iter=1))
             peaks[k] = tracemalloc.get_traced_memory()[1] - base
             del first
-        print(json.dumps({{"peaks": peaks, "block_bytes": _BLOCK * 8, "data": x.nbytes}}))
+        print(json.dumps({{"peaks": peaks, "block_bytes": Tuning().block * 8, "data": x.nbytes}}))
         """,
         tmp_path,
     )
@@ -126,12 +129,12 @@ def test_peak_memory_does_not_grow_with_k(tmp_path: Path, d: int) -> None:
     assert growth < 8 * result["block_bytes"], (growth, result)
 
 
-def test_results_do_not_depend_on_block_size(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_grid_results_do_not_depend_on_block_size() -> None:
     x = np.random.default_rng(2).normal(size=(3000, 3))
     ref = list(lloyd(x, 7, seed=4, max_iter=20))
-    monkeypatch.setattr(core, "_BLOCK", 50)  # blocks of 7 rows: hundreds of chunks
-    assert next(core._chunks(len(x), 7)) == slice(0, 7)
-    small = list(lloyd(x, 7, seed=4, max_iter=20))
+    tiny = Tuning(block=50, cache_block=50)  # blocks of 7 rows: hundreds of chunks
+    assert next(chunks(len(x), 7, tiny.block)) == slice(0, 7)
+    small = list(plan(x, 7, max_iter=20, tuning=tiny).states(np.random.default_rng(4)))
     assert len(small) == len(ref)
     for a, b in zip(ref, small, strict=True):
         np.testing.assert_array_equal(a.labels, b.labels)

@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 from helpers import decode
 
-import kmeans_anim.animation as animation_module
 from kmeans_anim import KMeansWarning, animate, load_points, make_blobs
 from kmeans_anim.cli import main as cli_main
+from kmeans_anim.core import Run
 
 
 @pytest.fixture
@@ -22,7 +22,7 @@ def no_kmeans(monkeypatch: pytest.MonkeyPatch) -> None:
     def boom(*args: object, **kwargs: object) -> None:
         raise AssertionError("K-means ran before the options were checked")
 
-    monkeypatch.setattr(animation_module, "lloyd", boom)
+    monkeypatch.setattr(Run, "states", boom)
 
 
 @pytest.mark.parametrize(
@@ -56,12 +56,12 @@ def test_cli_checks_the_output_path_before_kmeans_runs(
 
 def test_html_saves_follow_their_own_fps(tmp_path: Path) -> None:
     points, _ = make_blobs(3, 10, dim=2, seed=1)
-    anim = animate(points, 3, seed=1, fps=2, hold=1, figsize=(2, 1.5), dpi=40)
-    anim._repr_html_()  # a notebook display first: matplotlib caches the page
-    slow = anim.save(tmp_path / "slow.html", fps=2).read_text()
-    fast = anim.save(tmp_path / "fast.html", fps=8).read_text()
-    assert slow.count("data:image/png;base64") == anim.frame_count(2)
-    assert fast.count("data:image/png;base64") == anim.frame_count(8)
+    player = animate(points, 3, seed=1, fps=2, hold=1, figsize=(2, 1.5), dpi=40)
+    player._repr_html_()  # a notebook display first: matplotlib caches the page
+    slow = player.save(tmp_path / "slow.html", fps=2).read_text()
+    fast = player.save(tmp_path / "fast.html", fps=8).read_text()
+    assert slow.count("data:image/png;base64") == player.frame_count(2)
+    assert fast.count("data:image/png;base64") == player.frame_count(8)
     assert fast.count("data:image/png;base64") > slow.count("data:image/png;base64")
 
 
@@ -94,7 +94,7 @@ def test_replays_leave_the_warning_filters_alone() -> None:
     with pytest.warns(KMeansWarning):
         anim = animate(points, 3, seed=0, init="random", hold=0)
     before = list(warnings.filters)
-    frames = anim._frames(2.0)
+    frames = anim.frames(2.0)
     next(frames)  # a suspended replay must not change the process's warning filters
     assert warnings.filters == before
     frames.close()

@@ -28,7 +28,7 @@ def run(d: int = 2, k: int = 3, **kw):
 
 
 def all_frames(anim):
-    return list(anim._frames(anim._fps))
+    return list(anim.frames())
 
 
 def drawn_points(anim) -> np.ndarray:
@@ -46,7 +46,7 @@ def test_regions_pixels_have_the_tint_of_their_nearest_centroid(tmp_path):
     anim = animate(pts, k, seed=1, init="random", regions=True, figsize=(4, 4), hold=0)
     meta, frames = decode(anim.save(tmp_path / "r.mp4"))
     w, h = meta["size"]
-    fig, ax = anim._fig, anim.scene.ax
+    fig, ax = anim.figure, anim.scene.ax
     assert (
         round(fig.get_size_inches()[0] * fig.dpi),
         round(fig.get_size_inches()[1] * fig.dpi),
@@ -232,7 +232,7 @@ def test_regions_on_projected_data_render(tmp_path):
 
 def test_objective_panel_grows_with_the_iterations():
     anim = run(objective=True, tween=1, steps="split")
-    assert len(anim._fig.axes) == 2
+    assert len(anim.figure.axes) == 2
     obj = anim.scene.objective
     assert obj is not None
     seen = set()

@@ -10,7 +10,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from numpy.typing import NDArray
 
-from ..core import check_choice, shown
+from .._checks import RENDERS, check_choice, shown
 from ..timeline import Trace
 from .base import Scene
 from .layers import Colour
@@ -18,9 +18,8 @@ from .plane import PlaneScene, ProjectionScene
 from .space import SpaceScene
 from .strip import StripScene
 
-__all__ = ["DENSITY_THRESHOLD", "RENDERS", "Scene", "check_view", "make_scene", "needs_3d"]
+__all__ = ["DENSITY_THRESHOLD", "Scene", "check_view", "make_scene", "needs_3d"]
 
-RENDERS = ("auto", "points", "density")
 #: Above this many points, render="auto" draws a density image instead of markers.
 DENSITY_THRESHOLD = 100_000
 

@@ -3,7 +3,6 @@ their data; ``update`` returns the artists it changed."""
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -46,8 +45,8 @@ def padded(lo: float, hi: float, frac: float = 0.05) -> tuple[float, float]:
 class Points:
     """The data points, one line of ``x`` markers per cluster plus one for unassigned.
 
-    For 1-D data (states with a partition) the clusters are runs of the sorted values and
-    ``coords[:, 0]`` must be the points' values. ``by_value``, for coordinates that depend
+    For 1-D data (members ordered by value) the clusters are runs of the sorted values
+    and ``coords[:, 0]`` must be the points' values. ``by_value``, for coordinates that depend
     on the value alone, maps sorted values of shape (m,) to their coordinates; without it
     the coordinates are sorted by their first column once (stable: overlapping markers
     are drawn in the data's order, as by the dense path).
@@ -108,23 +107,21 @@ class Points:
         return self._last[1]
 
     def _group(self, state: KMeansState) -> list[NDArray[np.float64]]:
-        part = state.partition
-        if part is not None:
+        members = state.members
+        values = members.values
+        if values is not None:
             # 1-D: the clusters are runs of the values sorted once; O(n) once per run.
-            if self._sorted is None or self._sorted[0] is not part.values:
+            if self._sorted is None or self._sorted[0] is not values:
                 sc = (
                     self.coords[np.argsort(self.coords[:, 0], kind="stable")]
                     if self.by_value is None
-                    else self.by_value(part.values)
+                    else self.by_value(values)
                 )
-                self._sorted = (part.values, sc)
+                self._sorted = (values, sc)
             sc = self._sorted[1]
-            return [sc[a:b] for a, b in zip(part.starts, part.stops, strict=True)]
-        labels = state.labels
-        order = np.argsort(labels, kind="stable")
-        sc = self.coords[order]
-        edges = np.concatenate(([0], np.cumsum(np.bincount(labels, minlength=state.k))))
-        return [sc[a:b] for a, b in itertools.pairwise(edges)]
+        else:
+            sc = self.coords[members.order]
+        return [sc[a:b] for a, b in zip(members.starts, members.stops, strict=True)]
 
 
 class Centroids:
@@ -352,7 +349,7 @@ class Density:
     Each pixel that holds points shows the colour of its cluster, more opaque the more
     points it holds (log scale). Which pixel each point falls in is worked out once; a
     frame then only looks up the cluster of one representative point per pixel. For 1-D
-    data (states with a partition) ``coords[:, 0]`` must be the points' values: the
+    data (members ordered by value) ``coords[:, 0]`` must be the points' values: the
     representatives are found among the sorted values, without building the labels.
     """
 
@@ -390,16 +387,16 @@ class Density:
 
     def rep_labels(self, state: KMeansState) -> NDArray[np.intp]:
         """The cluster of each pixel's representative point."""
-        part = state.partition
-        if part is None:
-            return state.labels[self.rep]
-        if self._pos is None or self._pos[0] is not part.values:
+        members = state.members
+        if members.values is None:
+            return members.labels[self.rep]
+        if self._pos is None or self._pos[0] is not members.values:
             # a position among the sorted values; equal values are always in the same run
-            self._pos = (part.values, np.searchsorted(part.values, self.rep_values))
+            self._pos = (members.values, np.searchsorted(members.values, self.rep_values))
         pos = self._pos[1]
         # runs sorted by (start, stop): an empty run sorts before the full one at its start
-        runs = np.lexsort((part.stops, part.starts))
-        i = np.searchsorted(part.starts[runs], pos, side="right") - 1
+        runs = np.lexsort((members.stops, members.starts))
+        i = np.searchsorted(members.starts[runs], pos, side="right") - 1
         return runs[i]
 
     def update(self, frame: Frame) -> list[Artist]:

@@ -1,0 +1,221 @@
+"""Lloyd's algorithm: the inputs checked once, then one loop for every strategy."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from .._checks import (
+    ALGORITHMS,
+    DEFAULTS,
+    EMPTY_POLICIES,
+    as_points,
+    check_choice,
+    check_int,
+    check_real,
+    make_rng,
+)
+from .assign import check_algorithm, make_strategy
+from .init import check_init, has_k_distinct, initial_centroids
+from .state import KMeansState, KMeansWarning, readonly
+from .tuning import Tuning, check_threads
+from .update import converged, means, relocate_empty
+
+__all__ = ["Run", "lloyd", "plan"]
+
+
+@dataclass(frozen=True)
+class Run:
+    """A checked K-means run, ready to start: :meth:`states` runs it.
+
+    Made by :func:`plan`; every field is already valid, so a run can be started again
+    (a replay of an animation) without checking or warning again.
+    """
+
+    x: NDArray[np.float64]
+    k: int
+    init: str | NDArray[np.float64]
+    max_iter: int
+    tol_abs: float | None
+    empty: str
+    algorithm: str
+    tuning: Tuning
+
+    def states(self, rng: np.random.Generator) -> Iterator[KMeansState]:
+        """The run's states, with ``rng`` for the initialisation."""
+        c0 = initial_centroids(self.x, self.k, self.init, rng, self.tuning.block)
+        return _loop(self, c0)
+
+
+def plan(
+    points: ArrayLike,
+    k: int,
+    *,
+    init: Any = DEFAULTS.init,
+    max_iter: int = DEFAULTS.max_iter,
+    tol: float = DEFAULTS.tol,
+    empty: str = DEFAULTS.empty,
+    algorithm: str = DEFAULTS.algorithm,
+    n_threads: int | None = None,
+    tuning: Tuning | None = None,
+    stacklevel: int = 1,
+) -> Run:
+    """Check the inputs of a run once; see :func:`lloyd` for the parameters.
+
+    ``tuning`` (for tests and benchmarks) replaces the work sizes; ``n_threads``, when
+    given, overrides its thread count. Warns :class:`KMeansWarning` (at ``stacklevel``)
+    when the data has fewer distinct points than k (``stacklevel`` 1: at the caller).
+    """
+    x = as_points(points)
+    n, d = x.shape
+    k = check_int(k, "k", 1)
+    if k > n:
+        raise ValueError(f"n_samples={n} should be >= k={k}.")
+    max_iter = check_int(max_iter, "max_iter", 1)
+    tol = check_real(tol, "tol", minimum=0.0, strict=False)
+    empty = check_choice(empty, "empty", EMPTY_POLICIES)
+    algorithm = check_algorithm(check_choice(algorithm, "algorithm", ALGORITHMS), d)
+    init = check_init(init, k, d)
+    tuning = tuning or Tuning()
+    n_threads = check_threads(n_threads)
+    if n_threads is not None:
+        tuning = Tuning(**{**tuning.__dict__, "n_threads": n_threads})
+    if not has_k_distinct(x, k):
+        warnings.warn(
+            f"points have fewer distinct values than k={k}; some clusters will be "
+            "empty or share a centroid.",
+            KMeansWarning,
+            stacklevel=stacklevel + 1,
+        )
+    tol_abs = tol * float(np.mean(np.var(x, axis=0))) if tol > 0 else None
+    return Run(x, k, init, max_iter, tol_abs, empty, algorithm, tuning)
+
+
+def lloyd(
+    points: ArrayLike,
+    k: int,
+    *,
+    init: Literal["k-means++", "random"] | ArrayLike = DEFAULTS.init,
+    seed: int | np.random.Generator | None = None,
+    max_iter: int = DEFAULTS.max_iter,
+    tol: float = DEFAULTS.tol,
+    empty: Literal["farthest", "keep"] = DEFAULTS.empty,  # type: ignore[assignment]
+    algorithm: Literal["auto", "sorted", "grid", "dense"] = DEFAULTS.algorithm,  # type: ignore[assignment]
+    n_threads: int | None = None,
+) -> Iterator[KMeansState]:
+    """Run Lloyd's K-means algorithm, yielding one immutable state per iteration.
+
+    Parameters
+    ----------
+    points : array-like of shape (n,) or (n, d)
+        Real, finite data. Computed in float64.
+    k : int
+        Number of clusters, ``1 <= k <= n``.
+    init : {'k-means++', 'random'} or array-like of shape (k, d), default='k-means++'
+        ``'random'`` picks k distinct rows uniformly (the tutorial's method);
+        ``'k-means++'`` is greedy D² sampling as in scikit-learn; an array gives the
+        initial centroids (shape ``(k,)`` is accepted for 1-D data).
+    seed : int, numpy.random.Generator or None, default=None
+        Source of randomness for the initialisation. The same int gives the same states.
+    max_iter : int, default=300
+        The run stops at the state with ``iteration == max_iter`` if it has not converged.
+    tol : float, default=0.0
+        With ``tol > 0`` a state also counts as converged when the summed squared
+        centroid movement is ``<= tol * mean(var(points, axis=0))``.
+    empty : {'farthest', 'keep'}, default='farthest'
+        What happens to a cluster that lost all its points. ``'farthest'`` moves its
+        centroid to the point farthest from its own centroid (scikit-learn's rule; nothing
+        moves when all those distances are 0). ``'keep'`` leaves it where it was (the
+        tutorial's rule).
+    algorithm : {'auto', 'sorted', 'grid', 'dense'}, default='auto'
+        ``'sorted'`` (1-D only) works on the points sorted once, O(k log n) an
+        iteration; ``'grid'`` (up to 3-D) labels whole boxes of a grid at once and
+        searches only points near a cluster boundary; ``'dense'`` works for any
+        dimension, with bounds that spare most points a search. ``'auto'`` picks
+        ``'sorted'`` for 1-D data, ``'grid'`` for 2-D and 3-D, ``'dense'`` above. All
+        give the labels of a direct search; the centroids may differ by rounding (sums
+        taken in another order), and so, rarely, may a later label.
+    n_threads : int or None, default=None
+        Worker threads (1 to 256). None uses the cores this process may run on, at most
+        4, and at most a limit set with ``threadpoolctl.threadpool_limits``. Results do
+        not depend on it.
+
+    Yields
+    ------
+    KMeansState
+        State 0 holds the initial centroids and each point's nearest centroid; state i
+        holds the means of state i-1's clusters and each point's nearest of those. The
+        last state has ``converged=True`` if the labels stopped changing (or, with
+        ``tol > 0``, the centroids stopped moving), else it is the state with
+        ``iteration == max_iter``.
+
+    Raises
+    ------
+    ValueError, TypeError
+        For bad input, naming the parameter and its value; raised when the generator is
+        created, before the first state.
+
+    Warns
+    -----
+    KMeansWarning
+        When the data has fewer distinct points than k.
+    """
+    run = plan(
+        points,
+        k,
+        init=init,
+        max_iter=max_iter,
+        tol=tol,
+        empty=empty,
+        algorithm=algorithm,
+        n_threads=n_threads,
+        stacklevel=2,
+    )
+    return run.states(make_rng(seed))
+
+
+def _loop(run: Run, c: NDArray[np.float64]) -> Iterator[KMeansState]:
+    """The Lloyd iteration from the centroids ``c``: assign, then update, until the
+    labels stop changing (or the centroids stop moving, with a tolerance)."""
+    steps = make_strategy(run.algorithm, run.x, run.tuning)
+    steps.start(c)
+    inertia, sums = steps.summary(c)
+    yield _state(0, c, None, inertia, len(run.x), False, steps)
+    for i in range(1, run.max_iter + 1):
+        if run.empty == "farthest" and (sums.counts == 0).any():
+            dist = steps.distance_to_own(c)
+            relocate_empty(sums, dist, steps.current_labels(), run.x)
+        new_c = means(c, sums)
+        moved = steps.assign(new_c)
+        inertia, sums = steps.summary(new_c)
+        done = converged(moved == 0, new_c, c, run.tol_abs)
+        yield _state(i, new_c, c, inertia, moved, done, steps)
+        if done:
+            return
+        c = new_c
+
+
+def _state(
+    i: int,
+    c: NDArray[np.float64],
+    prev_c: NDArray[np.float64] | None,
+    inertia: float,
+    moved: int,
+    converged: bool,
+    steps: Any,
+) -> KMeansState:
+    shift = 0.0 if prev_c is None else float(np.sqrt(((c - prev_c) ** 2).sum(axis=1)).max())
+    return KMeansState(
+        iteration=i,
+        centroids=readonly(c),
+        inertia=inertia,
+        shift=shift,
+        moved=moved,
+        converged=converged,
+        members=steps.members(),
+    )

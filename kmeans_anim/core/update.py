@@ -1,0 +1,71 @@
+"""The update step, the same for every strategy: empty clusters relocated, the means
+taken, and the rule that ends a run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+__all__ = ["Sums", "converged", "means", "relocate_empty"]
+
+
+@dataclass
+class Sums:
+    """What the means are made of: cluster ``j``'s mean is ``ref[j] + sums[j] / counts[j]``.
+
+    ``ref`` is 0, or a member of the cluster where its sum is taken about it (exactly
+    that point for a cluster of identical points). Changed in place by
+    :func:`relocate_empty`.
+    """
+
+    sums: NDArray[np.float64]  # (k, d)
+    counts: NDArray[np.intp]  # (k,)
+    ref: NDArray[np.float64]  # (k, d)
+
+
+def relocate_empty(
+    s: Sums, dist: NDArray[np.float64], labels: NDArray[np.intp], x: NDArray[np.float64]
+) -> None:
+    """Move each empty cluster to a point far from its own centroid (scikit-learn's rule).
+
+    ``dist`` is each point's squared distance to its own centroid. The farthest point
+    goes to the lowest-index empty cluster, and is taken out of its old cluster's sum.
+    When every distance is 0 nothing moves.
+    """
+    empty = np.flatnonzero(s.counts == 0)
+    if not len(empty) or dist.max() <= 0.0:
+        return
+    far = np.argsort(-dist, kind="stable")[: len(empty)]
+    for j, p in zip(empty, far, strict=True):
+        if dist[p] <= 0.0:
+            break
+        old = labels[p]
+        s.sums[old] -= x[p] - s.ref[old]
+        s.counts[old] -= 1
+        s.sums[j] = 0.0
+        s.ref[j] = x[p]
+        s.counts[j] = 1
+
+
+def means(previous: NDArray[np.float64], s: Sums) -> NDArray[np.float64]:
+    """The new centroids: each cluster's mean, or its previous centroid if it is empty."""
+    out = previous.copy()
+    full = s.counts > 0
+    out[full] = s.ref[full] + s.sums[full] / s.counts[full, None]
+    return out
+
+
+def converged(
+    same_labels: bool,
+    c: NDArray[np.float64],
+    prev_c: NDArray[np.float64],
+    tol_abs: float | None,
+) -> bool:
+    """Whether a run has converged: the labels did not change (strict convergence,
+    checked first), or with a tolerance, the summed squared centroid movement is at most
+    ``tol_abs`` (``tol`` times the mean variance of the points; None turns it off)."""
+    if same_labels:
+        return True
+    return tol_abs is not None and float(((c - prev_c) ** 2).sum()) <= tol_abs
