@@ -1,19 +1,157 @@
-"""Small helpers shared by the tests: decode what a save really wrote, look for colours.
-
-Keep this module small and stable; other test files import it.
+"""Plain helpers shared by the tests (fixtures are in ``conftest.py``): decode what a
+save really wrote, look for colours, brute-force K-means answers, list a folder, and
+start child processes that behave wherever the suite runs.
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
+import signal
+import subprocess
+import sys
+import textwrap
 from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import imageio_ffmpeg
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["decode", "palette_present", "to_uint8"]
+__all__ = [
+    "CliResult",
+    "child_env",
+    "decode",
+    "listing",
+    "n_distinct",
+    "nearest",
+    "palette_present",
+    "restore_sigint",
+    "run_cli_process",
+    "run_main",
+    "run_python",
+    "sq_dists",
+    "to_uint8",
+]
+
+#: Variables a child must not inherit: a display (the suite may run under Xvfb), a
+#: backend, pytest's options, and warning filters.
+_UNINHERITED = ("DISPLAY", "WAYLAND_DISPLAY", "MPLBACKEND", "PYTEST_ADDOPTS", "PYTHONWARNINGS")
+
+
+def child_env(**extra: str) -> dict[str, str]:
+    """The environment for a child process: this one's without :data:`_UNINHERITED`,
+    matplotlib's Agg backend, then ``extra``."""
+    env = {k: v for k, v in os.environ.items() if k not in _UNINHERITED}
+    env["MPLBACKEND"] = "Agg"
+    env.update(extra)
+    return env
+
+
+def restore_sigint() -> None:
+    """``preexec_fn`` for a child that must react to SIGINT: a parent run as a
+    background job ignores SIGINT, and children would inherit that."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def run_python(
+    code: str,
+    cwd: str | os.PathLike[str],
+    *,
+    env: dict[str, str] | None = None,
+    prefix: Sequence[str] = (),
+    python: str = sys.executable,
+    args: Sequence[str] = (),
+    timeout: float = 120.0,
+) -> subprocess.CompletedProcess[str]:
+    """Run ``code`` (dedented) in a fresh interpreter with ``args`` as its arguments,
+    output captured as text."""
+    return subprocess.run(
+        [*prefix, python, "-c", textwrap.dedent(code), *args],
+        cwd=cwd,
+        env=child_env() if env is None else env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        preexec_fn=restore_sigint,
+    )
+
+
+#: The two real entry points of the command line.
+COMMANDS = {
+    "module": [sys.executable, "-m", "kmeans_anim"],
+    "script": [str(Path(sys.executable).parent / "kmeans-anim")],
+}
+
+
+def run_cli_process(
+    *args: str | os.PathLike[str],
+    cwd: str | os.PathLike[str],
+    how: str = "module",
+    env: dict[str, str] | None = None,
+    prefix: Sequence[str] = (),
+    timeout: float = 120.0,
+) -> subprocess.CompletedProcess[str]:
+    """Run the real ``kmeans-anim`` (``how``: ``python -m`` or the installed script)."""
+    return subprocess.run(
+        [*prefix, *COMMANDS[how], *map(str, args)],
+        cwd=cwd,
+        env=child_env() if env is None else env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        preexec_fn=restore_sigint,
+    )
+
+
+@dataclass(frozen=True)
+class CliResult:
+    """What one in-process run of ``kmeans-anim`` did."""
+
+    code: int
+    out: str
+    err: str
+
+
+def run_main(argv: list[str]) -> CliResult:
+    """The command line's ``main(argv)`` in this process, its output captured."""
+    from kmeans_anim.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main(argv)
+        except SystemExit as exc:  # --help and --version exit through argparse
+            code = int(exc.code or 0)
+    return CliResult(code, out.getvalue(), err.getvalue())
+
+
+def listing(folder: Path) -> set[str]:
+    """Every file and folder under ``folder``, hidden ones too, as relative paths."""
+    return {str(p.relative_to(folder)) for p in folder.rglob("*")}
+
+
+def as2d(points: Any) -> NDArray[np.float64]:
+    x = np.asarray(points, dtype=np.float64)
+    return x[:, None] if x.ndim == 1 else x
+
+
+def n_distinct(points: Any) -> int:
+    """Number of distinct points (rows)."""
+    return len(np.unique(as2d(points), axis=0))
+
+
+def sq_dists(x: NDArray[np.float64], c: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Brute-force squared distances, shape (n, k), summed as ``((x - c) ** 2).sum(-1)``."""
+    return ((x[:, None, :] - c[None, :, :]) ** 2).sum(axis=2)
+
+
+def nearest(x: NDArray[np.float64], c: NDArray[np.float64]) -> NDArray[np.intp]:
+    """Nearest centroid of each point by brute force, the first index among exact ties."""
+    return np.argmin(sq_dists(x, c), axis=1)
 
 
 def decode(path: str | os.PathLike[str]) -> tuple[dict[str, Any], list[NDArray[np.uint8]]]:

@@ -1,103 +1,21 @@
-"""Random input: the core yields valid states or refuses k > n with a ValueError; the CLI
-parser turns any argument list into exit code 0 or 2, never an uncaught exception."""
+"""Random argument lists: the command line turns any of them into exit code 0 or 2 and
+lines of its own on stderr, never an uncaught exception."""
 
 from __future__ import annotations
 
-import contextlib
-import io
-import itertools
 import os
-import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import run_main
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from hypothesis.extra.numpy import arrays
 
-from kmeans_anim import KMeansWarning, lloyd
 from kmeans_anim.animation import KMeansAnimation
-from kmeans_anim.cli import build_parser, main
+from kmeans_anim.cli import build_parser
 from kmeans_anim.writers import check_output
-
-# --------------------------------------------------------------------------- the core
-
-SPECIAL = [0.0, 1.0, -1.0, 0.5, 1e150, -1e150, 1e-150, -1e-150, 3.0, 1e-300, 7e149]
-
-
-@st.composite
-def point_sets(draw) -> np.ndarray:
-    n = draw(st.integers(1, 40))
-    d = draw(st.integers(1, 4))
-    scale = draw(st.sampled_from([1.0, 1e150, 1e-150, 1e6, 1e-6]))
-    elements = st.one_of(
-        st.sampled_from(SPECIAL),
-        st.integers(-3, 3).map(float),  # many duplicates
-        st.floats(-1.0, 1.0, allow_nan=False).map(lambda v: v * scale),
-    )
-    x = draw(arrays(np.float64, (n, d), elements=elements))
-    if draw(st.booleans()):  # a constant column
-        x[:, draw(st.integers(0, d - 1))] = draw(st.sampled_from(SPECIAL))
-    if n > 1 and draw(st.booleans()):  # duplicated rows
-        x[draw(st.integers(0, n - 1))] = x[0]
-    return x
-
-
-def n_distinct(x: np.ndarray) -> int:
-    return len(np.unique(x, axis=0))
-
-
-@settings(max_examples=200, deadline=None)
-@given(
-    x=point_sets(),
-    k=st.integers(1, 44),
-    init=st.sampled_from(["k-means++", "random"]),
-    empty=st.sampled_from(["farthest", "keep"]),
-    max_iter=st.integers(1, 30),
-    tol=st.sampled_from([0.0, 0.0, 1e-4]),
-    seed=st.integers(0, 2**32),
-    sorted_path=st.booleans(),
-)
-def test_lloyd_fuzz(x, k, init, empty, max_iter, tol, seed, sorted_path) -> None:
-    n, d = x.shape
-    algorithm = "sorted" if (sorted_path and d == 1) else "dense"
-    kw = dict(init=init, seed=seed, max_iter=max_iter, tol=tol, empty=empty, algorithm=algorithm)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        if k > n:
-            with pytest.raises(ValueError, match=rf"n_samples={n} should be >= k={k}"):
-                lloyd(x, k, **kw)
-            return
-        states = list(lloyd(x, k, **kw))
-    # only the documented warning, and exactly when there are fewer distinct points than k
-    kinds = {type(w.message) for w in caught}
-    assert kinds <= {KMeansWarning}, [str(w.message) for w in caught]
-    assert bool(caught) == (n_distinct(x) < k)
-
-    assert [s.iteration for s in states] == list(range(len(states)))
-    assert 1 <= len(states) <= max_iter + 1
-    assert not any(s.converged for s in states[:-1])
-    last = states[-1]
-    assert last.converged or last.iteration == max_iter
-
-    mean = x.mean(axis=0)
-    tss = float(((x - mean) ** 2).sum())
-    slack = 1e-9 * (tss + states[0].inertia) + 1e-300
-    for s in states:
-        assert s.centroids.shape == (k, d)
-        assert np.isfinite(s.centroids).all()
-        labels = s.labels
-        assert labels.shape == (n,)
-        assert labels.min() >= 0 and labels.max() < k
-        assert s.counts().sum() == n
-        assert np.isfinite(s.inertia) and s.inertia >= 0.0
-        assert np.isfinite(s.shift) and s.shift >= 0.0
-        assert 0 <= s.moved <= n
-    for a, b in itertools.pairwise(states):
-        assert b.inertia <= a.inertia + slack, (a.iteration, a.inertia, b.inertia, slack)
-
 
 # --------------------------------------------------------------------------- the CLI
 
@@ -209,16 +127,6 @@ def cli_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
             os.chdir(old)
 
 
-def run_main(argv: list[str]) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            code = main(argv)
-        except SystemExit as exc:  # --help and --version exit through argparse
-            code = exc.code
-    return code, out.getvalue(), err.getvalue()
-
-
 @settings(
     max_examples=150,
     deadline=None,
@@ -226,7 +134,8 @@ def run_main(argv: list[str]) -> tuple[int, str, str]:
 )
 @given(argv=argvs)
 def test_cli_fuzz(cli_sandbox: Path, argv: list[str]) -> None:
-    code, _out, err = run_main(argv)
+    result = run_main(argv)
+    code, err = result.code, result.err
     assert code in (0, 2), (argv, code, err)
     lines = err.splitlines()
     assert all(line.startswith(("kmeans-anim: ", "usage: ")) for line in lines) or (
@@ -258,7 +167,8 @@ def test_cli_fuzz(cli_sandbox: Path, argv: list[str]) -> None:
     ],
 )
 def test_cli_examples_succeed(cli_sandbox: Path, argv: list[str]) -> None:
-    code, out, err = run_main(argv)
+    result = run_main(argv)
+    code, out, err = result.code, result.out, result.err
     assert code == 0, err
     if argv and argv[0] in ("--help", "--version"):
         assert out

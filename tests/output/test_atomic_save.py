@@ -17,6 +17,7 @@ from pathlib import Path
 import imageio_ffmpeg
 import numpy as np
 import pytest
+from helpers import child_env, listing, restore_sigint
 from matplotlib.figure import Figure
 
 from kmeans_anim import animate, make_blobs
@@ -82,10 +83,6 @@ def no_leaks(tmp_path: Path) -> Iterator[None]:
     new = {p: s for p, s in children(os.getpid()).items() if p not in before}
     assert not new, f"child processes left behind (pid: state): {new}"
     assert not wait_gone(str(tmp_path), timeout=0.5), "an ffmpeg process is still running"
-
-
-def listing(folder: Path) -> set[str]:
-    return {p.name for p in folder.iterdir()}
 
 
 # --------------------------------------------------------------------------- fake encoders
@@ -352,7 +349,7 @@ def test_cli_ctrl_c(how: str, tmp_path: Path, target: Path) -> None:
         "-o",
         str(target),
     ]
-    env = dict(os.environ, MPLBACKEND="Agg")
+    env = child_env()
     proc = subprocess.Popen(
         cmd,
         cwd=tmp_path,
@@ -361,6 +358,7 @@ def test_cli_ctrl_c(how: str, tmp_path: Path, target: Path) -> None:
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
+        preexec_fn=restore_sigint,  # the suite may run with SIGINT ignored
     )
     try:
         end = time.monotonic() + 60
@@ -399,7 +397,7 @@ def test_fake_binary_is_not_cached_across_tests() -> None:
 
 @pytest.mark.parametrize("frames", [1, 5])
 def test_second_ctrl_c_stops_a_save_whose_ffmpeg_stalls(
-    frames: int, target: Path, fake_ffmpeg, no_leaks: None
+    frames: int, target: Path, fake_ffmpeg, no_leaks: None, sigint_default: None
 ) -> None:
     """ffmpeg never reads: the frame in flight never leaves. With one frame the save is
     waiting for it in ``finish``, with five in the next ``write``; either way the second
