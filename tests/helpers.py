@@ -22,6 +22,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 __all__ = [
+    "REPO",
     "CliResult",
     "child_env",
     "decode",
@@ -36,6 +37,9 @@ __all__ = [
     "sq_dists",
     "to_uint8",
 ]
+
+#: The checkout the tests run from.
+REPO = Path(__file__).resolve().parents[1]
 
 #: Variables a child must not inherit: a display (the suite may run under Xvfb), a
 #: backend, pytest's options, and warning filters.

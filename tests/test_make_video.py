@@ -7,9 +7,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from helpers import decode
+from helpers import REPO, decode
 
-REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = [
     "kmeans_1d.mp4",
     "kmeans_2d.mp4",

@@ -1,4 +1,4 @@
-"""Tests of issue "Animate it": animate(), KMeansAnimation.save / show / notebook display.
+"""animate() and KMeansAnimation.save / show / notebook display.
 
 Every saved file is decoded for real (imageio-ffmpeg's ffmpeg) and checked for what it
 contains: codec, pixel format, size, frame count, colours, loop flag.
@@ -11,22 +11,20 @@ import shlex
 import shutil
 import stat
 import subprocess
-import sys
-import textwrap
+import warnings
 from pathlib import Path
 
 import numpy as np
 import pytest
-from helpers import decode, palette_present, to_uint8
+from helpers import REPO, child_env, decode, listing, palette_present, run_python, to_uint8
 from matplotlib.animation import FuncAnimation
 from matplotlib.figure import Figure
 
-from kmeans_anim import KMeansAnimation, animate, hsv_palette, make_blobs
+from kmeans_anim import KMeansAnimation, KMeansWarning, animate, hsv_palette, make_blobs
 from kmeans_anim.cli import main as cli_main
 from kmeans_anim.writers import FFmpegError, FrameWriter
 
 SMALL = (3.2, 2.4)  # 320 x 240 at the default dpi: enough for checks that ignore the size
-REPO = Path(__file__).resolve().parents[1]
 
 
 # --------------------------------------------------------------------------- helpers
@@ -58,10 +56,6 @@ def diff_stats(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
     """Mean absolute difference and the fraction of pixels off by more than 48."""
     d = np.abs(a.astype(np.int16) - b.astype(np.int16)).max(axis=-1)
     return float(d.mean()), float((d > 48).mean())
-
-
-def listing(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.iterdir())
 
 
 # --------------------------------------------------------------------------- the object
@@ -163,7 +157,7 @@ def test_html_is_self_contained(tmp_path):
     text = out.read_text(encoding="utf-8")
     assert "<script" in text
     assert text.count("data:image/png;base64,") == anim.frame_count()
-    assert listing(tmp_path) == ["a.html"]
+    assert listing(tmp_path) == {"a.html"}
 
 
 def test_html_honours_the_fps_of_the_save(tmp_path):
@@ -220,7 +214,7 @@ def test_unknown_suffix_lists_the_formats(tmp_path):
         anim.save(tmp_path / "a.avi")
     for suffix in (".mp4", ".gif", ".webm", ".html"):
         assert suffix in str(info.value)
-    assert listing(tmp_path) == []
+    assert listing(tmp_path) == set()
 
 
 @pytest.mark.parametrize(
@@ -255,13 +249,13 @@ def test_failing_ffmpeg_leaves_the_target_untouched(tmp_path, monkeypatch, scrip
     if "boom" in script:
         assert "boom: encoder died" in str(info.value)
     assert target.read_bytes() == original
-    assert listing(out_dir) == [target.name]
+    assert listing(out_dir) == {target.name}
 
     # without a previous file: nothing at all is left
     target.unlink()
     with pytest.raises(FFmpegError):
         anim.save(target)
-    assert listing(out_dir) == []
+    assert listing(out_dir) == set()
 
 
 def test_save_returns_the_path_and_respects_umask(tmp_path):
@@ -276,7 +270,7 @@ def test_save_returns_the_path_and_respects_umask(tmp_path):
         assert isinstance(out, Path)
         assert out == target
         assert stat.S_IMODE(out.stat().st_mode) == mode
-    assert sorted(listing(tmp_path)) == ["a2.mp4", "a22.mp4"]
+    assert listing(tmp_path) == {"a2.mp4", "a22.mp4"}
 
 
 # --------------------------------------------------------------------------- fast path
@@ -419,24 +413,14 @@ def test_all_points_equal_still_renders(tmp_path, d):
 
 
 def clean_env() -> dict[str, str]:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in ("DISPLAY", "WAYLAND_DISPLAY", "MPLBACKEND", "PYTEST_ADDOPTS")
-    }
-    env["PYTHONWARNINGS"] = "error"
+    """A child's environment without a display or a backend, warnings as errors."""
+    env = child_env(PYTHONWARNINGS="error")
+    del env["MPLBACKEND"]  # matplotlib picks its backend itself
     return env
 
 
 def run_script(code: str, env: dict[str, str], timeout: float = 60.0):
-    return subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code)],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        cwd=REPO,
-    )
+    return run_python(code, REPO, env=env, timeout=timeout)
 
 
 def test_show_without_a_display_says_use_save():
@@ -515,7 +499,7 @@ def test_show_with_a_display_draws_frames():
 
 def makefile_examples() -> list[list[str]]:
     """The argument lists of the Makefile's `video` commands (one table for both)."""
-    makefile = Path(__file__).resolve().parents[1] / "Makefile"
+    makefile = REPO / "Makefile"
     return [
         shlex.split(line.split("$(KA)", 1)[1])
         for line in makefile.read_text().splitlines()
@@ -547,3 +531,33 @@ def test_too_small_a_frame_is_refused_before_rendering(
         anim = animate(points, 3, seed=0, **kwargs)
         anim.save(tmp_path / "a.mp4", dpi=save_dpi)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_html_saves_follow_their_own_fps(tmp_path: Path) -> None:
+    points, _ = make_blobs(3, 10, dim=2, seed=1)
+    player = animate(points, 3, seed=1, fps=2, hold=1, figsize=(2, 1.5), dpi=40)
+    player._repr_html_()  # a notebook display first: matplotlib caches the page
+    slow = player.save(tmp_path / "slow.html", fps=2).read_text()
+    fast = player.save(tmp_path / "fast.html", fps=8).read_text()
+    assert slow.count("data:image/png;base64") == player.frame_count(2)
+    assert fast.count("data:image/png;base64") == player.frame_count(8)
+    assert fast.count("data:image/png;base64") > slow.count("data:image/png;base64")
+
+
+def test_writer_pass_through_uses_imageio_ffmpeg(tmp_path: Path) -> None:
+    points, _ = make_blobs(3, 10, dim=2, seed=1)
+    anim = animate(points, 3, seed=1, figsize=(2, 1.5), dpi=40)
+    path = anim.save(tmp_path / "plain.mp4", writer="ffmpeg")
+    meta, frames = decode(path)
+    assert meta["codec"] == "h264" and len(frames) == anim.frame_count()
+
+
+def test_replays_leave_the_warning_filters_alone() -> None:
+    points = np.array([0.0, 0.0, 0.0, 1.0])  # 2 distinct points, k = 3: KMeansWarning
+    with pytest.warns(KMeansWarning):
+        anim = animate(points, 3, seed=0, init="random", hold=0)
+    before = list(warnings.filters)
+    frames = anim.frames(2.0)
+    next(frames)  # a suspended replay must not change the process's warning filters
+    assert warnings.filters == before
+    frames.close()

@@ -3,13 +3,10 @@ another seed gives another video."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
-import imageio_ffmpeg
 import pytest
+from helpers import child_env, decode, run_cli_process
 
 pytestmark = pytest.mark.slow
 
@@ -21,37 +18,21 @@ VIEW = ["--tween", "1", "--trails", "--regions", "--hold", "0.5", "--fps", "4", 
 def render(tmp_path: Path, name: str, *extra: str) -> list[bytes]:
     """Run the CLI in a fresh process (its own hash seed) and decode every frame."""
     out = tmp_path / name
-    env = dict(os.environ, MPLBACKEND="Agg", PYTHONHASHSEED=str(len(name) * 7919 % 4096))
-    proc = subprocess.run(
-        [sys.executable, "-m", "kmeans_anim", *OPTIONS, *VIEW, *extra, "--quiet", "-o", str(out)],
+    proc = run_cli_process(
+        *OPTIONS,
+        *VIEW,
+        *extra,
+        "--quiet",
+        "-o",
+        out,
         cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
+        env=child_env(PYTHONHASHSEED=str(len(name) * 7919 % 4096)),
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr == "" and proc.stdout == ""
-    return decode(out)
-
-
-def decode(path: Path) -> list[bytes]:
-    """Every frame of a video as RGB bytes, decoded by imageio-ffmpeg's ffmpeg.
-
-    (``imageio_ffmpeg.read_frames`` would do, but when ffmpeg has already exited it leaves
-    the pipes unclosed: a ResourceWarning, which this suite turns into an error.)
-    """
-    w, h = SIZE
-    args = ["-v", "error", "-i", str(path), "-f", "rawvideo", "-pix_fmt", "rgb24", "-"]
-    raw = subprocess.run(
-        [imageio_ffmpeg.get_ffmpeg_exe(), *args],
-        capture_output=True,
-        check=True,
-        timeout=120,
-    ).stdout
-    step = w * h * 3
-    assert raw and len(raw) % step == 0, (len(raw), step)
-    return [raw[i : i + step] for i in range(0, len(raw), step)]
+    meta, frames = decode(out)
+    assert meta["size"] == SIZE
+    return [f.tobytes() for f in frames]
 
 
 @pytest.fixture(scope="module")
@@ -83,14 +64,7 @@ def test_same_seed_same_file_bytes_for_gif(tmp_path: Path) -> None:
     args = ["--dim", "1", "--clusters", "3", "--points", "20", "--seed", "3", "--dpi", "30"]
     paths = []
     for name in ("x.gif", "y.gif"):
-        proc = subprocess.run(
-            [sys.executable, "-m", "kmeans_anim", *args, "--quiet", "-o", name],
-            cwd=tmp_path,
-            env=dict(os.environ, MPLBACKEND="Agg"),
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        proc = run_cli_process(*args, "--quiet", "-o", name, cwd=tmp_path)
         assert proc.returncode == 0, proc.stderr
         paths.append(tmp_path / name)
     assert paths[0].read_bytes() == paths[1].read_bytes()

@@ -17,7 +17,9 @@ import numpy as np
 import pytest
 from helpers import CliResult, listing
 
-from kmeans_anim import animate, lloyd, load_dataset, load_points
+from kmeans_anim import animate, lloyd, load_dataset, load_points, make_blobs
+from kmeans_anim.cli import main as cli_main
+from kmeans_anim.core import Run
 
 # --------------------------------------------------------------------------- helpers
 
@@ -530,7 +532,7 @@ def write_files(folder: Path, files: dict[str, str | np.ndarray]) -> None:
 
 
 def test_matrix_size() -> None:
-    # the issue asks for the common mistakes; keep the matrix from silently shrinking
+    # the common mistakes, one case each: keep the matrix from silently shrinking
     assert len(CASES) >= 40
     assert len({c.id for c in CASES}) == len(CASES)
 
@@ -577,3 +579,39 @@ def test_one_point_k1_saves_cli(tmp_path: Path, cli) -> None:
     assert result.out.strip() == "one.gif"
     assert (tmp_path / "one.gif").read_bytes()[:6] in (b"GIF89a", b"GIF87a")
     assert listing(tmp_path) == {"one.csv", "one.gif"}
+
+
+@pytest.fixture
+def no_kmeans(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail the test if K-means runs: options must be rejected before it."""
+
+    def boom(*args: object, **kwargs: object) -> None:
+        raise AssertionError("K-means ran before the options were checked")
+
+    monkeypatch.setattr(Run, "states", boom)
+
+
+@pytest.mark.parametrize(
+    ("dim", "options", "match"),
+    [
+        (2, {"rotate": True}, "rotate=True applies to 3-D data only"),
+        (2, {"jitter": True}, "jitter=True applies to 1-D data only"),
+        (3, {"regions": True}, "regions=True is not available for 3-D data"),
+        (4, {"projection": (0, 9)}, r"need two different column indices in \[0, 4\)"),
+        (2, {"ax": "nope"}, "ax must be a matplotlib Axes"),
+    ],
+)
+def test_view_options_are_checked_before_kmeans_runs(
+    no_kmeans: None, dim: int, options: dict, match: str
+) -> None:
+    points, _ = make_blobs(2, 10, dim=dim, seed=0)
+    with pytest.raises((ValueError, TypeError), match=match):
+        animate(points, 2, **options)
+
+
+def test_cli_checks_the_output_path_before_kmeans_runs(
+    no_kmeans: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = cli_main(["-o", str(tmp_path / "nope" / "a.mp4")])
+    assert code == 2
+    assert "does not exist" in capsys.readouterr().err

@@ -10,14 +10,11 @@ from __future__ import annotations
 
 import itertools
 import json
-import os
-import subprocess
-import sys
-import textwrap
 from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import child_env, run_python
 
 from kmeans_anim import Tuning, lloyd
 from kmeans_anim.core import plan
@@ -30,15 +27,8 @@ N = 10_000_000
 
 def run_script(body: str, cwd: Path, timeout: float = 240) -> dict:
     """Run ``body`` in a fresh interpreter; it prints one JSON object as its last line."""
-    env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MPLBACKEND="Agg")
-    proc = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(body)],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
+    env = child_env(OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
+    proc = run_python(body, cwd, env=env, timeout=timeout)
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr == "", proc.stderr
     return json.loads(proc.stdout.splitlines()[-1])

@@ -120,7 +120,7 @@ def test_subnormal_distances_still_give_direct_labels(algorithm):
     d = 5 if algorithm == "dense" else 2
     rng = np.random.default_rng(3)
     u = 1e-162
-    cases = [  # found by review: both paths once gave another label here
+    cases = [  # both paths once gave another label here
         (np.array([[1.5, 1.5], [1.0, -1.5], [0.5, 1.0]]), np.array([[-1.5, -0.5], [1.5, -1.0]])),
         (
             np.array(

@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import threading
@@ -425,3 +426,30 @@ def test_second_ctrl_c_stops_a_save_whose_ffmpeg_stalls(
         presser.join()
     assert time.monotonic() - started < 10, "the save waited for the stalled ffmpeg"
     assert not [t for t in threading.enumerate() if t.name.startswith("kmeans_anim-ffmpeg")]
+
+
+def test_an_ffmpeg_that_cannot_start_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake = tmp_path / "ffmpeg"
+    fake.write_text("not a program")
+    fake.chmod(stat.S_IRUSR)  # exists, not executable
+    monkeypatch.setenv("IMAGEIO_FFMPEG_EXE", str(fake))
+    out = tmp_path / "out"
+    out.mkdir()
+    points, _ = make_blobs(3, 10, dim=2, seed=1)
+    anim = animate(points, 3, seed=1, figsize=(2, 1.5), dpi=40)
+    with pytest.raises(RuntimeError, match="cannot run ffmpeg at"):
+        anim.save(out / "a.mp4")
+    assert list(out.iterdir()) == []
+
+
+def test_saving_over_a_file_keeps_its_permissions(tmp_path: Path) -> None:
+    points, _ = make_blobs(3, 10, dim=2, seed=1)
+    anim = animate(points, 3, seed=1, figsize=(2, 1.5), dpi=40)
+    target = tmp_path / "a.gif"
+    target.write_bytes(b"old")
+    target.chmod(0o640)
+    anim.save(target)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+    assert target.read_bytes()[:3] == b"GIF"

@@ -1,4 +1,4 @@
-"""The density view: points as a per-pixel image coloured by cluster (the issue "Speed")."""
+"""The density view: points as a per-pixel image coloured by cluster (many points)."""
 
 from __future__ import annotations
 

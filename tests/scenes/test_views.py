@@ -1,4 +1,4 @@
-"""Tests of issue "Views that explain": regions, split steps, tweening, projections,
+"""The views: regions, split steps, tweening, projections,
 the objective panel, trails, 1-D jitter and boundaries, and the 3-D view."""
 
 from __future__ import annotations
