@@ -18,8 +18,9 @@ $(STAMP): pyproject.toml
 xvfb:
 	@command -v Xvfb >/dev/null || { apt-get update -qq && apt-get install -y -qq xvfb >/dev/null; }
 
+# Two workers: the machine this is made for has two cores (pytest-xdist).
 test: install xvfb
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2
 
 # The examples, each one command line of the CLI. 1-D is the tutorial's setup.
 KA  := $(VENV)/bin/kmeans-anim --quiet

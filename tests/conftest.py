@@ -133,3 +133,13 @@ def _mirror(src: Path, dst: Path) -> None:
             shutil.copytree(src, dst, symlinks=True)
         else:
             shutil.copy2(src, dst)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The long tests (slow, display) first: with ``-n 2`` pytest-xdist hands tests out
+    in this order, and a long test started last would leave one core idle while it runs."""
+
+    def short(item: pytest.Item) -> bool:
+        return not any(item.get_closest_marker(m) for m in ("slow", "display"))
+
+    items.sort(key=short)

@@ -7,7 +7,6 @@ contains: codec, pixel format, size, frame count, colours, loop flag.
 from __future__ import annotations
 
 import os
-import shlex
 import shutil
 import stat
 import subprocess
@@ -21,7 +20,6 @@ from matplotlib.animation import FuncAnimation
 from matplotlib.figure import Figure
 
 from kmeans_anim import KMeansAnimation, KMeansWarning, animate, hsv_palette, make_blobs
-from kmeans_anim.cli import main as cli_main
 from kmeans_anim.writers import FFmpegError, FrameWriter
 
 SMALL = (3.2, 2.4)  # 320 x 240 at the default dpi: enough for checks that ignore the size
@@ -495,29 +493,6 @@ def test_show_with_a_display_draws_frames():
 
 
 # --------------------------------------------------------------------------- no warnings
-
-
-def makefile_examples() -> list[list[str]]:
-    """The argument lists of the Makefile's `video` commands (one table for both)."""
-    makefile = REPO / "Makefile"
-    return [
-        shlex.split(line.split("$(KA)", 1)[1])
-        for line in makefile.read_text().splitlines()
-        if line.startswith("\t$(KA)")
-    ]
-
-
-def test_makefile_examples_render_without_warnings(tmp_path, capsys):
-    examples = makefile_examples()
-    assert len(examples) == 7
-    for argv in examples:
-        argv = [a.replace("$(OUT)", str(tmp_path)) for a in argv]
-        # a lower resolution keeps this quick; layout is in inches, so it is the same
-        assert cli_main([*argv, "--quiet", "--dpi", "50"]) == 0, argv
-        assert capsys.readouterr().err == "", argv  # the CLI prints warnings on stderr
-        out = Path(argv[argv.index("-o") + 1])
-        _meta, frames = decode(out)
-        assert len(frames) > 1, out
 
 
 @pytest.mark.parametrize(

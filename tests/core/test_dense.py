@@ -70,7 +70,7 @@ def tie_heavy(draw, dims):
     return x, k, init, draw(st.sampled_from(["farthest", "keep"]))
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(tie_heavy(dims=(1, 2, 3)))
 def test_direct_search_labels_are_brute_force_with_ties(problem):
     x, k, init, empty = problem

@@ -16,7 +16,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import imageio_ffmpeg
-import numpy as np
 import pytest
 from helpers import child_env, listing, restore_sigint
 from matplotlib.figure import Figure
@@ -115,6 +114,8 @@ def fake_ffmpeg(
     yield install
     monkeypatch.delenv("IMAGEIO_FFMPEG_EXE", raising=False)
     cached.cache_clear()
+    # the next test must get the real binary back, not a cached fake
+    assert "fake-ffmpeg" not in imageio_ffmpeg.get_ffmpeg_exe()
 
 
 @pytest.fixture
@@ -387,13 +388,6 @@ def test_cli_ctrl_c(how: str, tmp_path: Path, target: Path) -> None:
     assert out == ""
     assert_untouched(target)
     assert not wait_gone(str(tmp_path)), "ffmpeg outlived the interrupted CLI"
-
-
-def test_fake_binary_is_not_cached_across_tests() -> None:
-    """Runs after the fake-ffmpeg tests (file order): the real binary is back."""
-    exe = imageio_ffmpeg.get_ffmpeg_exe()
-    assert "fake-ffmpeg" not in exe
-    assert np.isfinite(1.0)
 
 
 @pytest.mark.parametrize("frames", [1, 5])
