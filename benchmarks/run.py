@@ -40,8 +40,7 @@ matplotlib.use("Agg")
 import imageio_ffmpeg  # noqa: E402
 from baselines import draw_frames, floor_encode, plain_save, tutorial_save  # noqa: E402
 
-import kmeans_anim  # noqa: E402
-from kmeans_anim import animate, lloyd, make_blobs  # noqa: E402
+from kmeans_anim import __version__, animate, lloyd, make_blobs  # noqa: E402
 
 WIDTH, HEIGHT, DPI = 640, 480, 100.0
 FIGSIZE = (WIDTH / DPI, HEIGHT / DPI)
@@ -106,7 +105,7 @@ def machine_info() -> list[str]:
         f"- load average at start (1/5/15 min): {load}",
         f"- Python {platform.python_version()}, numpy {np.__version__}, matplotlib "
         f"{matplotlib.__version__}, scikit-learn {sklearn.__version__}, "
-        f"kmeans_anim {kmeans_anim.__version__}",
+        f"kmeans_anim {__version__}",
         f"- ffmpeg: `{imageio_ffmpeg.get_ffmpeg_exe()}` (imageio-ffmpeg "
         f"{imageio_ffmpeg.__version__})",
         f"- code: git {rev}"

@@ -4,6 +4,7 @@ Plain helpers are in ``helpers.py``."""
 
 from __future__ import annotations
 
+import inspect
 import os
 import shutil
 import signal
@@ -66,7 +67,8 @@ class Nobody:
 def _imports_as(prefix: list[str], python: str, pythonpath: str | None, home: Path) -> str:
     """The kmeans_anim file that user imports, or the error it gets."""
     proc = run_python(
-        "import kmeans_anim, numpy, matplotlib, imageio_ffmpeg; print(kmeans_anim.__file__)",
+        "import inspect, kmeans_anim, numpy, matplotlib, imageio_ffmpeg\n"
+        "print(inspect.getfile(kmeans_anim))",
         home,
         env=Nobody(prefix, python, pythonpath).env(home),
         prefix=prefix,
@@ -90,7 +92,7 @@ def as_nobody() -> Iterator[Nobody]:
     if setpriv is None:
         pytest.skip("running as root without setpriv: cannot run as an unprivileged user")
     prefix = [setpriv, f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"]
-    ours = str(Path(kmeans_anim.__file__).resolve())
+    ours = str(Path(inspect.getfile(kmeans_anim)).resolve())
     base = Path(tempfile.mkdtemp(prefix="kmeans-anim-nobody-"))
     try:
         base.chmod(0o755)

@@ -1,5 +1,5 @@
 """Every private matplotlib name kmeans-anim relies on still exists in the installed
-matplotlib (the list is ``kmeans_anim._mpl_private``)."""
+matplotlib (the list is in ``_mpl_private.py``)."""
 
 from __future__ import annotations
 
