@@ -61,6 +61,25 @@ def restore_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
+def run_child(
+    argv: Sequence[str],
+    cwd: str | os.PathLike[str],
+    env: dict[str, str] | None,
+    timeout: float,
+) -> subprocess.CompletedProcess[str]:
+    """Run ``argv`` to its end, output captured as text, with Python's SIGINT handling
+    restored in the child and ``child_env()`` unless ``env`` is given."""
+    return subprocess.run(
+        argv,
+        cwd=cwd,
+        env=child_env() if env is None else env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        preexec_fn=restore_sigint,
+    )
+
+
 def run_python(
     code: str,
     cwd: str | os.PathLike[str],
@@ -73,15 +92,7 @@ def run_python(
 ) -> subprocess.CompletedProcess[str]:
     """Run ``code`` (dedented) in a fresh interpreter with ``args`` as its arguments,
     output captured as text."""
-    return subprocess.run(
-        [*prefix, python, "-c", textwrap.dedent(code), *args],
-        cwd=cwd,
-        env=child_env() if env is None else env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        preexec_fn=restore_sigint,
-    )
+    return run_child([*prefix, python, "-c", textwrap.dedent(code), *args], cwd, env, timeout)
 
 
 #: The two real entry points of the command line.
@@ -100,15 +111,7 @@ def run_cli_process(
     timeout: float = 120.0,
 ) -> subprocess.CompletedProcess[str]:
     """Run the real ``kmeans-anim`` (``how``: ``python -m`` or the installed script)."""
-    return subprocess.run(
-        [*prefix, *COMMANDS[how], *map(str, args)],
-        cwd=cwd,
-        env=child_env() if env is None else env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        preexec_fn=restore_sigint,
-    )
+    return run_child([*prefix, *COMMANDS[how], *map(str, args)], cwd, env, timeout)
 
 
 @dataclass(frozen=True)
