@@ -9,7 +9,7 @@ the centroids, and the final frame held. This module turns states into
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import numpy as np
@@ -91,7 +91,8 @@ class Frame:
     colours : KMeansState or None
         The state whose labels colour the points; None draws them unassigned (grey).
     caption : str
-        The corner label, ``"i = 3"`` or ``"i = 3 · assign"``.
+        The corner label, ``"i = 3"`` or ``"i = 3 · assign"``; the final frames say why
+        the run stopped, ``"i = 6 · converged"`` or ``"i = 300 · max_iter reached"``.
     heading : int
         The state whose centroids are shown or being moved to: ``iteration`` itself,
         except for in-between frames of ``steps='iteration'``, which belong to the
@@ -147,8 +148,12 @@ def frames(
         Extra copies of the last frame.
     """
     prev: KMeansState | None = None
+    # A state's last frame waits until the next state arrives: only then is it known
+    # whether the run ended there, and the final frame says why it stopped.
     last: Frame | None = None
     for state in states():
+        if last is not None:
+            yield last
         i = state.iteration
         if prev is not None:
             a, b = prev.centroids, state.centroids
@@ -162,10 +167,11 @@ def frames(
             last = Frame(i, state.centroids, state, _caption(i, steps, "assign"), i)
         else:
             last = Frame(i, state.centroids, state, _caption(i, steps, None), i)
-        yield last
         prev = state
-    if last is not None:
-        for _ in range(hold):
+    if last is not None and prev is not None:
+        why = "converged" if prev.converged else "max_iter reached"
+        last = replace(last, caption=f"i = {prev.iteration} · {why}")
+        for _ in range(hold + 1):
             yield last
 
 

@@ -209,6 +209,9 @@ class Caption:
             bbox={"fc": "white", "ec": "none", "alpha": 0.7, "pad": 2},
             **CAPTION_STYLE,
         )
+        # it lives inside the axes: a long caption on a small figure must not make
+        # constrained layout shrink the axes around it
+        self.text.set_in_layout(False)
 
     @property
     def artists(self) -> list[Artist]:

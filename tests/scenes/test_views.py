@@ -101,6 +101,21 @@ def test_regions_pixels_have_the_tint_of_their_nearest_centroid(tmp_path):
 # --------------------------------------------------------------------------- steps, tween
 
 
+@pytest.mark.parametrize("steps", ["iteration", "split"])
+@pytest.mark.parametrize(("max_iter", "why"), [(300, "converged"), (1, "max_iter reached")])
+def test_final_frames_say_why_the_run_stopped(steps, max_iter, why):
+    anim = run(steps=steps, hold=1.0, max_iter=max_iter)
+    last = len(anim.trace) - 1
+    frames = all_frames(anim)
+    final = f"i = {last} · {why}"
+    held = 1 + 4  # the final frame, and 1 s held at 4 fps
+    assert [f.caption for f in frames[-held:]] == [final] * held
+    assert all(f.caption != final for f in frames[:-held])
+    assert anim.trace.converged == (why == "converged")
+    if why == "max_iter reached":
+        assert last == max_iter
+
+
 def test_split_steps_two_frames_per_state(tmp_path):
     anim = run(steps="split", hold=0.5)
     n = len(anim.trace)
@@ -109,6 +124,8 @@ def test_split_steps_two_frames_per_state(tmp_path):
     expected = ["i = 0 · init", "i = 0 · assign"]
     for i in range(1, n):
         expected += [f"i = {i} · update", f"i = {i} · assign"]
+    expected[-1] = f"i = {n - 1} · converged"  # the final frame says why it stopped
+    assert anim.trace.converged
     assert [f.caption for f in frames] == expected
     assert frames[0].colours is None  # init: grey points
     for f in frames[1:]:
