@@ -117,7 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--seed",
         type=int,
         default=None,
-        help="seed for the blobs and the initialisation (default: a random one)",
+        help="seed for the blobs and the initialisation (default: a random one, printed)",
     )
     alg = p.add_argument_group("algorithm")
     alg.add_argument(
@@ -185,7 +185,11 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def _points(args: argparse.Namespace) -> tuple[np.ndarray, int]:
+#: Seeds drawn when ``--seed`` is not given are below this: short enough to retype.
+FRESH_SEEDS = 1_000_000
+
+
+def _points(args: argparse.Namespace, seed: int) -> tuple[np.ndarray, int]:
     if args.data is not None and args.dataset is not None:
         raise UsageError("give a data file or --dataset, not both")
     if args.data is not None:
@@ -195,14 +199,17 @@ def _points(args: argparse.Namespace) -> tuple[np.ndarray, int]:
     if args.dataset is not None:
         return load_dataset(args.dataset), 3
     pts, _ = make_blobs(
-        args.clusters, args.points, args.dim, tuple(args.bounds), args.std, seed=args.seed
+        args.clusters, args.points, args.dim, tuple(args.bounds), args.std, seed=seed
     )
     return pts, args.clusters
 
 
 def run(args: argparse.Namespace) -> int:
     """Do what the parsed command line asks."""
-    points, default_k = _points(args)
+    # one seed for the blobs and the run, drawn here when not given, and printed: a
+    # good run can be had again with --seed
+    seed = int(np.random.default_rng().integers(FRESH_SEEDS)) if args.seed is None else args.seed
+    points, default_k = _points(args, seed)
     # a bad output path fails before the K-means run, not after it (the default folder
     # is made just before saving, once everything else is known to be fine)
     made_later = args.output == DEFAULT_OUTPUT and not DEFAULT_OUTPUT.parent.exists()
@@ -212,7 +219,7 @@ def run(args: argparse.Namespace) -> int:
         points,
         default_k if args.k is None else args.k,
         init=args.init,
-        seed=args.seed,
+        seed=seed,
         max_iter=args.max_iter,
         tol=args.tol,
         empty=args.empty,
@@ -241,7 +248,7 @@ def run(args: argparse.Namespace) -> int:
         DEFAULT_OUTPUT.parent.mkdir()
     path = anim.save(args.output, progress=False if args.quiet else None)
     if not args.quiet:
-        print(path)
+        print(f"wrote {path} (seed {seed})")
     return 0
 
 

@@ -21,14 +21,14 @@ SCRIPT = Path(COMMANDS["script"][0])
 
 
 @pytest.mark.parametrize("how", ["module", "script"])
-def test_success_writes_the_file_and_prints_its_path(tmp_path, how):
+def test_success_writes_the_file_and_prints_its_path_and_seed(tmp_path, how):
     if how == "script":
         assert SCRIPT.exists(), f"{SCRIPT} is not installed (pip install -e .)"
     out = tmp_path / "out.mp4"
     args = ["--points", "10", "--seed", "3", "--fps", "4", "--hold", "0.5"]
     proc = run_cli_process(*args, "--figsize", "2", "1.5", "-o", out, cwd=tmp_path, how=how)
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout == f"{out}\n"
+    assert proc.stdout == f"wrote {out} (seed 3)\n"
     assert proc.stderr == ""
     meta, frames = decode(out)
     assert meta["size"] == (200, 150)
@@ -37,6 +37,26 @@ def test_success_writes_the_file_and_prints_its_path(tmp_path, how):
     expected = animate(pts, 3, seed=3, fps=4, hold=0.5).frame_count()
     assert len(frames) == expected
     assert listing(tmp_path) == {"out.mp4"}
+
+
+def test_the_printed_seed_gives_the_same_video_again(tmp_path, cli):
+    """Without --seed one is drawn for the blobs and the run, and printed: given back
+    with --seed it makes the same frames."""
+    args = ["--dim", "2", "--points", "20", "--hold", "0", "--dpi", "30"]
+    first = cli(*args, "-o", "a.gif", cwd=tmp_path)
+    assert first.code == 0, first.err
+    match = re.fullmatch(r"wrote a\.gif \(seed (\d+)\)\n", first.out)
+    assert match, first.out
+    again = cli(*args, "--seed", match.group(1), "-o", "b.gif", cwd=tmp_path)
+    assert again.out == f"wrote b.gif (seed {match.group(1)})\n"
+
+    def frames(name: str) -> list[bytes]:
+        return [f.tobytes() for f in decode(tmp_path / name)[1]]
+
+    assert frames("a.gif") == frames("b.gif")
+    other = cli(*args, "--seed", str(int(match.group(1)) + 1), "-o", "c.gif", cwd=tmp_path)
+    assert other.code == 0
+    assert frames("c.gif") != frames("a.gif")
 
 
 def test_quiet_and_default_output(tmp_path, cli):
@@ -68,7 +88,7 @@ def test_csv_with_columns(tmp_path, cli):
             "--figsize", "2", "1.5", "-o", out, cwd=tmp_path,
         )  # fmt: skip
         assert proc.code == 0, proc.err
-        assert proc.out.strip() == str(out)
+        assert proc.out == f"wrote {out} (seed 1)\n"
         _meta, frames = decode(out)
         chosen = np.loadtxt(data, delimiter=",", skiprows=1)[:, [0, 2]]
         anim = animate(chosen, 2, seed=1, hold=0)
