@@ -7,13 +7,14 @@
 
 from .animation import KMeansAnimation, animate
 from .core import KMeansState, KMeansWarning, Members, Tuning, lloyd
-from .data import load_dataset, load_points, make_blobs
+from .data import Dataset, load_dataset, load_points, make_blobs
 from .palette import hsv_palette
 from .writers import FFmpegError
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Dataset",
     "FFmpegError",
     "KMeansAnimation",
     "KMeansState",

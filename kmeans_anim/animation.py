@@ -30,11 +30,12 @@ from ._checks import (
     make_rng,
     shown,
 )
+from .columns import check_labels, column_names
 from .core import KMeansState, plan
 from .layout import DEFAULT_FIGSIZE, OBJECTIVE_FIGSIZE, check_figsize, check_frame, layout
 from .palette import hsv_palette
 from .progress import progress as progress_bar
-from .scenes import Scene, check_view, make_scene
+from .scenes import Scene, check_projection, check_view, make_scene
 from .timeline import Frame, Trace, frame_count, frames
 from .writers import FrameWriter, atomic_output, check_output, ffmpeg_exe, interruptible
 
@@ -359,16 +360,18 @@ def animate(
     objective: bool = False,
     jitter: bool = False,
     rotate: bool = False,
-    projection: Literal["pca"] | tuple[int, int] | None = None,
+    projection: Literal["pca"] | tuple[int | str, int | str] | None = None,
     render: Literal["auto", "points", "density"] = DEFAULTS.render,  # type: ignore[assignment]
+    labels: Sequence[str] | None = None,
 ) -> KMeansAnimation:
     """Animate K-means on ``points``: one frame per iteration.
 
     Parameters
     ----------
-    points : array-like of shape (n,) or (n, d)
+    points : array-like of shape (n,) or (n, d), DataFrame, Series or Dataset
         The data. 1 column is drawn on a line, 2 on the plane, 3 in 3-D space, more as a
-        projection onto a plane.
+        projection onto a plane. The names of a pandas or polars DataFrame's columns, a
+        Series' name or a :class:`Dataset`'s columns label the axes.
     k : int
         Number of clusters.
     init, seed, max_iter, tol, empty, algorithm, n_threads
@@ -406,20 +409,26 @@ def animate(
         1-D data: spread the points over a thin band so that overlapping ones show.
     rotate : bool, default=False
         3-D data: turn the camera slowly.
-    projection : 'pca' or (int, int), optional
+    projection : 'pca' or (int or str, int or str), optional
         Data with 3 or more columns: project onto its first two principal components
-        (default for more than 3 columns) or show two of its columns.
+        (default for more than 3 columns) or show two of its columns, by index or name.
+        PCA axes show each component's share of the variance and, when the columns have
+        names, the column with the largest loading: ``PC1 (36%, flavanoids)``.
 
     render : {'auto', 'points', 'density'}, default='auto'
         How 1-D and 2-D views draw the points: ``x`` markers, or a per-pixel image
         coloured by cluster with brightness by count (fast for millions of points).
         ``'auto'`` uses the image above 100,000 points.
+    labels : sequence of str, optional
+        A name for each column of the data, in place of the names the data carries;
+        they label the axes and may be used in ``projection``.
 
     Returns
     -------
     KMeansAnimation
         Call ``.save("out.mp4")``, ``.show()``, or display it in a notebook.
     """
+    carried = column_names(points)
     run = plan(
         points,
         k,
@@ -433,6 +442,9 @@ def animate(
     )
     x = run.x
     n, d = x.shape
+    names = check_labels(labels, d) if labels is not None else carried
+    if names is not None and len(names) != d:  # a frame's names, and a (n, 1) Series
+        names = None
     fps = check_real(fps, "fps", minimum=0.0, strict=True, maximum=MAX_FPS)
     hold = check_real(hold, "hold", minimum=0.0, strict=False, maximum=MAX_HOLD)
     dpi = check_real(dpi, "dpi", minimum=0.0, strict=True)
@@ -458,6 +470,7 @@ def animate(
     rng = make_rng(seed)  # also validates seed
     if seed is None or isinstance(seed, np.random.Generator):
         seed = int(rng.integers(2**63))
+    projection = check_projection(projection, d, names)
     density = check_view(
         n,
         d,
@@ -494,6 +507,7 @@ def animate(
         trails=flags["trails"],
         regions=flags["regions"],
         objective_ax=objective_ax,
+        names=names,
     )
     if title:
         main_ax.set_title(title)

@@ -18,7 +18,7 @@ import numpy as np
 from . import __version__
 from ._checks import ALGORITHMS, DEFAULTS, EMPTY_POLICIES, INITS, RENDERS, STEPS, help_of
 from .animation import animate
-from .data import DATASETS, load_dataset, load_points, make_blobs
+from .data import DATASETS, Dataset, load_dataset, make_blobs
 from .scenes import DENSITY_THRESHOLD
 from .writers import FORMATS, FFmpegError, check_output
 
@@ -44,16 +44,21 @@ class _Help(argparse.ArgumentDefaultsHelpFormatter):
         return super()._get_help_string(action)
 
 
-def _projection(text: str) -> str | tuple[int, int]:
+def _projection(text: str) -> str | tuple[int | str, int | str]:
     if text == "pca":
         return text
-    try:
-        i, j = (int(t) for t in text.split(","))
-    except ValueError:
+    parts = [t.strip() for t in text.split(",")]
+    if len(parts) != 2 or not all(parts):
         raise argparse.ArgumentTypeError(
-            f"invalid projection {text!r}: use 'pca' or two column indices like '0,2'"
-        ) from None
+            f"invalid projection {text!r}: use 'pca' or two columns by index or name, "
+            "like '0,2' or 'proline,hue'"
+        )
+    i, j = (int(t) if t.lstrip("-").isdigit() else t for t in parts)
     return i, j
+
+
+def _labels(text: str) -> list[str]:
+    return [t.strip() for t in text.split(",")]
 
 
 def _option(group: argparse._ArgumentGroup, name: str, **kw: object) -> None:
@@ -151,7 +156,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--projection",
         type=_projection,
         default=None,
-        help="3+ columns: 'pca' or two column indices 'i,j' (default: pca above 3 columns)",
+        help="3+ columns: 'pca' or two columns 'i,j' by index or name "
+        "(default: pca above 3 columns)",
+    )
+    view.add_argument(
+        "--labels",
+        type=_labels,
+        default=None,
+        metavar="NAMES",
+        help="a name per column, comma-separated, for the axes "
+        "(default: the CSV header's or the dataset's)",
     )
     _option(
         view,
@@ -189,11 +203,11 @@ def build_parser() -> argparse.ArgumentParser:
 FRESH_SEEDS = 1_000_000
 
 
-def _points(args: argparse.Namespace, seed: int) -> tuple[np.ndarray, int]:
+def _points(args: argparse.Namespace, seed: int) -> tuple[np.ndarray | Dataset, int]:
     if args.data is not None and args.dataset is not None:
         raise UsageError("give a data file or --dataset, not both")
     if args.data is not None:
-        return load_points(args.data, columns=args.columns), 3
+        return Dataset.from_file(args.data, columns=args.columns), 3
     if args.columns is not None:
         raise UsageError("--columns needs a data file")
     if args.dataset is not None:
@@ -240,6 +254,7 @@ def run(args: argparse.Namespace) -> int:
         rotate=args.rotate,
         projection=args.projection,
         render=args.render,
+        labels=args.labels,
     )
     if args.show:
         anim.show()

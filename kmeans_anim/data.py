@@ -4,21 +4,68 @@ from __future__ import annotations
 
 import csv
 import os
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from ._checks import as_points, check_int, check_real, make_rng, shown
 
-__all__ = ["DATASETS", "load_dataset", "load_points", "make_blobs"]
+__all__ = ["DATASETS", "Dataset", "load_dataset", "load_points", "make_blobs"]
 
 #: The bundled datasets and the numeric columns each one returns.
 DATASETS: dict[str, tuple[str, ...]] = {
     "old_faithful": ("eruptions", "waiting"),
     "iris": ("sepal_length", "sepal_width", "petal_length", "petal_width"),
 }
+#: The bundled datasets' column of known classes, where they have one.
+CLASS_COLUMNS = {"iris": "species"}
+
+
+@dataclass(frozen=True, eq=False)
+class Dataset:
+    """Points with the names of their columns, and their known classes where there are.
+
+    ``animate`` and ``lloyd`` take a Dataset as they take an array (``np.asarray(ds)``
+    is ``ds.points``); ``animate`` labels the axes with its column names.
+
+    Attributes
+    ----------
+    points : ndarray of shape (n,) for one column, else (n, d)
+        Finite float64 values.
+    columns : tuple of str, or None
+        A name per column (None when the source had no header).
+    classes : ndarray of shape (n,) of int, or None
+        The known class of each row, as an index into ``class_names``.
+    class_names : tuple of str, or None
+        The classes' names, in order of first appearance.
+    """
+
+    points: NDArray[np.float64]
+    columns: tuple[str, ...] | None = None
+    classes: NDArray[np.intp] | None = None
+    class_names: tuple[str, ...] | None = None
+
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> NDArray[Any]:
+        return np.asarray(self.points, dtype=dtype)
+
+    def __len__(self) -> int:
+        return len(self.points)
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """The shape of :attr:`points`."""
+        return self.points.shape
+
+    @classmethod
+    def from_file(
+        cls, path: str | os.PathLike[str], columns: str | int | list[str | int] | None = None
+    ) -> Dataset:
+        """Read a file as :func:`load_points` does, keeping the CSV header's names."""
+        return _load(path, columns)
 
 
 def make_blobs(
@@ -106,7 +153,9 @@ def _is_number(text: str) -> bool:
     return True
 
 
-def _read_csv(path: Path, columns: list[str | int] | None) -> NDArray[np.float64]:
+def _read_csv(
+    path: Path, columns: list[str | int] | None
+) -> tuple[NDArray[np.float64], tuple[str, ...] | None]:
     with path.open(newline="", encoding="utf-8-sig") as f:
         sample = f.read(65536)
         f.seek(0)
@@ -162,7 +211,7 @@ def _read_csv(path: Path, columns: list[str | int] | None) -> NDArray[np.float64
                 raise ValueError(
                     f"{path.name}, row {line}, column {col}: {what} is not a number."
                 ) from None
-    return out
+    return out, None if header is None else tuple(header[i] for i in idx)
 
 
 def load_points(
@@ -190,6 +239,11 @@ def load_points(
         blanks where numbers are expected, names a column it does not have, or holds NaN
         or infinite values.
     """
+    return _load(path, columns).points
+
+
+def _load(path: str | os.PathLike[str], columns: str | int | list[str | int] | None) -> Dataset:
+    """A file's points and its header's names (see :func:`load_points`)."""
     path = Path(path)
     if not path.is_file():
         raise ValueError(f"path={str(path)!r}: no such file.")
@@ -198,6 +252,7 @@ def load_points(
     elif isinstance(columns, int) and not isinstance(columns, bool):
         columns = [columns]
     try:
+        names = None
         if path.suffix.lower() == ".npy":
             arr = np.load(path, allow_pickle=False)
             if columns is not None:
@@ -210,14 +265,14 @@ def load_points(
                 ]
                 arr = arr[:, idx]
         else:
-            arr = _read_csv(path, columns)
+            arr, names = _read_csv(path, columns)
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise ValueError(f"path={str(path)!r} could not be read: {exc}") from None
     points = as_points(arr, name=path.name)
-    return points[:, 0] if points.shape[1] == 1 else points
+    return Dataset(points[:, 0] if points.shape[1] == 1 else points, names)
 
 
-def load_dataset(name: str) -> NDArray[np.float64]:
+def load_dataset(name: str) -> Dataset:
     """Load a bundled dataset by name.
 
     Parameters
@@ -225,12 +280,13 @@ def load_dataset(name: str) -> NDArray[np.float64]:
     name : {'old_faithful', 'iris'}
         ``old_faithful``: 272 eruptions of the Old Faithful geyser, (eruption minutes,
         minutes to the next eruption). ``iris``: Fisher's 150 irises, their four
-        numeric measurements (the species column is left out). Provenance is in
+        numeric measurements, with the species as known classes. Provenance is in
         ``kmeans_anim/datasets/README.md``.
 
     Returns
     -------
-    ndarray of shape (n, d)
+    Dataset
+        ``points`` of shape (n, d), the column names, and for iris the classes.
     """
     if not isinstance(name, str) or name not in DATASETS:
         raise ValueError(
@@ -239,4 +295,11 @@ def load_dataset(name: str) -> NDArray[np.float64]:
         )
     ref = resources.files("kmeans_anim") / "datasets" / f"{name}.csv"
     with resources.as_file(ref) as p:
-        return load_points(p, columns=list(DATASETS[name]))
+        data = _load(p, list(DATASETS[name]))
+        if name not in CLASS_COLUMNS:
+            return data
+        with p.open(newline="", encoding="utf-8") as f:
+            values = [row[CLASS_COLUMNS[name]] for row in csv.DictReader(f)]
+    class_names = tuple(dict.fromkeys(values))
+    classes = np.array([class_names.index(v) for v in values], dtype=np.intp)
+    return Dataset(data.points, data.columns, classes, class_names)

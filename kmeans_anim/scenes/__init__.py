@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 from matplotlib.axes import Axes
 from numpy.typing import NDArray
 
 from .._checks import RENDERS, check_choice, shown
+from ..columns import column_index
 from ..timeline import Trace
 from .base import Scene
 from .layers import Colour
@@ -18,7 +18,14 @@ from .plane import PlaneScene, ProjectionScene
 from .space import SpaceScene
 from .strip import StripScene
 
-__all__ = ["DENSITY_THRESHOLD", "Scene", "check_view", "make_scene", "needs_3d"]
+__all__ = [
+    "DENSITY_THRESHOLD",
+    "Scene",
+    "check_projection",
+    "check_view",
+    "make_scene",
+    "needs_3d",
+]
 
 #: Above this many points, render="auto" draws a density image instead of markers.
 DENSITY_THRESHOLD = 100_000
@@ -29,18 +36,46 @@ def needs_3d(d: int, projection: str | tuple[int, int] | None) -> bool:
     return d == 3 and projection is None
 
 
+def check_projection(
+    projection: Any, d: int, names: Sequence[str] | None
+) -> Literal["pca"] | tuple[int, int] | None:
+    """``projection`` checked for data with ``d`` columns named ``names``: None, 'pca',
+    or two different columns given by index or name, returned as indices."""
+    if projection is None:
+        return None
+    if d < 3:
+        raise ValueError(
+            f"projection={shown(projection)} needs data with 3 or more columns; the data has {d}."
+        )
+    if isinstance(projection, str):
+        return check_choice(projection, "projection", ("pca",))  # type: ignore[return-value]
+    try:
+        first, second = projection
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"projection={shown(projection)} must be 'pca' or two columns (i, j), "
+            "by index or name."
+        ) from None
+    where = f"projection={shown(projection)}"
+    i, j = (column_index(c, names, d, where) for c in (first, second))
+    if i == j:
+        raise ValueError(f"{where}: need two different columns.")
+    return i, j
+
+
 def check_view(
     n: int,
     d: int,
     *,
-    projection: Any = None,
+    projection: Literal["pca"] | tuple[int, int] | None = None,
     jitter: bool = False,
     rotate: bool = False,
     regions: bool = False,
     render: str = "auto",
 ) -> bool:
-    """Check the view options for ``n`` points of dimension ``d`` before any work is done;
-    returns whether the points are drawn as a density image.
+    """Check the view options for ``n`` points of dimension ``d`` before any work is done
+    (``projection`` as returned by :func:`check_projection`); returns whether the points
+    are drawn as a density image.
 
     Raises
     ------
@@ -48,26 +83,6 @@ def check_view(
         For an option that does not exist or does not apply to this data.
     """
     render = check_choice(render, "render", RENDERS)
-    if projection is not None:
-        if d < 3:
-            raise ValueError(
-                f"projection={shown(projection)} needs data with 3 or more columns; "
-                f"the data has {d}."
-            )
-        if isinstance(projection, str):
-            check_choice(projection, "projection", ("pca",))
-        else:
-            try:
-                i, j = (operator.index(c) for c in projection)
-            except (TypeError, ValueError):
-                raise TypeError(
-                    f"projection={shown(projection)} must be 'pca' or two column indices (i, j)."
-                ) from None
-            if not (0 <= i < d and 0 <= j < d) or i == j:
-                raise ValueError(
-                    f"projection={shown(projection)}: need two different column indices "
-                    f"in [0, {d})."
-                )
     three_d = needs_3d(d, projection)
     if jitter and d != 1:
         raise ValueError(f"jitter=True applies to 1-D data only; the data has d={d} columns.")

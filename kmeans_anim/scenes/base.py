@@ -50,6 +50,8 @@ class Scene:
         Draw the points as a per-pixel image instead of markers (see :meth:`make_density`).
     objective_ax : Axes or None
         If given, a panel of inertia per iteration is drawn there.
+    names : sequence of str or None
+        The data's column names, one per column: they label the axes.
     """
 
     #: Whether the static background may be drawn once and reused for every frame.
@@ -69,9 +71,14 @@ class Scene:
         regions: bool = False,
         density: bool = False,
         objective_ax: Axes | None = None,
+        names: Sequence[str] | None = None,
     ) -> None:
         self.ax = ax
         self.setup_axes(points, trace)
+        setters = (ax.set_xlabel, ax.set_ylabel, getattr(ax, "set_zlabel", None))
+        for text, set_label in zip(self.axis_labels(names), setters, strict=False):
+            if set_label is not None:
+                set_label(text)
         self.regions = self.make_regions(colours) if regions else None
         self.points: Points | Density = (
             self.make_density(points, colours)
@@ -96,6 +103,10 @@ class Scene:
     def view(self, centroids: NDArray[np.float64]) -> NDArray[np.float64]:
         """Map (k, d) data coordinates to (k, view_dim) view coordinates."""
         raise NotImplementedError
+
+    def axis_labels(self, names: Sequence[str] | None) -> Sequence[str]:
+        """The labels of the axes, x first: the data's column names (none without)."""
+        return names or ()
 
     def make_points(
         self, points: NDArray[np.float64], colours: Sequence[Colour], size: float

@@ -194,17 +194,21 @@ class Trails:
 
 
 class Caption:
-    """The ``i = N`` label in the lower-left corner, in axes coordinates."""
+    """The ``i = N`` label in the lower-left corner (upper left in 3-D), in axes
+    coordinates."""
 
     def __init__(self, ax: Axes) -> None:
-        text = getattr(ax, "text2D", ax.text)  # 3-D axes place 2-D text with text2D
+        # 3-D axes place 2-D text with text2D; there the x-axis label runs along the
+        # bottom left, so the caption goes to the top left, which the box leaves empty
+        three_d = hasattr(ax, "text2D")
+        text = ax.text2D if three_d else ax.text  # type: ignore[attr-defined]
         self.text = text(
             0.02,
-            0.03,
+            0.97 if three_d else 0.03,
             "",
             transform=ax.transAxes,
             ha="left",
-            va="bottom",
+            va="top" if three_d else "bottom",
             zorder=5,
             bbox={"fc": "white", "ec": "none", "alpha": 0.7, "pad": 2},
             **CAPTION_STYLE,

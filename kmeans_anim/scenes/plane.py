@@ -50,7 +50,8 @@ class ProjectionScene(PlaneScene):
     """N-D data drawn on a plane through a fixed linear map.
 
     ``projection="pca"`` fits principal components once on the points (numpy SVD) and
-    labels the axes with each component's share of the variance, ``"PC1 (73%)"``;
+    labels the axes with each component's share of the variance and, when the columns
+    have names, the column that weighs most in it, ``"PC1 (36%, flavanoids)"``;
     ``projection=(i, j)`` shows two of the original columns. Centroids go through the
     same map every frame. Regions, if asked for, are those of the *projected* centroids.
     """
@@ -73,17 +74,26 @@ class ProjectionScene(PlaneScene):
             self.basis = vt[:2].T.copy()
             if self.basis.shape[1] < 2:  # fewer than 2 components: pad with zeros
                 self.basis = np.column_stack((self.basis, np.zeros(d)))
-            share = np.concatenate((share, [0.0, 0.0]))[:2]
-            self.labels = tuple(f"PC{c + 1} ({100 * share[c]:.0f}%)" for c in range(2))
-        else:  # two column indices, checked by check_view
+            self.share = np.concatenate((share, [0.0, 0.0]))[:2]
+            self.columns: tuple[int, int] | None = None
+        else:  # two column indices, checked by check_projection
             i, j = projection
             self.mean = np.zeros(d)
             self.basis = np.zeros((d, 2))
             self.basis[i, 0] = self.basis[j, 1] = 1.0
-            self.labels = (f"column {i}", f"column {j}")
+            self.columns = (i, j)
         super().__init__(ax, points, trace, colours, **options)
-        ax.set_xlabel(self.labels[0])
-        ax.set_ylabel(self.labels[1])
+
+    def axis_labels(self, names: Sequence[str] | None) -> Sequence[str]:
+        if self.columns is not None:
+            return tuple(names[i] if names else f"column {i}" for i in self.columns)
+        labels = []
+        for c in range(2):
+            text = f"{100 * self.share[c]:.0f}%"
+            if names:  # the column with the largest loading on this component
+                text += f", {names[int(np.argmax(np.abs(self.basis[:, c])))]}"
+            labels.append(f"PC{c + 1} ({text})")
+        return labels
 
     def view(self, centroids: NDArray[np.float64]) -> NDArray[np.float64]:
         return (centroids - self.mean) @ self.basis

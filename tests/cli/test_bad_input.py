@@ -351,7 +351,43 @@ CASES = [
         ValueError,
         r"projection='nope' is not valid",
         ["--dim", "3", "--projection", "nope"],
-        r"invalid projection 'nope': use 'pca' or two column indices",
+        r"invalid projection 'nope': use 'pca' or two columns by index or name",
+    ),
+    Case(
+        "projection-unknown-column",
+        lambda d: animate(load_dataset("iris"), 2, projection=("petal_length", "petals")),
+        ValueError,
+        r"projection=\('petal_length', 'petals'\): no column 'petals'; its columns are "
+        r"sepal_length, sepal_width, petal_length, petal_width",
+        ["--dataset", "iris", "--projection", "petal_length,petals"],
+    ),
+    Case(
+        "projection-name-without-names",
+        lambda d: animate(X3, 2, projection=("a", "b")),
+        ValueError,
+        r"projection=\('a', 'b'\): no column 'a'; the data has no column names",
+        ["--dim", "3", "--projection", "a,b"],
+    ),
+    Case(
+        "projection-same-column",
+        lambda d: animate(load_dataset("iris"), 2, projection=("sepal_width", 1)),
+        ValueError,
+        r"projection=\('sepal_width', 1\): need two different columns",
+        ["--dataset", "iris", "--projection", "sepal_width,1"],
+    ),
+    Case(
+        "labels-too-few",
+        lambda d: animate(X, 2, labels=["x"]),
+        ValueError,
+        r"labels=\['x'\] has 1 name; the data has 2 columns",
+        ["--dim", "2", "--labels", "x"],
+    ),
+    Case(
+        "labels-not-strings",
+        lambda d: animate(X, 2, labels=[1, 2]),
+        TypeError,
+        r"labels must be strings; got labels=\[1, 2\]",
+        None,
     ),
     Case(
         "projection-on-2d",
@@ -597,7 +633,7 @@ def no_kmeans(monkeypatch: pytest.MonkeyPatch) -> None:
         (2, {"rotate": True}, "rotate=True applies to 3-D data only"),
         (2, {"jitter": True}, "jitter=True applies to 1-D data only"),
         (3, {"regions": True}, "regions=True is not available for 3-D data"),
-        (4, {"projection": (0, 9)}, r"need two different column indices in \[0, 4\)"),
+        (4, {"projection": (0, 9)}, r"projection=\(0, 9\): column index 9 is not in \[0, 4\)"),
         (2, {"ax": "nope"}, "ax must be a matplotlib Axes"),
     ],
 )

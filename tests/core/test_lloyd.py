@@ -387,13 +387,13 @@ def _sklearn_lloyd(x: np.ndarray, c0: np.ndarray):
 
 
 def _old_faithful_1d():
-    return load_dataset("old_faithful")[:, 0]
+    return load_dataset("old_faithful").points[:, 0]
 
 
 ORACLE_DATA = {
-    "old_faithful": lambda: load_dataset("old_faithful"),
+    "old_faithful": lambda: load_dataset("old_faithful").points,
     "old_faithful_eruptions_1d": _old_faithful_1d,
-    "iris": lambda: load_dataset("iris"),
+    "iris": lambda: load_dataset("iris").points,
     "blobs_1d": lambda: make_blobs(n_clusters=4, dim=1, std=0.5, seed=11)[0],
     "blobs_2d": lambda: make_blobs(n_clusters=4, dim=2, std=0.6, seed=12)[0],
     "blobs_5d": lambda: make_blobs(n_clusters=5, dim=5, std=0.8, seed=13)[0],

@@ -219,7 +219,10 @@ def test_bad_csv_explicit_columns(tmp_path):
 
 
 def test_old_faithful():
-    x = load_dataset("old_faithful")
+    data = load_dataset("old_faithful")
+    assert data.columns == ("eruptions", "waiting")
+    assert data.classes is None and data.class_names is None
+    x = data.points
     assert x.shape == (272, 2)
     assert x.dtype == np.float64
     assert np.isfinite(x).all()
@@ -229,7 +232,12 @@ def test_old_faithful():
 
 
 def test_iris():
-    x = load_dataset("iris")
+    data = load_dataset("iris")
+    assert data.columns == ("sepal_length", "sepal_width", "petal_length", "petal_width")
+    assert data.class_names == ("setosa", "versicolor", "virginica")
+    # Fisher's table: 50 of each species, in that order
+    np.testing.assert_array_equal(data.classes, np.repeat([0, 1, 2], 50))
+    x = data.points
     assert x.shape == (150, 4)
     assert np.isfinite(x).all()
     np.testing.assert_array_equal(x[0], [5.1, 3.5, 1.4, 0.2])

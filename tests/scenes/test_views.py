@@ -188,21 +188,26 @@ def test_tween_frames_glide_eased_along_segments(tmp_path):
 # --------------------------------------------------------------------------- projection
 
 
-def pct(label: str, name: str) -> int:
-    m = re.fullmatch(rf"{name} \((\d+)%\)", label)
+def pct(label: str, name: str) -> tuple[int, str | None]:
+    """The share of variance in a PCA axis label, and the column it names if any."""
+    m = re.fullmatch(rf"{name} \((\d+)%(?:, (\w+))?\)", label)
     assert m, label
-    return int(m.group(1))
+    return int(m.group(1)), m.group(2)
 
 
 def test_iris_pca_projection_labels_and_points():
-    x = load_dataset("iris")
-    anim = animate(x, 3, seed=0, figsize=SMALL, hold=0)
+    iris = load_dataset("iris")
+    x = iris.points
+    anim = animate(iris, 3, seed=0, figsize=SMALL, hold=0)
     ax = anim.scene.ax
     assert getattr(ax, "name", "") != "3d"
     xc = x - x.mean(axis=0)
     _u, s, vt = np.linalg.svd(xc, full_matrices=False)
     share = s**2 / (s**2).sum()
-    p1, p2 = pct(ax.get_xlabel(), "PC1"), pct(ax.get_ylabel(), "PC2")
+    (p1, top1), (p2, top2) = pct(ax.get_xlabel(), "PC1"), pct(ax.get_ylabel(), "PC2")
+    # each axis names the column with the largest loading on its component
+    assert top1 == iris.columns[np.argmax(np.abs(vt[0]))] == "petal_length"
+    assert top2 == iris.columns[np.argmax(np.abs(vt[1]))]
     assert p1 >= p2
     assert abs(p1 - 100 * share[0]) <= 0.5 + 1e-9
     assert abs(p2 - 100 * share[1]) <= 0.5 + 1e-9
@@ -220,14 +225,22 @@ def test_iris_pca_projection_labels_and_points():
     assert np.allclose(np.abs(cen), np.abs(want))
 
 
-@pytest.mark.parametrize("data", ["iris", "three-columns"])
-def test_projection_of_two_columns(data):
-    x = load_dataset("iris") if data == "iris" else blobs(3)
-    anim = animate(x, 3, seed=0, figsize=SMALL, hold=0, projection=(0, 2))
+@pytest.mark.parametrize(
+    ("data", "projection", "names"),
+    [
+        ("iris", (0, 2), ("sepal_length", "petal_length")),
+        ("iris", ("sepal_length", "petal_length"), ("sepal_length", "petal_length")),
+        ("iris", ("sepal_length", 2), ("sepal_length", "petal_length")),
+        ("three-columns", (0, 2), ("column 0", "column 2")),
+    ],
+)
+def test_projection_of_two_columns(data, projection, names):
+    x = load_dataset("iris").points if data == "iris" else blobs(3)
+    source = load_dataset("iris") if data == "iris" else x
+    anim = animate(source, 3, seed=0, figsize=SMALL, hold=0, projection=projection)
     ax = anim.scene.ax
     assert getattr(ax, "name", "") != "3d"
-    assert "0" in ax.get_xlabel() and "column" in ax.get_xlabel()
-    assert "2" in ax.get_ylabel() and "column" in ax.get_ylabel()
+    assert (ax.get_xlabel(), ax.get_ylabel()) == names
     anim.scene.update(all_frames(anim)[-1])
     drawn = drawn_points(anim)
     for c, col in enumerate((0, 2)):

@@ -1,0 +1,73 @@
+"""The names of the data's columns: where they come from, and how a column is picked.
+
+Names come from the data when it has them (a :class:`~kmeans_anim.Dataset`, a pandas or
+polars DataFrame or Series, a CSV header) or from ``labels=``; they label the axes and
+let ``projection=`` name its columns. Frames are recognised by their attributes, so
+neither pandas nor polars is imported here.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Sequence
+from typing import Any
+
+from ._checks import shown
+
+__all__ = ["check_labels", "column_index", "column_names"]
+
+
+def column_names(points: Any) -> tuple[str, ...] | None:
+    """The names the data carries for its columns, or None.
+
+    A Dataset's ``columns``; a DataFrame's (pandas, polars) ``columns``; a Series' ``name``
+    (when it has one). Arrays and lists carry no names.
+    """
+    names = getattr(points, "columns", None)
+    if names is not None and not callable(names):
+        return tuple(str(c) for c in names)
+    if hasattr(points, "to_numpy") and len(getattr(points, "shape", ())) == 1:
+        name = getattr(points, "name", None)
+        return None if name is None or name == "" else (str(name),)
+    return None
+
+
+def check_labels(labels: Any, d: int) -> tuple[str, ...]:
+    """``labels`` as one string per column of data with ``d`` columns."""
+    if isinstance(labels, str):
+        labels = [labels]
+    try:
+        out = tuple(labels)
+    except TypeError:
+        raise TypeError(
+            f"labels must be a sequence of str, one per column; got labels={shown(labels)}."
+        ) from None
+    if not all(isinstance(s, str) for s in out):
+        raise TypeError(f"labels must be strings; got labels={shown(labels)}.")
+    if len(out) != d:
+        raise ValueError(
+            f"labels={shown(labels)} has {len(out)} name{'s' if len(out) != 1 else ''}; "
+            f"the data has {d} column{'s' if d != 1 else ''}."
+        )
+    return out
+
+
+def column_index(column: Any, names: Sequence[str] | None, d: int, param: str) -> int:
+    """The index of ``column`` (a name, or an index in [0, d)) among the data's columns;
+    ``param`` names the option it came from, for the message."""
+    if isinstance(column, str):
+        if names is not None and column in names:
+            return list(names).index(column)
+        if column.strip().isdigit():
+            return column_index(int(column), names, d, param)
+        have = f"its columns are {', '.join(names)}" if names else "the data has no column names"
+        raise ValueError(f"{param}: no column {column!r}; {have}.")
+    try:
+        if isinstance(column, bool):
+            raise TypeError
+        i = operator.index(column)
+    except TypeError:
+        raise TypeError(f"{param}: a column is a name or an index; got {shown(column)}.") from None
+    if not 0 <= i < d:
+        raise ValueError(f"{param}: column index {i} is not in [0, {d}).")
+    return i
