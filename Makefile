@@ -30,7 +30,7 @@ video: install
 	$(KA) --clusters 3 --points 40 --bounds -2 2 --std 0.15 -k 3 --init random --seed 3 -o $(OUT)/kmeans_1d.mp4
 	$(KA) --dim 2 --clusters 4 --points 150 --std 0.3 --seed 3 -o $(OUT)/kmeans_2d.mp4
 	$(KA) --dim 2 --clusters 4 --points 150 --std 0.3 --seed 3 -o $(OUT)/kmeans_2d.gif
-	$(KA) --dataset old_faithful -k 2 --seed 1 -o $(OUT)/old_faithful.mp4
+	$(KA) --dataset old_faithful -k 2 --seed 1 --standardize -o $(OUT)/old_faithful.mp4
 	$(KA) --dim 3 --clusters 4 --points 120 --std 0.35 --seed 5 --rotate --trails --tween 6 --fps 8 --hold 2 -o $(OUT)/kmeans_3d.mp4
 	$(KA) --dataset iris -k 3 --seed 0 --title "Iris, PCA projection" -o $(OUT)/iris.mp4
 	$(KA) --dim 2 --clusters 5 --points 80 --std 0.35 --seed 11 --init random --regions --trails --steps split --tween 4 --objective --fps 8 -o $(OUT)/kmeans_2d_explained.mp4

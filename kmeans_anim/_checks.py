@@ -54,6 +54,7 @@ class Defaults:
     tol: float = _option(0.0, "stop when centroids move less (relative to the data's variance)")
     empty: str = _option("farthest", "what happens to a cluster that lost all its points")
     algorithm: str = _option("auto", "assignment strategy ('auto' picks by dimension)")
+    standardize: bool = _option(False, "cluster the z-scores of the columns")
     fps: float = _option(2.0, "frames per second")
     hold: float = _option(1.0, "seconds the final frame is held")
     dpi: float = _option(100.0, "resolution")

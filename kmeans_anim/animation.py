@@ -32,6 +32,7 @@ from ._checks import (
 )
 from .columns import check_labels, column_names
 from .core import KMeansState, plan
+from .core.scaling import warn_if_scales_differ
 from .layout import DEFAULT_FIGSIZE, OBJECTIVE_FIGSIZE, check_figsize, check_frame, layout
 from .palette import hsv_palette
 from .progress import progress as progress_bar
@@ -346,6 +347,7 @@ def animate(
     empty: Literal["farthest", "keep"] = DEFAULTS.empty,  # type: ignore[assignment]
     algorithm: Literal["auto", "sorted", "grid", "dense"] = DEFAULTS.algorithm,  # type: ignore[assignment]
     n_threads: int | None = None,
+    standardize: bool = DEFAULTS.standardize,
     fps: float = DEFAULTS.fps,
     hold: float = DEFAULTS.hold,
     figsize: tuple[float, float] | None = None,
@@ -377,6 +379,11 @@ def animate(
     init, seed, max_iter, tol, empty, algorithm, n_threads
         As for :func:`kmeans_anim.lloyd`. When ``seed`` is None (or a Generator) a seed
         is drawn once here, so every replay of the animation is the same run.
+    standardize : bool, default=False
+        Cluster the z-scores of the columns (see :func:`kmeans_anim.lloyd`). Views of 1
+        to 3 columns still draw the data in its own units, the centroids mapped back
+        and the regions those of the z-scores; above 3 columns the PCA is that of the
+        z-scores. Without it, columns whose scales differ tenfold or more get a warning.
     fps : float, default=2
         Frames per second of the preview and of saved videos, at most 1000.
     hold : float, default=1
@@ -438,13 +445,16 @@ def animate(
         empty=empty,
         algorithm=algorithm,
         n_threads=n_threads,
+        standardize=standardize,
         stacklevel=2,
     )
-    x = run.x
+    x = run.points  # drawn in the data's units, standardised or not
     n, d = x.shape
     names = check_labels(labels, d) if labels is not None else carried
     if names is not None and len(names) != d:  # a frame's names, and a (n, 1) Series
         names = None
+    if run.scaling is None:
+        warn_if_scales_differ(x, names, stacklevel=2)
     fps = check_real(fps, "fps", minimum=0.0, strict=True, maximum=MAX_FPS)
     hold = check_real(hold, "hold", minimum=0.0, strict=False, maximum=MAX_HOLD)
     dpi = check_real(dpi, "dpi", minimum=0.0, strict=True)
@@ -508,6 +518,7 @@ def animate(
         regions=flags["regions"],
         objective_ax=objective_ax,
         names=names,
+        metric=None if run.data is None else run.scaling.scale,
     )
     if title:
         main_ax.set_title(title)

@@ -17,7 +17,9 @@ import numpy as np
 
 from . import __version__
 from ._checks import ALGORITHMS, DEFAULTS, EMPTY_POLICIES, INITS, RENDERS, STEPS, help_of
-from .animation import animate
+from .animation import KMeansAnimation, animate
+from .core import KMeansWarning
+from .core.scaling import SCALES_DIFFER
 from .data import DATASETS, Dataset, load_dataset, make_blobs
 from .scenes import DENSITY_THRESHOLD
 from .writers import FORMATS, FFmpegError, check_output
@@ -136,6 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
     _option(alg, "tol", type=float)
     _option(alg, "empty", choices=EMPTY_POLICIES)
     _option(alg, "algorithm", choices=ALGORITHMS)
+    _option(alg, "standardize", action="store_true")
     alg.add_argument(
         "--threads",
         type=int,
@@ -229,7 +232,27 @@ def run(args: argparse.Namespace) -> int:
     made_later = args.output == DEFAULT_OUTPUT and not DEFAULT_OUTPUT.parent.exists()
     if not args.show and not made_later:
         check_output(args.output)
-    anim = animate(
+    generated = args.data is None and args.dataset is None
+    with warnings.catch_warnings():
+        if generated:  # blobs share one unit: a spread of scales is the blobs' layout
+            warnings.filterwarnings("ignore", SCALES_DIFFER, KMeansWarning)
+        anim = _animate(args, points, default_k, seed)
+    if args.show:
+        anim.show()
+        return 0
+    if made_later:
+        DEFAULT_OUTPUT.parent.mkdir()
+    path = anim.save(args.output, progress=False if args.quiet else None)
+    if not args.quiet:
+        print(f"wrote {path} (seed {seed})")
+    return 0
+
+
+def _animate(
+    args: argparse.Namespace, points: np.ndarray | Dataset, default_k: int, seed: int
+) -> KMeansAnimation:
+    """``animate`` with the options of the command line."""
+    return animate(
         points,
         default_k if args.k is None else args.k,
         init=args.init,
@@ -239,6 +262,7 @@ def run(args: argparse.Namespace) -> int:
         empty=args.empty,
         algorithm=args.algorithm,
         n_threads=args.threads,
+        standardize=args.standardize,
         fps=args.fps,
         hold=args.hold,
         figsize=args.figsize,
@@ -256,15 +280,6 @@ def run(args: argparse.Namespace) -> int:
         render=args.render,
         labels=args.labels,
     )
-    if args.show:
-        anim.show()
-        return 0
-    if made_later:
-        DEFAULT_OUTPUT.parent.mkdir()
-    path = anim.save(args.output, progress=False if args.quiet else None)
-    if not args.quiet:
-        print(f"wrote {path} (seed {seed})")
-    return 0
 
 
 def _say(kind: str, message: object) -> None:

@@ -45,8 +45,10 @@ def test_make_video_writes_every_example(tmp_path):
         assert f"-o {out}/" in line, f"the Makefile does not honour OUT=: {line}"
 
     before = snapshot(REPO / "output")
+    # -o: the suite runs in the installed venv; an edited pyproject.toml must not make
+    # this test reinstall it (pip's own notices would land on stderr)
     proc = subprocess.run(
-        [make, "-C", str(REPO), "video", f"OUT={out}"],
+        [make, "-C", str(REPO), "-o", ".venv/.installed", "video", f"OUT={out}"],
         capture_output=True,
         text=True,
         timeout=600,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 import numpy as np
@@ -15,6 +15,7 @@ from .._checks import (
     DEFAULTS,
     EMPTY_POLICIES,
     as_points,
+    check_bool,
     check_choice,
     check_int,
     check_real,
@@ -22,6 +23,7 @@ from .._checks import (
 )
 from .assign import check_algorithm, make_strategy
 from .init import check_init, has_k_distinct, initial_centroids
+from .scaling import Scaling, warn_if_scales_differ
 from .state import KMeansState, KMeansWarning, readonly
 from .tuning import Tuning, check_threads
 from .update import converged, means, relocate_empty
@@ -34,7 +36,8 @@ class Run:
     """A checked K-means run, ready to start: :meth:`states` runs it.
 
     Made by :func:`plan`; every field is already valid, so a run can be started again
-    (a replay of an animation) without checking or warning again.
+    (a replay of an animation) without checking or warning again. ``x`` is what K-means
+    runs on: the data, or with ``scaling`` its z-scores (``data`` is then the data).
     """
 
     x: NDArray[np.float64]
@@ -45,11 +48,22 @@ class Run:
     empty: str
     algorithm: str
     tuning: Tuning
+    scaling: Scaling | None = None
+    data: NDArray[np.float64] | None = None
+
+    @property
+    def points(self) -> NDArray[np.float64]:
+        """The data in its own units, shape (n, d)."""
+        return self.x if self.data is None else self.data
 
     def states(self, rng: np.random.Generator) -> Iterator[KMeansState]:
-        """The run's states, with ``rng`` for the initialisation."""
+        """The run's states, with ``rng`` for the initialisation; with ``scaling``, their
+        centroids (and shifts) in the data's units, their inertia that of the z-scores."""
         c0 = initial_centroids(self.x, self.k, self.init, rng, self.tuning.block)
-        return _loop(self, c0)
+        states = _loop(self, c0)
+        if self.scaling is None:
+            return states
+        return _in_data_units(states, self.scaling, mapped=self.data is not None)
 
 
 def plan(
@@ -62,14 +76,16 @@ def plan(
     empty: str = DEFAULTS.empty,
     algorithm: str = DEFAULTS.algorithm,
     n_threads: int | None = None,
+    standardize: bool = DEFAULTS.standardize,
     tuning: Tuning | None = None,
     stacklevel: int = 1,
 ) -> Run:
     """Check the inputs of a run once; see :func:`lloyd` for the parameters.
 
     ``tuning`` (for tests and benchmarks) replaces the work sizes; ``n_threads``, when
-    given, overrides its thread count. Warns :class:`KMeansWarning` (at ``stacklevel``)
-    when the data has fewer distinct points than k (``stacklevel`` 1: at the caller).
+    given, overrides its thread count. Warns :class:`KMeansWarning` (at ``stacklevel``;
+    1: at the caller) when the data has fewer distinct points than k. The warning about
+    the columns' scales is the caller's (it may know their names).
     """
     x = as_points(points)
     n, d = x.shape
@@ -81,6 +97,7 @@ def plan(
     empty = check_choice(empty, "empty", EMPTY_POLICIES)
     algorithm = check_algorithm(check_choice(algorithm, "algorithm", ALGORITHMS), d)
     init = check_init(init, k, d)
+    standardize = check_bool(standardize, "standardize")
     tuning = tuning or Tuning()
     n_threads = check_threads(n_threads)
     if n_threads is not None:
@@ -92,8 +109,18 @@ def plan(
             KMeansWarning,
             stacklevel=stacklevel + 1,
         )
+    scaling, data = None, None
+    if standardize:
+        scaling = Scaling.fit(x)
+        # 1-D K-means commutes with an increasing affine map: the same labels, the
+        # centroids mapped. The run stays in the data's units, so the points sorted once
+        # are the data's values (the views draw them); only the inertia is rescaled.
+        if d > 1:
+            data, x = x, scaling.forward(x)
+            if not isinstance(init, str):  # given in the data's units
+                init = scaling.forward(init)
     tol_abs = tol * float(np.mean(np.var(x, axis=0))) if tol > 0 else None
-    return Run(x, k, init, max_iter, tol_abs, empty, algorithm, tuning)
+    return Run(x, k, init, max_iter, tol_abs, empty, algorithm, tuning, scaling, data)
 
 
 def lloyd(
@@ -107,6 +134,7 @@ def lloyd(
     empty: Literal["farthest", "keep"] = DEFAULTS.empty,  # type: ignore[assignment]
     algorithm: Literal["auto", "sorted", "grid", "dense"] = DEFAULTS.algorithm,  # type: ignore[assignment]
     n_threads: int | None = None,
+    standardize: bool = DEFAULTS.standardize,
 ) -> Iterator[KMeansState]:
     """Run Lloyd's K-means algorithm, yielding one immutable state per iteration.
 
@@ -144,6 +172,11 @@ def lloyd(
         Worker threads (1 to 256). None uses the cores this process may run on, at most
         4, and at most a limit set with ``threadpoolctl.threadpool_limits``. Results do
         not depend on it.
+    standardize : bool, default=False
+        Cluster the z-scores of the columns (mean 0, standard deviation 1; a constant
+        column becomes 0), as scikit-learn's ``StandardScaler`` then ``KMeans`` would.
+        The states' centroids are in the data's units; their inertia is that of the
+        z-scores (what K-means minimised). An ``init`` array is in the data's units.
 
     Yields
     ------
@@ -163,7 +196,8 @@ def lloyd(
     Warns
     -----
     KMeansWarning
-        When the data has fewer distinct points than k.
+        When the data has fewer distinct points than k; without ``standardize``, when
+        the columns' standard deviations differ tenfold or more.
     """
     run = plan(
         points,
@@ -174,9 +208,29 @@ def lloyd(
         empty=empty,
         algorithm=algorithm,
         n_threads=n_threads,
+        standardize=standardize,
         stacklevel=2,
     )
+    if run.scaling is None:
+        warn_if_scales_differ(run.x, None, stacklevel=2)
     return run.states(make_rng(seed))
+
+
+def _in_data_units(
+    states: Iterator[KMeansState], scaling: Scaling, mapped: bool
+) -> Iterator[KMeansState]:
+    """A standardised run's states in the data's units: with ``mapped`` (K-means ran on
+    z-scores) the centroids mapped back and the shifts measured there; else (1-D, run in
+    the data's units) the inertia expressed in z-scores."""
+    prev = None
+    for state in states:
+        if not mapped:
+            yield replace(state, inertia=state.inertia / float(scaling.scale[0]) ** 2)
+            continue
+        c = readonly(scaling.back(state.centroids))
+        shift = 0.0 if prev is None else float(np.sqrt(((c - prev) ** 2).sum(axis=1)).max())
+        yield replace(state, centroids=c, shift=shift)
+        prev = c
 
 
 def _loop(run: Run, c: NDArray[np.float64]) -> Iterator[KMeansState]:

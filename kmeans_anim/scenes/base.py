@@ -52,6 +52,9 @@ class Scene:
         If given, a panel of inertia per iteration is drawn there.
     names : sequence of str or None
         The data's column names, one per column: they label the axes.
+    metric : ndarray of shape (d,) or None
+        For standardised data, each column's standard deviation: nearness (regions, the
+        PCA) is that of ``points / metric``. None: plain distances.
     """
 
     #: Whether the static background may be drawn once and reused for every frame.
@@ -72,8 +75,10 @@ class Scene:
         density: bool = False,
         objective_ax: Axes | None = None,
         names: Sequence[str] | None = None,
+        metric: NDArray[np.float64] | None = None,
     ) -> None:
         self.ax = ax
+        self.metric = metric
         self.setup_axes(points, trace)
         setters = (ax.set_xlabel, ax.set_ylabel, getattr(ax, "set_zlabel", None))
         for text, set_label in zip(self.axis_labels(names), setters, strict=False):
@@ -132,6 +137,14 @@ class Scene:
     def make_regions(self, colours: Sequence[Colour]) -> Regions:
         """The layer that shades the view by nearest centroid."""
         raise NotImplementedError
+
+    def region_weights(self, columns: tuple[int, int]) -> tuple[float, float]:
+        """Weights of the squared distance along the view's axes, which show the data's
+        ``columns``: 1 / variance of each column for standardised data, else 1."""
+        if self.metric is None:
+            return (1.0, 1.0)
+        i, j = columns
+        return (1.0 / float(self.metric[i]) ** 2, 1.0 / float(self.metric[j]) ** 2)
 
     def reset(self) -> None:
         """Called before the first frame of every run through the frames."""

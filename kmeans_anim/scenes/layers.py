@@ -289,7 +289,8 @@ class Regions:
     Recomputed per frame from the centroids alone. The grid is separable, so squared
     distances are a row term plus a column term: no per-pixel coordinates are stored.
     In 1-D (``shape[0] == 1``) the cells are bands, and their boundaries, the midpoints
-    between neighbouring centroids, are drawn as vertical lines.
+    between neighbouring centroids, are drawn as vertical lines. ``weights`` scale the
+    squared distance along each axis.
     """
 
     def __init__(
@@ -301,8 +302,12 @@ class Regions:
         shape: tuple[int, int],
         *,
         boundaries: bool = False,
+        weights: tuple[float, float] = (1.0, 1.0),
     ) -> None:
         self.tint = rgba8(tints(colours))
+        # squared distance = wx dx^2 + wy dy^2: the cells of standardised data, drawn
+        # in the data's units, are those of the z-scores
+        self.weights = weights
         height, width = shape
         self.gx = cell_centres(xlim, width)
         self.gy = cell_centres(ylim, height)
@@ -321,9 +326,10 @@ class Regions:
         return [self.image, *self.frame] + ([self.lines] if self.lines is not None else [])
 
     def update(self, view: NDArray[np.float64]) -> list[Artist]:
-        d = ((self.gx[:, None] - view[:, 0]) ** 2)[None]  # (1, width, k)
+        wx, wy = self.weights
+        d = (wx * (self.gx[:, None] - view[:, 0]) ** 2)[None]  # (1, width, k)
         if not self.one_d:
-            d = d + ((self.gy[:, None] - view[:, 1]) ** 2)[:, None, :]  # (height, width, k)
+            d = d + (wy * (self.gy[:, None] - view[:, 1]) ** 2)[:, None, :]  # (height, width, k)
         self.image.set_data(self.tint[np.argmin(d, axis=2)])  # ties: lowest index
         if self.lines is not None:
             xs = np.unique(view[:, 0])

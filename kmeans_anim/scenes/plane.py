@@ -38,7 +38,8 @@ class PlaneScene(Scene):
         return centroids[:, :2]
 
     def make_regions(self, colours: Sequence[Colour]) -> Regions:
-        return Regions(self.ax, colours, self.xlim, self.ylim, self.pixels())
+        weights = self.region_weights((0, 1))
+        return Regions(self.ax, colours, self.xlim, self.ylim, self.pixels(), weights=weights)
 
     def make_density(self, points: NDArray[np.float64], colours: Sequence[Colour]) -> Density:
         return Density(
@@ -54,6 +55,8 @@ class ProjectionScene(PlaneScene):
     have names, the column that weighs most in it, ``"PC1 (36%, flavanoids)"``;
     ``projection=(i, j)`` shows two of the original columns. Centroids go through the
     same map every frame. Regions, if asked for, are those of the *projected* centroids.
+    For standardised data (``metric``) the PCA is that of the z-scores, and its axes are
+    in z units; two columns are shown in the data's units.
     """
 
     def __init__(
@@ -66,9 +69,12 @@ class ProjectionScene(PlaneScene):
         **options: Any,
     ) -> None:
         d = points.shape[1]
+        metric = options.get("metric")
+        self.unit = np.ones(d) if metric is None or projection != "pca" else metric
         if projection == "pca":
-            self.mean = points.mean(axis=0)
-            _, s, vt = np.linalg.svd(points - self.mean, full_matrices=False)
+            z = points / self.unit
+            self.mean = z.mean(axis=0)
+            _, s, vt = np.linalg.svd(z - self.mean, full_matrices=False)
             var = s**2
             share = var / var.sum() if var.sum() > 0 else np.zeros_like(var)
             self.basis = vt[:2].T.copy()
@@ -96,4 +102,9 @@ class ProjectionScene(PlaneScene):
         return labels
 
     def view(self, centroids: NDArray[np.float64]) -> NDArray[np.float64]:
-        return (centroids - self.mean) @ self.basis
+        return (centroids / self.unit - self.mean) @ self.basis
+
+    def make_regions(self, colours: Sequence[Colour]) -> Regions:
+        # PCA axes are already in z units; two columns are in the data's
+        weights = (1.0, 1.0) if self.columns is None else self.region_weights(self.columns)
+        return Regions(self.ax, colours, self.xlim, self.ylim, self.pixels(), weights=weights)

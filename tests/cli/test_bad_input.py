@@ -376,6 +376,13 @@ CASES = [
         ["--dataset", "iris", "--projection", "sepal_width,1"],
     ),
     Case(
+        "standardize-not-a-bool",
+        lambda d: lloyd(X, 2, standardize="yes"),
+        TypeError,
+        r"standardize must be True or False; got standardize='yes'",
+        None,
+    ),
+    Case(
         "labels-too-few",
         lambda d: animate(X, 2, labels=["x"]),
         ValueError,

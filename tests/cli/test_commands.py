@@ -5,13 +5,14 @@ rest runs ``main(argv)`` in-process."""
 from __future__ import annotations
 
 import re
+import warnings
 from pathlib import Path
 
 import numpy as np
 import pytest
 from helpers import COMMANDS, decode, listing, run_cli_process
 
-from kmeans_anim import __version__, animate, make_blobs
+from kmeans_anim import __version__, animate, lloyd, make_blobs
 from kmeans_anim.cli import build_parser
 
 SCRIPT = Path(COMMANDS["script"][0])
@@ -152,3 +153,30 @@ def test_bad_arguments_exit_2_with_one_line(tmp_path, how):
         lines = proc.stderr.splitlines()
         assert len(lines) == 1 and lines[0].startswith("kmeans-anim: error: "), proc.stderr
     assert listing(tmp_path) == set(), "nothing is written"
+
+
+def test_scale_warning_for_data_files_not_for_generated_blobs(tmp_path, cli):
+    """Columns of a file may be in different units: the CLI says so. Generated blobs
+    share one unit, whatever the spread of their centres."""
+    rows = "\n".join(f"{i % 7},{1000 * (i % 5)}" for i in range(40))
+    (tmp_path / "mixed.csv").write_text("small,large\n" + rows + "\n")
+    common = ["-k", "2", "--hold", "0", "--dpi", "30", "--seed", "0", "--quiet"]
+    warned = cli("mixed.csv", *common, "-o", "a.gif", cwd=tmp_path)
+    assert warned.code == 0
+    (line,) = warned.err.splitlines()
+    assert line.startswith("kmeans-anim: warning: the columns' scales differ")
+    assert "'large'" in line and "'small'" in line
+    quiet = cli("mixed.csv", *common, "--standardize", "-o", "b.gif", cwd=tmp_path)
+    assert quiet.code == 0 and quiet.err == ""
+    # blobs whose centres line up (seed 170: standard deviations 1.2 and 0.027)
+    assert lloyd_warns(make_blobs(3, 40, dim=2, std=0.01, seed=170)[0])
+    blobs = ["--dim", "2", "--std", "0.01", "--points", "40", "-k", "2", "--hold", "0"]
+    flat = cli(*blobs, "--dpi", "30", "--seed", "170", "--quiet", "-o", "c.gif", cwd=tmp_path)
+    assert flat.code == 0 and flat.err == ""
+
+
+def lloyd_warns(points) -> bool:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        lloyd(points, 2, seed=0)
+    return any("scales differ" in str(w.message) for w in caught)

@@ -62,10 +62,18 @@ def test_lloyd_fuzz(x, k, init, empty, max_iter, tol, seed, pick) -> None:
                 lloyd(x, k, **kw)
             return
         states = list(lloyd(x, k, **kw))
-    # only the documented warning, and exactly when there are fewer distinct points than k
+    # only the documented warnings: fewer distinct points than k, and columns whose
+    # standard deviations differ tenfold or more
     kinds = {type(w.message) for w in caught}
-    assert kinds <= {KMeansWarning}, [str(w.message) for w in caught]
-    assert bool(caught) == (n_distinct(x) < k)
+    messages = [str(w.message) for w in caught]
+    assert kinds <= {KMeansWarning}, messages
+    assert any("fewer distinct" in m for m in messages) == (n_distinct(x) < k)
+    with np.errstate(over="ignore", invalid="ignore"):
+        sd = x.std(axis=0)
+    sd = sd[np.isfinite(sd) & (sd > 0)]
+    spread = bool(len(sd) >= 2 and sd.max() >= 10 * sd.min())
+    assert any("scales differ" in m for m in messages) == spread, messages
+    assert len(messages) == int(n_distinct(x) < k) + int(spread)
 
     assert [s.iteration for s in states] == list(range(len(states)))
     assert 1 <= len(states) <= max_iter + 1

@@ -385,3 +385,50 @@ def test_3d_axes_and_rotation(tmp_path):
 def test_rotate_needs_3d_data(d):
     with pytest.raises(ValueError, match="rotate"):
         run(d, rotate=True)
+
+
+# --------------------------------------------------------------------------- standardised
+
+
+def test_standardised_plane_draws_data_units_and_regions_of_the_z_scores():
+    rng = np.random.default_rng(8)
+    x = np.column_stack([rng.normal(size=300), 1000.0 * rng.normal(size=300)])
+    anim = animate(x, 4, seed=2, standardize=True, regions=True, figsize=SMALL, hold=0)
+    anim.scene.update(all_frames(anim)[-1])
+    drawn = drawn_points(anim)
+    np.testing.assert_array_equal(np.sort(drawn[:, 1]), np.sort(x[:, 1]))  # data units
+    regions = anim.scene.regions
+    c = anim.trace.centroids[-1]
+    sd = x.std(axis=0)
+
+    gx, gy = regions.gx, regions.gy
+    dz = ((gx[None, :, None] - c[:, 0]) / sd[0]) ** 2 + (
+        (gy[:, None, None] - c[:, 1]) / sd[1]
+    ) ** 2
+    want = regions.tint[np.argmin(dz, axis=2)]
+    got = np.asarray(regions.image.get_array())
+    assert (got == want).all(axis=2).mean() == 1.0
+    # plain distances would draw other cells: the test can tell them apart
+    dp = (gx[None, :, None] - c[:, 0]) ** 2 + (gy[:, None, None] - c[:, 1]) ** 2
+    assert (regions.tint[np.argmin(dp, axis=2)] != want).any(axis=2).mean() > 0.05
+
+
+def test_standardised_pca_is_that_of_the_z_scores():
+    iris = load_dataset("iris")
+    x = iris.points
+    z = (x - x.mean(axis=0)) / x.std(axis=0)
+    _u, s, vt = np.linalg.svd(z, full_matrices=False)
+    share = s**2 / (s**2).sum()
+    anim = animate(iris, 3, seed=0, standardize=True, figsize=SMALL, hold=0)
+    (p1, top1), (p2, _) = (
+        pct(anim.scene.ax.get_xlabel(), "PC1"),
+        pct(anim.scene.ax.get_ylabel(), "PC2"),
+    )
+    assert abs(p1 - 100 * share[0]) <= 0.5 + 1e-9
+    assert abs(p2 - 100 * share[1]) <= 0.5 + 1e-9
+    assert top1 == iris.columns[np.argmax(np.abs(vt[0]))]
+    # the centroids go through the same map
+    anim.scene.update(all_frames(anim)[-1])
+    cen = np.array([ln.get_xydata()[0] for ln in anim.scene.centroids.lines])
+    cz = (anim.trace.centroids[-1] - x.mean(axis=0)) / x.std(axis=0)
+    np.testing.assert_allclose(np.abs(cen), np.abs(cz @ vt[:2].T), atol=1e-9)
