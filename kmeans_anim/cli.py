@@ -173,8 +173,7 @@ def build_parser() -> argparse.ArgumentParser:
     out.add_argument(
         "-o",
         "--output",
-        type=Path,
-        default=DEFAULT_OUTPUT,
+        default=str(DEFAULT_OUTPUT),  # a str, not a Path: Path("out.mp4/") drops the slash
         help=f"file to write: {', '.join(FORMATS)}",
     )
     _option(out, "fps", type=float)
@@ -212,7 +211,7 @@ def run(args: argparse.Namespace) -> int:
     points, default_k = _points(args, seed)
     # a bad output path fails before the K-means run, not after it (the default folder
     # is made just before saving, once everything else is known to be fine)
-    made_later = args.output == DEFAULT_OUTPUT and not DEFAULT_OUTPUT.parent.exists()
+    made_later = args.output == str(DEFAULT_OUTPUT) and not DEFAULT_OUTPUT.parent.exists()
     if not args.show and not made_later:
         check_output(args.output)
     anim = animate(

@@ -79,19 +79,37 @@ class FFmpegError(subprocess.CalledProcessError):
 def check_output(path: str | os.PathLike[str]) -> Path:
     """Validate an output path before any rendering starts.
 
+    Parameters
+    ----------
+    path : str or path-like
+        The file to write; its suffix picks the format.
+
+    Returns
+    -------
+    Path
+        ``path`` as a :class:`~pathlib.Path`.
+
     Raises
     ------
     TypeError
         If ``path`` is not a str or path-like.
     ValueError
-        If the suffix is not supported (the message lists the supported ones), or the
-        folder does not exist.
+        If the suffix is not supported (the message lists the supported ones), the path
+        ends with a slash, the folder does not exist or is a file, or the path is a
+        folder.
     PermissionError
         If the folder cannot be written to.
     """
     if not isinstance(path, (str, os.PathLike)):
         raise TypeError(f"path must be a str or path-like; got path={path!r}.")
+    text = os.fspath(path)
     p = Path(path)
+    # Path() drops a trailing slash: "out.mp4/" would silently become the file out.mp4
+    if isinstance(text, str) and text.endswith(_SEPARATORS):
+        raise ValueError(
+            f"path={text!r} ends with a slash, so it names a folder, not a file; drop "
+            "the slash or add a file name."
+        )
     suffix = p.suffix.lower()
     if suffix not in FORMATS:
         listed = ", ".join(FORMATS)
@@ -100,12 +118,48 @@ def check_output(path: str | os.PathLike[str]) -> Path:
         )
     folder = p.parent
     if not folder.is_dir():
+        # "does not exist" would be wrong for out.txt/a.mp4 when out.txt is a file
+        for above in (folder, *folder.parents):
+            if above.exists():
+                if not above.is_dir():
+                    raise ValueError(f"path={str(p)!r}: {str(above)!r} is a file, not a folder.")
+                break
         raise ValueError(f"path={str(p)!r}: the folder {str(folder)!r} does not exist.")
     if p.is_dir():
         raise ValueError(f"path={str(p)!r} is a folder; give a file name.")
-    if not os.access(folder, os.W_OK | os.X_OK):
+    if not _access(folder, os.W_OK | os.X_OK):
         raise PermissionError(f"path={str(p)!r}: the folder {str(folder)!r} is not writable.")
     return p
+
+
+#: What a path may end with to name a folder.
+_SEPARATORS = tuple(s for s in (os.sep, os.altsep) if s)
+
+
+def _access(path: Path, mode: int) -> bool:
+    """``os.access`` for the effective user (the one that will write), where supported."""
+    if os.access in os.supports_effective_ids:
+        return os.access(path, mode, effective_ids=True)
+    return os.access(path, mode)
+
+
+def _name_max(folder: Path) -> int:
+    """The longest file name, in bytes, the file system of ``folder`` takes."""
+    try:
+        return os.pathconf(folder, "PC_NAME_MAX")
+    except (AttributeError, OSError, ValueError):  # no pathconf (Windows), or no answer
+        return 255
+
+
+def _temp_name(path: Path, token: str) -> str:
+    """``.{stem}.{token}.partial{suffix}`` beside ``path``, the stem cut (never the
+    suffix or the token) so that the name fits where ``path`` itself fits."""
+    tail = f".{token}.partial{path.suffix}"
+    budget = _name_max(path.parent) - len(os.fsencode("." + tail))
+    stem = path.stem
+    while len(os.fsencode(stem)) > budget:  # by characters: never half a UTF-8 sequence
+        stem = stem[:-1]
+    return f".{stem}{tail}"
 
 
 @contextlib.contextmanager
@@ -116,7 +170,7 @@ def atomic_output(path: Path) -> Iterator[Path]:
     an existing ``path`` is left untouched.
     """
     while True:  # a fresh name, created here so that nobody else can take it
-        tmp_path = path.with_name(f".{path.stem}.{secrets.token_hex(4)}.partial{path.suffix}")
+        tmp_path = path.with_name(_temp_name(path, secrets.token_hex(4)))
         try:
             # mode 0o666 less the umask, as any new file (mkstemp would make it private)
             os.close(os.open(tmp_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
@@ -309,7 +363,9 @@ class FrameWriter(FFMpegWriter):
     ) -> Iterator[FrameWriter]:
         """Like matplotlib's, but a failure or an interrupt kills ffmpeg instead of
         waiting for it to finish a file that is about to be thrown away."""
-        self.setup(fig, str(outfile), dpi, *args, **kwargs)
+        # absolute: ffmpeg takes the part of a relative name before a colon for a
+        # protocol (".12:30.….mp4" fails with "Protocol not found"), never of "/…"
+        self.setup(fig, os.path.abspath(outfile), dpi, *args, **kwargs)
         try:
             yield self
             self.finish()
