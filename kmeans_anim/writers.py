@@ -79,6 +79,10 @@ class FFmpegError(subprocess.CalledProcessError):
 def check_output(path: str | os.PathLike[str]) -> Path:
     """Validate an output path before any rendering starts.
 
+    The target must be a file the user could overwrite with ``cp``: an existing file
+    that is not writable (read-only, or someone else's) is refused, and so is another
+    user's file in a sticky folder such as ``/tmp``, which only its owner may replace.
+
     Parameters
     ----------
     path : str or path-like
@@ -98,7 +102,8 @@ def check_output(path: str | os.PathLike[str]) -> Path:
         ends with a slash, the folder does not exist or is a file, or the path is a
         folder.
     PermissionError
-        If the folder cannot be written to.
+        If the folder cannot be written to, or an existing file there could not be
+        overwritten by this user.
     """
     if not isinstance(path, (str, os.PathLike)):
         raise TypeError(f"path must be a str or path-like; got path={path!r}.")
@@ -129,6 +134,7 @@ def check_output(path: str | os.PathLike[str]) -> Path:
         raise ValueError(f"path={str(p)!r} is a folder; give a file name.")
     if not _access(folder, os.W_OK | os.X_OK):
         raise PermissionError(f"path={str(p)!r}: the folder {str(folder)!r} is not writable.")
+    _check_replaceable(p)
     return p
 
 
@@ -141,6 +147,29 @@ def _access(path: Path, mode: int) -> bool:
     if os.access in os.supports_effective_ids:
         return os.access(path, mode, effective_ids=True)
     return os.access(path, mode)
+
+
+def _check_replaceable(p: Path) -> None:
+    """Refuse an existing ``p`` that ``cp`` could not overwrite, or that the final rename
+    could not replace: found now, not after the whole run."""
+    try:
+        st = p.stat()
+    except FileNotFoundError:
+        return
+    if not _access(p, os.W_OK):  # root may write anything, as with cp
+        raise PermissionError(
+            f"path={str(p)!r}: the file exists and is not writable by you (read-only or "
+            "not yours); make it writable or choose another name."
+        )
+    folder = p.parent.stat()
+    uid = os.geteuid() if hasattr(os, "geteuid") else None
+    # in a sticky folder only the file's owner, the folder's owner or root may replace it
+    if uid not in (None, 0, st.st_uid, folder.st_uid) and folder.st_mode & stat.S_ISVTX:
+        raise PermissionError(
+            f"path={str(p)!r}: the file belongs to another user and the folder "
+            f"{str(p.parent)!r} is sticky, so only its owner may replace it; choose "
+            "another name."
+        )
 
 
 def _name_max(folder: Path) -> int:
@@ -167,13 +196,21 @@ def atomic_output(path: Path) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; rename it onto ``path`` on success.
 
     On any exception (including ``KeyboardInterrupt``) the temporary file is removed and
-    an existing ``path`` is left untouched.
+    an existing ``path`` is left untouched. Replacing a file keeps its permissions, and
+    the temporary file never lets anyone read more than the file it replaces does.
     """
+    try:
+        mode: int | None = stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        mode = None
+    # A new file: 0o666 less the umask, as any new file (mkstemp would make it private).
+    # Over a file: its group and other bits from the start (the umask may only take some
+    # away), plus the owner's read and write so that ffmpeg can open it; exact at the end.
+    create = 0o666 if mode is None else (mode & 0o777) | stat.S_IRUSR | stat.S_IWUSR
     while True:  # a fresh name, created here so that nobody else can take it
         tmp_path = path.with_name(_temp_name(path, secrets.token_hex(4)))
         try:
-            # mode 0o666 less the umask, as any new file (mkstemp would make it private)
-            os.close(os.open(tmp_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+            os.close(os.open(tmp_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, create))
             break
         except FileExistsError:
             continue
@@ -183,8 +220,8 @@ def atomic_output(path: Path) -> Iterator[Path]:
             ) from None
     try:
         yield tmp_path
-        if path.exists():  # replacing a file keeps its permissions
-            tmp_path.chmod(stat.S_IMODE(path.stat().st_mode))
+        if mode is not None:
+            tmp_path.chmod(mode)
         os.replace(tmp_path, path)
     except FileNotFoundError:
         if path.parent.is_dir():

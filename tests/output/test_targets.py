@@ -1,4 +1,5 @@
-"""Any name the file system takes works as a target.
+"""Any name the file system takes works as a target, and replacing a file never shows
+its new content to more people than could read the old one.
 
 ffmpeg is handed the temporary file beside the target, so the name of that file must
 mean the same to ffmpeg as to the file system, and must fit wherever the target fits.
@@ -7,6 +8,7 @@ mean the same to ffmpeg as to the file system, and must fit wherever the target 
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -97,3 +99,52 @@ def test_the_temporary_name_fits_and_keeps_suffix_and_characters(
 def test_a_short_temporary_name_is_not_cut(tmp_path: Path) -> None:
     with atomic_output(tmp_path / "clip.mp4") as tmp:
         assert tmp.name.startswith(".clip.") and tmp.name.endswith(".partial.mp4")
+
+
+# --------------------------------------------------------------------------- permissions
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+@pytest.mark.parametrize("mode", [0o600, 0o640, 0o400], ids=oct)
+def test_the_temporary_file_never_shows_more_than_the_target(
+    mode: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While frames are encoded, the temporary file grants group and others no more
+    than the file it replaces (it used to be 0o666 less the umask until the end)."""
+    target = tmp_path / "secret.mp4"
+    target.write_bytes(b"old")
+    target.chmod(mode)
+    anim = small_animation()
+    seen: list[int] = []
+    original = anim.scene.update
+
+    def update(frame):
+        if not seen:
+            (tmp,) = (p for p in tmp_path.iterdir() if ".partial" in p.name)
+            seen.append(stat.S_IMODE(tmp.stat().st_mode))
+        return original(frame)
+
+    monkeypatch.setattr(anim.scene, "update", update)
+    anim.save(target, progress=False)
+    assert seen, "no frame was drawn"
+    assert oct(seen[0] & 0o077) == oct(mode & 0o077 & ~_umask())
+    assert seen[0] & stat.S_IWUSR, "ffmpeg must be able to write the file"
+    assert oct(stat.S_IMODE(target.stat().st_mode)) == oct(mode)
+    assert_written(target)
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="root only")
+def test_root_replaces_a_read_only_file_as_cp_would(tmp_path: Path) -> None:
+    # root may overwrite a 0o444 file with cp; the ordinary user is refused, run as
+    # nobody in test_read_only.py
+    target = tmp_path / "old.mp4"
+    target.write_bytes(b"old")
+    target.chmod(0o444)
+    small_animation().save(target, progress=False)
+    assert oct(stat.S_IMODE(target.stat().st_mode)) == oct(0o444)
+    assert_written(target)
