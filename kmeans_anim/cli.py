@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import inspect
+import os
 import sys
 import warnings
 from pathlib import Path
@@ -203,6 +204,16 @@ def _points(args: argparse.Namespace, seed: int) -> tuple[np.ndarray, int]:
     return pts, args.clusters
 
 
+def _check_not_the_data(data: Path | None, output: str) -> None:
+    """Refuse to write the video over the data file it is made from (by any name: a
+    link or another spelling of the path is the same file)."""
+    if data is not None and os.path.exists(output) and os.path.samefile(data, output):
+        raise UsageError(
+            f"--output {output!r} is the data file {str(data)!r}; saving would replace "
+            "the data with the video, so choose another output name"
+        )
+
+
 def run(args: argparse.Namespace) -> int:
     """Do what the parsed command line asks."""
     # one seed for the blobs and the run, drawn here when not given, and printed: a
@@ -214,6 +225,7 @@ def run(args: argparse.Namespace) -> int:
     made_later = args.output == str(DEFAULT_OUTPUT) and not DEFAULT_OUTPUT.parent.exists()
     if not args.show and not made_later:
         check_output(args.output)
+        _check_not_the_data(args.data, args.output)
     anim = animate(
         points,
         default_k if args.k is None else args.k,

@@ -538,6 +538,16 @@ CASES = [
         ["-o", "notes.txt/sub/out.mp4"],
         files={"notes.txt": "x"},
     ),
+    Case(
+        # the same file by another spelling: samefile, not a comparison of names
+        "output-is-the-data-file",
+        None,
+        ValueError,
+        "",
+        ["data.html", "-o", "./data.html"],
+        r"--output '\./data\.html' is the data file 'data\.html'; saving would replace",
+        files={"data.html": FIVE_ROWS},
+    ),
     # -- datasets
     Case(
         "dataset-unknown",
