@@ -76,6 +76,10 @@ class FFmpegError(subprocess.CalledProcessError):
         return f"ffmpeg exited with status {self.returncode}{tail}"
 
 
+#: What a path may end with to name a folder.
+_SEPARATORS = tuple(s for s in (os.sep, os.altsep) if s)
+
+
 def check_output(path: str | os.PathLike[str]) -> Path:
     """Validate an output path before any rendering starts.
 
@@ -138,10 +142,6 @@ def check_output(path: str | os.PathLike[str]) -> Path:
     return p
 
 
-#: What a path may end with to name a folder.
-_SEPARATORS = tuple(s for s in (os.sep, os.altsep) if s)
-
-
 def _access(path: Path, mode: int) -> bool:
     """``os.access`` for the effective user (the one that will write), where supported."""
     if os.access in os.supports_effective_ids:
@@ -153,10 +153,10 @@ def _check_replaceable(p: Path) -> None:
     """Refuse an existing ``p`` that ``cp`` could not overwrite, or that the final rename
     could not replace: found now, not after the whole run."""
     try:
-        st = p.stat()
+        owner = p.lstat().st_uid  # the rename replaces a link, not the file it points to
     except FileNotFoundError:
         return
-    if not _access(p, os.W_OK):  # root may write anything, as with cp
+    if p.exists() and not _access(p, os.W_OK):  # root may write anything, as with cp
         raise PermissionError(
             f"path={str(p)!r}: the file exists and is not writable by you (read-only or "
             "not yours); make it writable or choose another name."
@@ -164,7 +164,7 @@ def _check_replaceable(p: Path) -> None:
     folder = p.parent.stat()
     uid = os.geteuid() if hasattr(os, "geteuid") else None
     # in a sticky folder only the file's owner, the folder's owner or root may replace it
-    if uid not in (None, 0, st.st_uid, folder.st_uid) and folder.st_mode & stat.S_ISVTX:
+    if uid not in (None, 0, owner, folder.st_uid) and folder.st_mode & stat.S_ISVTX:
         raise PermissionError(
             f"path={str(p)!r}: the file belongs to another user and the folder "
             f"{str(p.parent)!r} is sticky, so only its owner may replace it; choose "
