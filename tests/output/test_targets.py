@@ -49,6 +49,19 @@ def test_a_relative_name_with_a_colon_saves(
     assert_written(tmp_path / name)
 
 
+@pytest.mark.parametrize(
+    "name",
+    ["pipe:1.mp4", "concat:a|b.gif", "file:x.webm", "50%d.gif", "-x.mp4", "é:ü.webm", "a\nb.mp4"],
+)
+def test_names_ffmpeg_could_misread_save(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # protocols, an image-sequence pattern, an option's dash: all plain names here
+    monkeypatch.chdir(tmp_path)
+    small_animation().save(name, progress=False)
+    assert_written(tmp_path / name)
+
+
 def test_cli_saves_to_a_name_with_a_colon(tmp_path: Path, cli) -> None:
     result = cli("--points", "20", "--hold", "0", "--seed", "1", "-o", "12:30.mp4", cwd=tmp_path)
     assert result.code == 0, result.err
