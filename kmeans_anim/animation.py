@@ -164,6 +164,10 @@ class KMeansAnimation(FuncAnimation):
             (VP9) or ``.html`` (self-contained page). The file is written beside the
             target under a temporary name and renamed when complete: a failed or
             interrupted save leaves an existing file untouched and nothing else behind.
+            Any name the file system takes works. An existing file the user may not
+            write (as ``cp`` would find), or another user's in a sticky folder such as
+            ``/tmp``, is refused with a ``PermissionError`` before any frame is drawn;
+            a replaced file keeps its permissions.
         writer : optional
             Given (with any other ``FuncAnimation.save`` keyword), the call goes to
             matplotlib's own ``FuncAnimation.save`` (with imageio-ffmpeg's binary as

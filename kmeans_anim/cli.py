@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import inspect
+import os
 import sys
 import warnings
 from pathlib import Path
@@ -190,8 +191,7 @@ def build_parser() -> argparse.ArgumentParser:
     out.add_argument(
         "-o",
         "--output",
-        type=Path,
-        default=DEFAULT_OUTPUT,
+        default=str(DEFAULT_OUTPUT),  # a str, not a Path: Path("out.mp4/") drops the slash
         help=f"file to write: {', '.join(FORMATS)}",
     )
     _option(out, "fps", type=float)
@@ -221,6 +221,16 @@ def _points(args: argparse.Namespace, seed: int) -> tuple[np.ndarray | Dataset, 
     return pts, args.clusters
 
 
+def _check_not_the_data(data: Path | None, output: str) -> None:
+    """Refuse to write the video over the data file it is made from (by any name: a
+    link or another spelling of the path is the same file)."""
+    if data is not None and os.path.exists(output) and os.path.samefile(data, output):
+        raise UsageError(
+            f"--output {output!r} is the data file {str(data)!r}; saving would replace "
+            "the data with the video, so choose another output name"
+        )
+
+
 def run(args: argparse.Namespace) -> int:
     """Do what the parsed command line asks."""
     # one seed for the blobs and the run, drawn here when not given, and printed: a
@@ -229,9 +239,10 @@ def run(args: argparse.Namespace) -> int:
     points, default_k = _points(args, seed)
     # a bad output path fails before the K-means run, not after it (the default folder
     # is made just before saving, once everything else is known to be fine)
-    made_later = args.output == DEFAULT_OUTPUT and not DEFAULT_OUTPUT.parent.exists()
+    made_later = args.output == str(DEFAULT_OUTPUT) and not DEFAULT_OUTPUT.parent.exists()
     if not args.show and not made_later:
         check_output(args.output)
+        _check_not_the_data(args.data, args.output)
     generated = args.data is None and args.dataset is None
     with warnings.catch_warnings():
         if generated:  # blobs share one unit: a spread of scales is the blobs' layout

@@ -76,22 +76,49 @@ class FFmpegError(subprocess.CalledProcessError):
         return f"ffmpeg exited with status {self.returncode}{tail}"
 
 
+#: What a path may end with to name a folder.
+_SEPARATORS = tuple(s for s in (os.sep, os.altsep) if s)
+
+
 def check_output(path: str | os.PathLike[str]) -> Path:
     """Validate an output path before any rendering starts.
+
+    The target must be a file the user could overwrite with ``cp``: an existing file
+    that is not writable (read-only, or someone else's) is refused, and so is another
+    user's file in a sticky folder such as ``/tmp``, which only its owner may replace.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The file to write; its suffix picks the format.
+
+    Returns
+    -------
+    Path
+        ``path`` as a :class:`~pathlib.Path`.
 
     Raises
     ------
     TypeError
         If ``path`` is not a str or path-like.
     ValueError
-        If the suffix is not supported (the message lists the supported ones), or the
-        folder does not exist.
+        If the suffix is not supported (the message lists the supported ones), the path
+        ends with a slash, the folder does not exist or is a file, or the path is a
+        folder.
     PermissionError
-        If the folder cannot be written to.
+        If the folder cannot be written to, or an existing file there could not be
+        overwritten by this user.
     """
     if not isinstance(path, (str, os.PathLike)):
         raise TypeError(f"path must be a str or path-like; got path={path!r}.")
+    text = os.fspath(path)
     p = Path(path)
+    # Path() drops a trailing slash: "out.mp4/" would silently become the file out.mp4
+    if isinstance(text, str) and text.endswith(_SEPARATORS):
+        raise ValueError(
+            f"path={text!r} ends with a slash, so it names a folder, not a file; drop "
+            "the slash or add a file name."
+        )
     suffix = p.suffix.lower()
     if suffix not in FORMATS:
         listed = ", ".join(FORMATS)
@@ -100,12 +127,68 @@ def check_output(path: str | os.PathLike[str]) -> Path:
         )
     folder = p.parent
     if not folder.is_dir():
+        # "does not exist" would be wrong for out.txt/a.mp4 when out.txt is a file
+        for above in (folder, *folder.parents):
+            if above.exists():
+                if not above.is_dir():
+                    raise ValueError(f"path={str(p)!r}: {str(above)!r} is a file, not a folder.")
+                break
         raise ValueError(f"path={str(p)!r}: the folder {str(folder)!r} does not exist.")
     if p.is_dir():
         raise ValueError(f"path={str(p)!r} is a folder; give a file name.")
-    if not os.access(folder, os.W_OK | os.X_OK):
+    if not _access(folder, os.W_OK | os.X_OK):
         raise PermissionError(f"path={str(p)!r}: the folder {str(folder)!r} is not writable.")
+    _check_replaceable(p)
     return p
+
+
+def _access(path: Path, mode: int) -> bool:
+    """``os.access`` for the effective user (the one that will write), where supported."""
+    if os.access in os.supports_effective_ids:
+        return os.access(path, mode, effective_ids=True)
+    return os.access(path, mode)
+
+
+def _check_replaceable(p: Path) -> None:
+    """Refuse an existing ``p`` that ``cp`` could not overwrite, or that the final rename
+    could not replace: found now, not after the whole run."""
+    try:
+        owner = p.lstat().st_uid  # the rename replaces a link, not the file it points to
+    except FileNotFoundError:
+        return
+    if p.exists() and not _access(p, os.W_OK):  # root may write anything, as with cp
+        raise PermissionError(
+            f"path={str(p)!r}: the file exists and is not writable by you (read-only or "
+            "not yours); make it writable or choose another name."
+        )
+    folder = p.parent.stat()
+    uid = os.geteuid() if hasattr(os, "geteuid") else None
+    # in a sticky folder only the file's owner, the folder's owner or root may replace it
+    if uid not in (None, 0, owner, folder.st_uid) and folder.st_mode & stat.S_ISVTX:
+        raise PermissionError(
+            f"path={str(p)!r}: the file belongs to another user and the folder "
+            f"{str(p.parent)!r} is sticky, so only its owner may replace it; choose "
+            "another name."
+        )
+
+
+def _name_max(folder: Path) -> int:
+    """The longest file name, in bytes, the file system of ``folder`` takes."""
+    try:
+        return os.pathconf(folder, "PC_NAME_MAX")
+    except (AttributeError, OSError, ValueError):  # no pathconf (Windows), or no answer
+        return 255
+
+
+def _temp_name(path: Path, token: str) -> str:
+    """``.{stem}.{token}.partial{suffix}`` beside ``path``, the stem cut (never the
+    suffix or the token) so that the name fits where ``path`` itself fits."""
+    tail = f".{token}.partial{path.suffix}"
+    budget = _name_max(path.parent) - len(os.fsencode("." + tail))
+    stem = path.stem
+    while len(os.fsencode(stem)) > budget:  # by characters: never half a UTF-8 sequence
+        stem = stem[:-1]
+    return f".{stem}{tail}"
 
 
 @contextlib.contextmanager
@@ -113,13 +196,21 @@ def atomic_output(path: Path) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; rename it onto ``path`` on success.
 
     On any exception (including ``KeyboardInterrupt``) the temporary file is removed and
-    an existing ``path`` is left untouched.
+    an existing ``path`` is left untouched. Replacing a file keeps its permissions, and
+    the temporary file never lets anyone read more than the file it replaces does.
     """
+    try:
+        mode: int | None = stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        mode = None
+    # A new file: 0o666 less the umask, as any new file (mkstemp would make it private).
+    # Over a file: its group and other bits from the start (the umask may only take some
+    # away), plus the owner's read and write so that ffmpeg can open it; exact at the end.
+    create = 0o666 if mode is None else (mode & 0o777) | stat.S_IRUSR | stat.S_IWUSR
     while True:  # a fresh name, created here so that nobody else can take it
-        tmp_path = path.with_name(f".{path.stem}.{secrets.token_hex(4)}.partial{path.suffix}")
+        tmp_path = path.with_name(_temp_name(path, secrets.token_hex(4)))
         try:
-            # mode 0o666 less the umask, as any new file (mkstemp would make it private)
-            os.close(os.open(tmp_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+            os.close(os.open(tmp_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, create))
             break
         except FileExistsError:
             continue
@@ -129,8 +220,8 @@ def atomic_output(path: Path) -> Iterator[Path]:
             ) from None
     try:
         yield tmp_path
-        if path.exists():  # replacing a file keeps its permissions
-            tmp_path.chmod(stat.S_IMODE(path.stat().st_mode))
+        if mode is not None:
+            tmp_path.chmod(mode)
         os.replace(tmp_path, path)
     except FileNotFoundError:
         if path.parent.is_dir():
@@ -309,7 +400,9 @@ class FrameWriter(FFMpegWriter):
     ) -> Iterator[FrameWriter]:
         """Like matplotlib's, but a failure or an interrupt kills ffmpeg instead of
         waiting for it to finish a file that is about to be thrown away."""
-        self.setup(fig, str(outfile), dpi, *args, **kwargs)
+        # absolute: ffmpeg takes the part of a relative name before a colon for a
+        # protocol (".12:30.….mp4" fails with "Protocol not found"), never of "/…"
+        self.setup(fig, os.path.abspath(outfile), dpi, *args, **kwargs)
         try:
             yield self
             self.finish()

@@ -55,6 +55,7 @@ class Nobody:
     prefix: list[str]  # setpriv ... (empty when the suite is not root)
     python: str
     pythonpath: str | None  # a readable mirror of the packages, when one was needed
+    uid: int  # whom the child runs as: nobody, or this user when the suite is not root
 
     def env(self, home: Path) -> dict[str, str]:
         """The child's environment, with ``home`` as its (writable) matplotlib folder."""
@@ -70,7 +71,7 @@ def _imports_as(prefix: list[str], python: str, pythonpath: str | None, home: Pa
         "import inspect, kmeans_anim, numpy, matplotlib, imageio_ffmpeg\n"
         "print(inspect.getfile(kmeans_anim))",
         home,
-        env=Nobody(prefix, python, pythonpath).env(home),
+        env=Nobody(prefix, python, pythonpath, NOBODY).env(home),
         prefix=prefix,
         python=python,
         timeout=60,
@@ -86,7 +87,7 @@ def as_nobody() -> Iterator[Nobody]:
     (say, cloned inside a mode-700 folder) the packages are mirrored, by hard links
     where the file system allows and copies elsewhere, into a folder nobody can read."""
     if os.geteuid() != 0:
-        yield Nobody([], sys.executable, None)
+        yield Nobody([], sys.executable, None, os.geteuid())
         return
     setpriv = shutil.which("setpriv")
     if setpriv is None:
@@ -100,7 +101,7 @@ def as_nobody() -> Iterator[Nobody]:
         home.mkdir(mode=0o777)
         home.chmod(0o777)
         if _imports_as(prefix, sys.executable, None, home) == ours:
-            yield Nobody(prefix, sys.executable, None)
+            yield Nobody(prefix, sys.executable, None, NOBODY)
             return
         site = base / "site"
         site.mkdir()
@@ -115,7 +116,7 @@ def as_nobody() -> Iterator[Nobody]:
             pytest.skip(
                 f"user nobody cannot run {python} with a readable copy of the packages: {got}"
             )
-        yield Nobody(prefix, python, str(site))
+        yield Nobody(prefix, python, str(site), NOBODY)
     finally:
         shutil.rmtree(base, ignore_errors=True)
 

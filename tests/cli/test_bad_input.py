@@ -549,6 +549,48 @@ CASES = [
         ["-o", "sub.mp4"],
         files={"sub.mp4/keep": "x"},
     ),
+    Case(
+        # Path() drops the slash: this was "unsupported suffix '(none)'", hiding the slip
+        "output-trailing-slash",
+        lambda d: animate(X, 2).save(f"{d}/out/", progress=False),
+        ValueError,
+        r"out/' ends with a slash, so it names a folder, not a file",
+        ["-o", "out/"],
+    ),
+    Case(
+        # once written to the file out.mp4, where cp would say "Not a directory"
+        "output-suffix-and-trailing-slash",
+        lambda d: animate(X, 2).save(f"{d}/out.mp4/", progress=False),
+        ValueError,
+        r"out\.mp4/' ends with a slash, so it names a folder, not a file",
+        ["-o", "out.mp4/"],
+    ),
+    Case(
+        "output-parent-is-a-file",
+        save_to("notes.txt/out.mp4"),
+        ValueError,
+        r"out\.mp4': '(.*/)?notes\.txt' is a file, not a folder\.",
+        ["-o", "notes.txt/out.mp4"],
+        files={"notes.txt": "x"},
+    ),
+    Case(
+        "output-grandparent-is-a-file",
+        save_to("notes.txt/sub/out.mp4"),
+        ValueError,
+        r"out\.mp4': '(.*/)?notes\.txt' is a file, not a folder\.",
+        ["-o", "notes.txt/sub/out.mp4"],
+        files={"notes.txt": "x"},
+    ),
+    Case(
+        # the same file by another spelling: samefile, not a comparison of names
+        "output-is-the-data-file",
+        None,
+        ValueError,
+        "",
+        ["data.html", "-o", "./data.html"],
+        r"--output '\./data\.html' is the data file 'data\.html'; saving would replace",
+        files={"data.html": FIVE_ROWS},
+    ),
     # -- datasets
     Case(
         "dataset-unknown",
