@@ -8,7 +8,7 @@
 from .animation import KMeansAnimation, animate
 from .core import KMeansState, KMeansWarning, Members, Tuning, lloyd
 from .data import Dataset, load_dataset, load_points, make_blobs
-from .palette import hsv_palette
+from .palette import cluster_colours, hsv_palette
 from .writers import FFmpegError
 
 __version__ = "0.1.0"
@@ -23,6 +23,7 @@ __all__ = [
     "Tuning",
     "__version__",
     "animate",
+    "cluster_colours",
     "hsv_palette",
     "lloyd",
     "load_dataset",

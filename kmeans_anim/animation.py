@@ -34,7 +34,7 @@ from .columns import check_labels, column_names
 from .core import KMeansState, plan
 from .core.scaling import warn_if_scales_differ
 from .layout import DEFAULT_FIGSIZE, OBJECTIVE_FIGSIZE, check_figsize, check_frame, layout
-from .palette import hsv_palette
+from .palette import cluster_colours
 from .progress import progress as progress_bar
 from .scenes import Scene, check_projection, check_view, make_scene
 from .timeline import Frame, Trace, frame_count, frames
@@ -369,6 +369,7 @@ def animate(
     projection: Literal["pca"] | tuple[int | str, int | str] | None = None,
     render: Literal["auto", "points", "density"] = DEFAULTS.render,  # type: ignore[assignment]
     labels: Sequence[str] | None = None,
+    palette: str | Sequence[Any] = DEFAULTS.palette,
 ) -> KMeansAnimation:
     """Animate K-means on ``points``: one frame per iteration.
 
@@ -433,6 +434,10 @@ def animate(
     labels : sequence of str, optional
         A name for each column of the data, in place of the names the data carries;
         they label the axes and may be used in ``projection``.
+    palette : str or sequence of colours, default='hsv'
+        The clusters' colours: ``'hsv'`` (one hue each, the tutorial's), ``'okabe-ito'``
+        (colour-blind safe, up to 8 clusters), a matplotlib colormap name (``'tab10'``
+        in order, ``'viridis'`` sampled), or a list of at least k colours.
 
     Returns
     -------
@@ -459,6 +464,7 @@ def animate(
         names = None
     if run.scaling is None:
         warn_if_scales_differ(x, names, stacklevel=2)
+    colours = cluster_colours(palette, run.k)
     fps = check_real(fps, "fps", minimum=0.0, strict=True, maximum=MAX_FPS)
     hold = check_real(hold, "hold", minimum=0.0, strict=False, maximum=MAX_HOLD)
     dpi = check_real(dpi, "dpi", minimum=0.0, strict=True)
@@ -507,7 +513,6 @@ def animate(
         rerun if trace.states is None else partial(iter, trace.states)
     )
     fig, main_ax, objective_ax = layout(ax, d, projection, size, dpi, flags["objective"])
-    colours: Sequence[tuple[float, float, float]] = hsv_palette(trace.centroids.shape[1])
     scene = make_scene(
         main_ax,
         x,

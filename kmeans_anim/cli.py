@@ -60,6 +60,11 @@ def _projection(text: str) -> str | tuple[int | str, int | str]:
     return i, j
 
 
+def _palette(text: str) -> str | list[str]:
+    """A palette's name, or comma-separated colours."""
+    return [t.strip() for t in text.split(",")] if "," in text else text
+
+
 def _labels(text: str) -> list[str]:
     return [t.strip() for t in text.split(",")]
 
@@ -177,6 +182,7 @@ def build_parser() -> argparse.ArgumentParser:
         choices=RENDERS,
         more=f" ('auto': image above {DENSITY_THRESHOLD:,} points)",
     )
+    _option(view, "palette", type=_palette)
     view.add_argument("--title", default=None, help="title above the plot (default: none)")
     _option(view, "marker_size", type=float)
     view.add_argument(
@@ -290,6 +296,7 @@ def _animate(
         projection=args.projection,
         render=args.render,
         labels=args.labels,
+        palette=args.palette,
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 import numpy as np
+from matplotlib import patheffects
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.colors import to_rgb
@@ -21,6 +22,8 @@ Colour = tuple[float, float, float]
 Place = Callable[[Line2D, NDArray[np.float64]], None]
 
 UNASSIGNED = "0.6"
+#: The black edge drawn around a centroid's white one.
+HALO = [patheffects.Stroke(linewidth=4.5, foreground="black"), patheffects.Normal()]
 CAPTION_STYLE = {"fontsize": 12, "family": "monospace"}
 
 
@@ -125,7 +128,9 @@ class Points:
 
 
 class Centroids:
-    """One black-edged circle per cluster."""
+    """One black-edged circle per cluster, with a white ring inside the black edge: a
+    centroid stands out from its own points on any palette (black ones included) and on
+    dark styles."""
 
     def __init__(
         self,
@@ -143,10 +148,11 @@ class Centroids:
                 ls="none",
                 marker="o",
                 ms=size,
-                mec="black",
+                mec="white",
                 mew=1.5,
                 color=c,
                 zorder=4,
+                path_effects=HALO,
             )[0]
             for c in colours
         ]

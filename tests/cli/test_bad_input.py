@@ -383,6 +383,42 @@ CASES = [
         None,
     ),
     Case(
+        "palette-unknown",
+        lambda d: animate(X, 2, palette="viridiss"),
+        ValueError,
+        r"palette='viridiss' is not a palette: use 'hsv', 'okabe-ito', the name of a "
+        r"matplotlib colormap .* Did you mean 'viridis'",
+        ["--dim", "2", "--palette", "viridiss"],
+    ),
+    Case(
+        "palette-too-few-colours",
+        lambda d: animate(X, 3, palette=["red", "blue"]),
+        ValueError,
+        r"palette the list has 2 colours, fewer than the k=3 clusters",
+        ["--dim", "2", "-k", "3", "--palette", "red,blue"],
+    ),
+    Case(
+        "palette-okabe-ito-k9",
+        lambda d: animate(np.arange(20.0), 9, palette="okabe-ito"),
+        ValueError,
+        r"palette 'okabe-ito' has 8 colours, fewer than the k=9 clusters; use 'hsv'",
+        ["--points", "10", "-k", "9", "--palette", "okabe-ito"],
+    ),
+    Case(
+        "palette-unknown-colour",
+        lambda d: animate(X, 2, palette=["red", "nope"]),
+        ValueError,
+        r"palette=\['red', 'nope'\] holds a colour matplotlib does not know",
+        ["--dim", "2", "--palette", "red,nope"],
+    ),
+    Case(
+        "palette-not-a-sequence",
+        lambda d: animate(X, 2, palette=3),
+        TypeError,
+        r"palette must be a name or a list of colours; got palette=3",
+        None,
+    ),
+    Case(
         "labels-too-few",
         lambda d: animate(X, 2, labels=["x"]),
         ValueError,
