@@ -33,9 +33,10 @@ video: install
 	$(KA) --dataset old_faithful -k 2 --seed 1 --standardize -o $(OUT)/old_faithful.mp4
 	$(KA) --dim 3 --clusters 4 --points 120 --std 0.35 --seed 5 --rotate --trails --tween 6 --fps 8 --hold 2 -o $(OUT)/kmeans_3d.mp4
 	$(KA) --dataset iris -k 3 --seed 0 --title "Iris, PCA projection" -o $(OUT)/iris.mp4
+	$(KA) --dataset wine -k 3 --seed 0 --standardize --truth cultivar -o $(OUT)/wine.mp4
 	$(KA) --dim 2 --clusters 5 --points 80 --std 0.35 --seed 11 --init random --regions --trails --steps split --tween 4 --objective --fps 8 -o $(OUT)/kmeans_2d_explained.mp4
 	@echo "wrote:"; cd $(OUT) && ls -l kmeans_1d.mp4 kmeans_2d.mp4 kmeans_2d.gif old_faithful.mp4 \
-		kmeans_3d.mp4 iris.mp4 kmeans_2d_explained.mp4
+		kmeans_3d.mp4 iris.mp4 wine.mp4 kmeans_2d_explained.mp4
 
 bench: install
 	$(PY) benchmarks/run.py

@@ -36,8 +36,9 @@ from .core.scaling import warn_if_scales_differ
 from .layout import DEFAULT_FIGSIZE, OBJECTIVE_FIGSIZE, check_figsize, check_frame, layout
 from .palette import cluster_colours
 from .progress import progress as progress_bar
-from .scenes import Scene, check_projection, check_view, make_scene
+from .scenes import DENSITY_THRESHOLD, Scene, check_projection, check_view, make_scene
 from .timeline import Frame, Trace, frame_count, frames
+from .truth import check_truth
 from .writers import FrameWriter, atomic_output, check_output, ffmpeg_exe, interruptible
 
 __all__ = ["KMeansAnimation", "animate"]
@@ -370,6 +371,7 @@ def animate(
     render: Literal["auto", "points", "density"] = DEFAULTS.render,  # type: ignore[assignment]
     labels: Sequence[str] | None = None,
     palette: str | Sequence[Any] = DEFAULTS.palette,
+    truth: ArrayLike | bool | None = None,
 ) -> KMeansAnimation:
     """Animate K-means on ``points``: one frame per iteration.
 
@@ -438,6 +440,12 @@ def animate(
         The clusters' colours: ``'hsv'`` (one hue each, the tutorial's), ``'okabe-ito'``
         (colour-blind safe, up to 8 clusters), a matplotlib colormap name (``'tab10'``
         in order, ``'viridis'`` sampled), or a list of at least k colours.
+    truth : array-like of shape (n,), True, or None
+        Known classes, one label per point (numbers or strings), or True for those of a
+        :class:`Dataset` (iris' species): each class gets its own marker shape (colour
+        stays the cluster's), with a legend, and the caption adds the adjusted Rand
+        index of each frame's clusters against them. At most 8 classes; not with the
+        density image.
 
     Returns
     -------
@@ -465,6 +473,7 @@ def animate(
     if run.scaling is None:
         warn_if_scales_differ(x, names, stacklevel=2)
     colours = cluster_colours(palette, run.k)
+    known = check_truth(truth, points, n)
     fps = check_real(fps, "fps", minimum=0.0, strict=True, maximum=MAX_FPS)
     hold = check_real(hold, "hold", minimum=0.0, strict=False, maximum=MAX_HOLD)
     dpi = check_real(dpi, "dpi", minimum=0.0, strict=True)
@@ -500,6 +509,11 @@ def animate(
         regions=flags["regions"],
         render=render,
     )
+    if density and known is not None:
+        raise ValueError(
+            "truth= draws the known classes as marker shapes, which the density image "
+            f"has not (it is used above {DENSITY_THRESHOLD:,} points); pass render='points'."
+        )
     if ax is not None and not isinstance(ax, Axes):
         raise TypeError(f"ax must be a matplotlib Axes; got ax={shown(ax)}.")
     seed = int(seed)
@@ -528,6 +542,7 @@ def animate(
         objective_ax=objective_ax,
         names=names,
         metric=None if run.data is None else run.scaling.scale,
+        truth=known,
     )
     if title:
         main_ax.set_title(title)

@@ -21,7 +21,7 @@ from ._checks import ALGORITHMS, DEFAULTS, EMPTY_POLICIES, INITS, RENDERS, STEPS
 from .animation import KMeansAnimation, animate
 from .core import KMeansWarning
 from .core.scaling import SCALES_DIFFER
-from .data import DATASETS, Dataset, load_dataset, make_blobs
+from .data import CLASS_COLUMNS, DATASETS, Dataset, load_dataset, make_blobs
 from .scenes import DENSITY_THRESHOLD
 from .writers import FORMATS, FFmpegError, check_output
 
@@ -183,6 +183,13 @@ def build_parser() -> argparse.ArgumentParser:
         more=f" ('auto': image above {DENSITY_THRESHOLD:,} points)",
     )
     _option(view, "palette", type=_palette)
+    view.add_argument(
+        "--truth",
+        default=None,
+        metavar="COLUMN",
+        help="a column of known classes: marker shapes and the adjusted Rand index "
+        "(default: none)",
+    )
     view.add_argument("--title", default=None, help="title above the plot (default: none)")
     _option(view, "marker_size", type=float)
     view.add_argument(
@@ -216,11 +223,18 @@ def _points(args: argparse.Namespace, seed: int) -> tuple[np.ndarray | Dataset, 
     if args.data is not None and args.dataset is not None:
         raise UsageError("give a data file or --dataset, not both")
     if args.data is not None:
-        return Dataset.from_file(args.data, columns=args.columns), 3
+        return Dataset.from_file(args.data, columns=args.columns, truth=args.truth), 3
     if args.columns is not None:
         raise UsageError("--columns needs a data file")
     if args.dataset is not None:
-        return load_dataset(args.dataset), 3
+        data = load_dataset(args.dataset)
+        if args.truth is not None and args.truth != CLASS_COLUMNS.get(args.dataset):
+            have = CLASS_COLUMNS.get(args.dataset)
+            raise UsageError(
+                f"--truth {args.truth!r}: the dataset {args.dataset} has "
+                + (f"its classes in {have!r}" if have else "no known classes")
+            )
+        return data, 3
     pts, _ = make_blobs(
         args.clusters, args.points, args.dim, tuple(args.bounds), args.std, seed=seed
     )
@@ -297,6 +311,7 @@ def _animate(
         render=args.render,
         labels=args.labels,
         palette=args.palette,
+        truth=True if args.truth is not None else None,
     )
 
 

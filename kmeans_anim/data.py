@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -20,9 +21,24 @@ __all__ = ["DATASETS", "Dataset", "load_dataset", "load_points", "make_blobs"]
 DATASETS: dict[str, tuple[str, ...]] = {
     "old_faithful": ("eruptions", "waiting"),
     "iris": ("sepal_length", "sepal_width", "petal_length", "petal_width"),
+    "wine": (
+        "alcohol",
+        "malic_acid",
+        "ash",
+        "alcalinity_of_ash",
+        "magnesium",
+        "total_phenols",
+        "flavanoids",
+        "nonflavanoid_phenols",
+        "proanthocyanins",
+        "color_intensity",
+        "hue",
+        "od280/od315_of_diluted_wines",
+        "proline",
+    ),
 }
 #: The bundled datasets' column of known classes, where they have one.
-CLASS_COLUMNS = {"iris": "species"}
+CLASS_COLUMNS = {"iris": "species", "wine": "cultivar"}
 
 
 @dataclass(frozen=True, eq=False)
@@ -62,10 +78,37 @@ class Dataset:
 
     @classmethod
     def from_file(
-        cls, path: str | os.PathLike[str], columns: str | int | list[str | int] | None = None
+        cls,
+        path: str | os.PathLike[str],
+        columns: str | int | list[str | int] | None = None,
+        truth: str | None = None,
     ) -> Dataset:
-        """Read a file as :func:`load_points` does, keeping the CSV header's names."""
-        return _load(path, columns)
+        """Read a file as :func:`load_points` does, keeping the CSV header's names.
+
+        ``truth`` names a column of known classes (text or numbers): it becomes
+        :attr:`classes` and :attr:`class_names` (sorted), and is not a coordinate.
+        """
+        data = _load(path, columns)
+        if truth is None:
+            return data
+        labels = _read_column(Path(path), truth)
+        if data.columns is not None and truth in data.columns:  # a numeric class column
+            keep = [i for i, c in enumerate(data.columns) if c != truth]
+            if not keep:
+                raise ValueError(
+                    f"truth: {truth!r} is the only column; nothing is left to cluster."
+                )
+            pts = data.points.reshape(len(data.points), -1)[:, keep]
+            data = Dataset(
+                pts[:, 0] if len(keep) == 1 else pts, tuple(data.columns[i] for i in keep)
+            )
+        return data.with_classes(labels)
+
+    def with_classes(self, labels: Sequence[str]) -> Dataset:
+        """This data with one known class per row (class names sorted)."""
+        names = tuple(sorted(set(labels)))
+        classes = np.array([names.index(v) for v in labels], dtype=np.intp)
+        return Dataset(self.points, self.columns, classes, names)
 
 
 def make_blobs(
@@ -272,16 +315,36 @@ def _load(path: str | os.PathLike[str], columns: str | int | list[str | int] | N
     return Dataset(points[:, 0] if points.shape[1] == 1 else points, names)
 
 
+def _read_column(path: Path, column: str) -> list[str]:
+    """The text of one column of a CSV file with a header row, blank rows skipped."""
+    with path.open(newline="", encoding="utf-8-sig") as f:
+        sample = f.read(65536)
+        f.seek(0)
+        try:
+            dialect = csv.Sniffer().sniff(sample, delimiters=",;\t ")
+        except csv.Error:
+            dialect = csv.excel
+        rows = [[c.strip() for c in row] for row in csv.reader(f, dialect) if any(row)]
+    header = rows[0] if rows else []
+    if column not in header:
+        raise ValueError(
+            f"truth: no column {column!r} in {path.name}; it has {', '.join(header)}."
+        )
+    i = header.index(column)
+    return [row[i] for row in rows[1:]]
+
+
 def load_dataset(name: str) -> Dataset:
     """Load a bundled dataset by name.
 
     Parameters
     ----------
-    name : {'old_faithful', 'iris'}
+    name : {'old_faithful', 'iris', 'wine'}
         ``old_faithful``: 272 eruptions of the Old Faithful geyser, (eruption minutes,
         minutes to the next eruption). ``iris``: Fisher's 150 irises, their four
-        numeric measurements, with the species as known classes. Provenance is in
-        ``kmeans_anim/datasets/README.md``.
+        numeric measurements, with the species as known classes. ``wine``: 178 Italian
+        wines, 13 chemical measurements of very different scales, with the cultivar as
+        known classes. Provenance is in ``kmeans_anim/datasets/README.md``.
 
     Returns
     -------
@@ -300,6 +363,6 @@ def load_dataset(name: str) -> Dataset:
             return data
         with p.open(newline="", encoding="utf-8") as f:
             values = [row[CLASS_COLUMNS[name]] for row in csv.DictReader(f)]
-    class_names = tuple(dict.fromkeys(values))
+    class_names = tuple(dict.fromkeys(values))  # in order of first appearance
     classes = np.array([class_names.index(v) for v in values], dtype=np.intp)
     return Dataset(data.points, data.columns, classes, class_names)

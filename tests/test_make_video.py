@@ -16,6 +16,7 @@ EXAMPLES = [
     "old_faithful.mp4",
     "kmeans_3d.mp4",
     "iris.mp4",
+    "wine.mp4",
     "kmeans_2d_explained.mp4",
 ]
 

@@ -10,6 +10,7 @@ from matplotlib.axes import Axes
 from numpy.typing import NDArray
 
 from ..timeline import Frame, Trace
+from ..truth import Truth
 from .layers import (
     Caption,
     Centroids,
@@ -55,6 +56,8 @@ class Scene:
     metric : ndarray of shape (d,) or None
         For standardised data, each column's standard deviation: nearness (regions, the
         PCA) is that of ``points / metric``. None: plain distances.
+    truth : Truth or None
+        Known classes: a marker shape each, and the adjusted Rand index in the caption.
     """
 
     #: Whether the static background may be drawn once and reused for every frame.
@@ -76,9 +79,11 @@ class Scene:
         objective_ax: Axes | None = None,
         names: Sequence[str] | None = None,
         metric: NDArray[np.float64] | None = None,
+        truth: Truth | None = None,
     ) -> None:
         self.ax = ax
         self.metric = metric
+        self.truth = truth
         self.setup_axes(points, trace)
         setters = (ax.set_xlabel, ax.set_ylabel, getattr(ax, "set_zlabel", None))
         for text, set_label in zip(self.axis_labels(names), setters, strict=False):
@@ -96,7 +101,7 @@ class Scene:
         self.trails = (
             Trails(ax, colours, history, dim=self.view_dim, place=self.place) if trails else None
         )
-        self.caption = Caption(ax)
+        self.caption = Caption(ax, truth)
         self.objective = Objective(objective_ax, trace) if objective_ax is not None else None
 
     # -- for subclasses ---------------------------------------------------------------
@@ -117,7 +122,9 @@ class Scene:
         self, points: NDArray[np.float64], colours: Sequence[Colour], size: float
     ) -> Points:
         """The layer that draws the data points."""
-        return Points(self.ax, self.view(points), colours, size=size, place=self.place)
+        return Points(
+            self.ax, self.view(points), colours, size=size, place=self.place, truth=self.truth
+        )
 
     def make_density(self, points: NDArray[np.float64], colours: Sequence[Colour]) -> Density:
         """The layer that draws the data points as a per-pixel image."""

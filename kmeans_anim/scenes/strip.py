@@ -67,7 +67,9 @@ class StripScene(Scene):
     ) -> Points:
         # without jitter a point is drawn where its value is: sorted values need no order
         by_value = None if self.jitter else lambda v: self.view(v[:, None])
-        return Points(self.ax, self.coords(points), colours, size=size, by_value=by_value)
+        return Points(
+            self.ax, self.coords(points), colours, size=size, by_value=by_value, truth=self.truth
+        )
 
     def make_density(self, points: NDArray[np.float64], colours: Sequence[Colour]) -> Density:
         # a band about as tall as the markers would be (or the jitter band)

@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 from helpers import CliResult, listing
 
-from kmeans_anim import animate, lloyd, load_dataset, load_points, make_blobs
+from kmeans_anim import Dataset, animate, lloyd, load_dataset, load_points, make_blobs
 from kmeans_anim.cli import main as cli_main
 from kmeans_anim.core import Run
 
@@ -419,6 +419,50 @@ CASES = [
         None,
     ),
     Case(
+        "truth-wrong-length",
+        lambda d: animate(X, 2, truth=[0, 1]),
+        ValueError,
+        r"truth must hold one label per point \(6\); got shape \(2,\)",
+        None,
+    ),
+    Case(
+        "truth-true-without-classes",
+        lambda d: animate(X, 2, truth=True),
+        ValueError,
+        r"truth=True takes the classes of a Dataset that has them",
+        None,
+    ),
+    Case(
+        "truth-too-many-classes",
+        lambda d: animate(np.arange(20.0), 2, truth=np.arange(20)),
+        ValueError,
+        r"truth has 20 classes; they are drawn as marker shapes, of which there are 8",
+        None,
+    ),
+    Case(
+        "truth-with-density",
+        lambda d: animate(X, 2, truth=[0, 0, 0, 1, 1, 1], render="density"),
+        ValueError,
+        r"truth= draws the known classes as marker shapes, which the density image has not",
+        None,
+    ),
+    Case(
+        "truth-unknown-column",
+        lambda d: Dataset.from_file(d / "named.csv", truth="kind"),
+        ValueError,
+        r"truth: no column 'kind' in named\.csv; it has x, y",
+        ["named.csv", "--truth", "kind"],
+        files={"named.csv": "x,y\n" + FIVE_ROWS},
+    ),
+    Case(
+        "truth-dataset-without-classes",
+        None,
+        ValueError,
+        "",
+        ["--dataset", "old_faithful", "--truth", "species"],
+        r"--truth 'species': the dataset old_faithful has no known classes",
+    ),
+    Case(
         "labels-too-few",
         lambda d: animate(X, 2, labels=["x"]),
         ValueError,
@@ -632,9 +676,10 @@ CASES = [
         "dataset-unknown",
         lambda d: load_dataset("nope"),
         ValueError,
-        r"dataset='nope' does not exist; choose one of 'old_faithful', 'iris'",
+        r"dataset='nope' does not exist; choose one of 'old_faithful', 'iris', 'wine'",
         ["--dataset", "nope"],
-        r"argument --dataset: invalid choice: 'nope' \(choose from '?iris'?, '?old_faithful'?\)",
+        r"argument --dataset: invalid choice: 'nope' "
+        r"\(choose from '?iris'?, '?old_faithful'?, '?wine'?\)",
     ),
 ]
 

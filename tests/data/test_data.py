@@ -244,8 +244,19 @@ def test_iris():
     np.testing.assert_allclose(x.mean(axis=0), [5.843, 3.057, 3.758, 1.199], atol=1e-3)
 
 
+def test_wine_is_sklearns_copy():
+    from sklearn.datasets import load_wine
+
+    want = load_wine()
+    data = load_dataset("wine")
+    assert data.columns == tuple(want.feature_names)
+    np.testing.assert_array_equal(data.points, want.data)
+    assert data.class_names == tuple(want.target_names)
+    np.testing.assert_array_equal(data.classes, want.target)
+
+
 def test_datasets_constant_matches():
-    assert set(DATASETS) == {"old_faithful", "iris"}
+    assert set(DATASETS) == {"old_faithful", "iris", "wine"}
     for name, cols in DATASETS.items():
         assert load_dataset(name).shape[1] == len(cols)
 

@@ -33,7 +33,7 @@ def all_frames(anim):
 
 def drawn_points(anim) -> np.ndarray:
     """Every data point the scene currently draws, (n, 2), in no particular order."""
-    lines = [*anim.scene.points.lines, anim.scene.points.grey]
+    lines = [*anim.scene.points.lines, *anim.scene.points.greys]
     return np.concatenate([ln.get_xydata().reshape(-1, 2) for ln in lines])
 
 
@@ -309,7 +309,7 @@ def test_1d_jitter_is_a_thin_deterministic_band():
         first = all_frames(anim)[0]
         assert first.colours is None
         anim.scene.update(first)  # every point grey, in data order
-        grey = anim.scene.points.grey
+        grey = anim.scene.points.greys[0]
         np.testing.assert_array_equal(grey.get_xdata(), pts)
         y = np.asarray(grey.get_ydata())
         assert np.all(np.abs(y) <= 0.3)
@@ -323,7 +323,7 @@ def test_1d_jitter_is_a_thin_deterministic_band():
 
     flat = animate(pts, 3, seed=1, steps="split", figsize=SMALL)
     flat.scene.update(all_frames(flat)[0])
-    np.testing.assert_array_equal(flat.scene.points.grey.get_ydata(), 0.0)
+    np.testing.assert_array_equal(flat.scene.points.greys[0].get_ydata(), 0.0)
 
 
 @pytest.mark.parametrize("jitter", [False, True])
