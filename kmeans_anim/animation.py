@@ -30,7 +30,7 @@ from ._checks import (
     make_rng,
     shown,
 )
-from .columns import check_labels, column_names
+from .columns import check_labels, numeric_columns
 from .core import KMeansState, plan
 from .core.scaling import warn_if_scales_differ
 from .layout import DEFAULT_FIGSIZE, OBJECTIVE_FIGSIZE, check_figsize, check_frame, layout
@@ -452,9 +452,9 @@ def animate(
     KMeansAnimation
         Call ``.save("out.mp4")``, ``.show()``, or display it in a notebook.
     """
-    carried = column_names(points)
+    data, carried = numeric_columns(points, stacklevel=2)
     run = plan(
-        points,
+        data,
         k,
         init=init,
         max_iter=max_iter,

@@ -9,12 +9,20 @@ neither pandas nor polars is imported here.
 from __future__ import annotations
 
 import operator
+import re
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
-from ._checks import shown
+import numpy as np
 
-__all__ = ["check_labels", "column_index", "column_names"]
+from ._checks import shown
+from .core import KMeansWarning
+
+#: Text that is a number once its thousands separators go: "1,000", "12,345.6".
+_THOUSANDS = re.compile(r"-?\d{1,3}(,\d{3})+(\.\d*)?")
+
+__all__ = ["check_labels", "column_index", "column_names", "numeric_columns"]
 
 
 def column_names(points: Any) -> tuple[str, ...] | None:
@@ -71,3 +79,46 @@ def column_index(column: Any, names: Sequence[str] | None, d: int, param: str) -
     if not 0 <= i < d:
         raise ValueError(f"{param}: column index {i} is not in [0, {d}).")
     return i
+
+
+def numeric_columns(points: Any, stacklevel: int) -> tuple[Any, tuple[str, ...] | None]:
+    """A data frame's numeric columns, as an array, and their names; other data as it
+    is, with the names it carries.
+
+    A frame's other columns (text, booleans, dates) are left out with one
+    :class:`KMeansWarning` that names them (at ``stacklevel``; 1: the caller), with a
+    hint where a column looks like numbers read as text or like flags.
+    """
+    names = column_names(points)
+    if names is None or not hasattr(points, "to_numpy") or len(getattr(points, "shape", ())) != 2:
+        return points, names
+    columns = [np.asarray(points[name]) for name in names]
+    keep = [i for i, col in enumerate(columns) if col.dtype.kind in "iuf"]
+    if len(keep) == len(names):
+        return points, names
+    if not keep:
+        return points, names  # nothing numeric: as_points says so, naming the dtype
+    left = [i for i in range(len(names)) if i not in keep]
+    hints = []
+    for i in left:
+        col = columns[i]
+        if col.dtype.kind == "b":
+            hints.append(f"{names[i]!r} holds booleans (use .astype(int) to cluster on it)")
+        elif (
+            col.dtype.kind == "O"
+            and len(col)
+            and all(isinstance(v, str) and _THOUSANDS.fullmatch(v.strip()) for v in col[:100])
+        ):
+            hints.append(
+                f"{names[i]!r} looks like numbers with thousands separators "
+                "(read it with thousands=',')"
+            )
+    listed = ", ".join(repr(names[i]) for i in left)
+    warnings.warn(
+        f"left out the non-numeric column{'s' if len(left) > 1 else ''} {listed}"
+        + (f"; {'; '.join(hints)}" if hints else "")
+        + " (truth= can show a column of classes as marker shapes).",
+        KMeansWarning,
+        stacklevel=stacklevel + 1,
+    )
+    return np.column_stack([columns[i] for i in keep]), tuple(names[i] for i in keep)
