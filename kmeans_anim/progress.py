@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+import os
 import sys
+import time
 from collections.abc import Iterable, Iterator
 from typing import TextIO, TypeVar
 
 T = TypeVar("T")
 
+#: The widest bar, in characters; a narrow terminal gets a shorter one.
 WIDTH = 30
+#: Seconds between two redraws: a fast save would otherwise spend its time printing.
+REDRAW = 0.1
+
+
+def terminal_width(stream: TextIO) -> int:
+    """The columns of the terminal ``stream`` writes to (80 when it cannot tell)."""
+    try:
+        return os.get_terminal_size(stream.fileno()).columns
+    except (AttributeError, OSError, ValueError):
+        return 80
 
 
 def progress(
@@ -17,10 +30,14 @@ def progress(
     label: str,
     enabled: bool | None = None,
     stream: TextIO | None = None,
+    width: int | None = None,
 ) -> Iterator[T]:
-    """Yield ``items``, drawing ``label ▕████░░░░▏ 12/40`` on ``stream`` as they pass.
+    """Yield ``items``, drawing ``label ▕████░░░░▏ 30% 12/40 0:04 left`` on ``stream``.
 
-    ``enabled=None`` draws only when the stream is a terminal.
+    The line never wraps: it is cut to the terminal's width (``width`` columns when
+    given), the bar shrinking first, then the label going. ``enabled=None`` draws only
+    when the stream is a terminal. The line is ended when the items end or fail, so
+    what is printed next starts on a line of its own.
     """
     stream = sys.stderr if stream is None else stream
     if enabled is None:
@@ -28,15 +45,40 @@ def progress(
     if not enabled:
         yield from items
         return
+    columns = terminal_width(stream) if width is None else width
+    start = last = time.monotonic()
     done = 0
     try:
         for item in items:
             yield item
             done += 1
-            filled = min(WIDTH, WIDTH * done // max(total, 1))
-            bar = "█" * filled + "░" * (WIDTH - filled)
-            stream.write(f"\r{label} ▕{bar}▏ {done}/{total}")
-            stream.flush()
-    finally:  # end the bar's line, also when the save fails midway
+            now = time.monotonic()
+            if now - last >= REDRAW or done == total:
+                last = now
+                stream.write("\r" + _line(label, done, total, now - start, columns - 1))
+                stream.flush()
+    finally:
         stream.write("\n")
         stream.flush()
+
+
+def _line(label: str, done: int, total: int, elapsed: float, room: int) -> str:
+    """The bar's text in at most ``room`` characters, padded to erase a longer one."""
+    share = min(done / max(total, 1), 1.0)
+    left = elapsed / done * (total - done) if done else 0.0
+    counts = f" {100 * share:3.0f}% {done}/{total} {_clock(left)} left"
+    bar_room = min(WIDTH, room - len(label) - len(counts) - 3)
+    if bar_room < 5:  # no room for a bar beside the label: the label goes
+        label, bar_room = "", min(WIDTH, room - len(counts) - 2)
+    if bar_room < 5:
+        return counts.strip()[:room].ljust(room)
+    filled = round(bar_room * share)
+    bar = "█" * filled + "░" * (bar_room - filled)
+    text = f"{label}{' ' if label else ''}▕{bar}▏{counts}"
+    return text[:room].ljust(room)
+
+
+def _clock(seconds: float) -> str:
+    minutes, secs = divmod(round(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"

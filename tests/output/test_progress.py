@@ -1,0 +1,93 @@
+"""The progress bar: one line that never wraps, with percent and time left, ended
+before anything else is printed."""
+
+from __future__ import annotations
+
+import fcntl
+import io
+import os
+import pty
+import struct
+import subprocess
+import sys
+import termios
+from pathlib import Path
+
+import pytest
+from helpers import child_env, restore_sigint
+
+from kmeans_anim.progress import progress
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("width", [20, 40, 50, 80, 200])
+def test_every_redraw_fits_the_width(width: int) -> None:
+    out = Terminal()
+    assert list(progress(range(40), 40, "kmeans.mp4", stream=out, width=width)) == list(range(40))
+    text = out.getvalue()
+    assert text.endswith("\n")
+    redraws = text[:-1].split("\r")[1:]
+    assert redraws, text
+    assert all(len(r) <= width - 1 for r in redraws), [len(r) for r in redraws]
+    last = redraws[-1]
+    assert last.startswith("100%") or "100%" in last
+    if width >= 40:
+        assert "40/40" in last and "0:00 left" in last
+    if width >= 50:
+        assert last.startswith("kmeans.mp4 ▕") and "█" in last
+
+
+def test_not_a_terminal_draws_nothing() -> None:
+    out = io.StringIO()
+    assert list(progress(range(5), 5, "x", stream=out)) == list(range(5))
+    assert out.getvalue() == ""
+
+
+def test_a_failure_midway_ends_the_line() -> None:
+    out = Terminal()
+
+    def items():
+        yield 1
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        list(progress(items(), 3, "x", stream=out, width=40))
+    assert out.getvalue().endswith("\n")
+
+
+def test_the_cli_bar_in_a_40_column_terminal(tmp_path: Path) -> None:
+    """A real pseudo-terminal of 40 columns: no line of the output is wider."""
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 40, 0, 0))
+    args = ["--points", "10", "--seed", "1", "--hold", "2", "--fps", "10", "--dpi", "30"]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kmeans_anim", *args, "-o", "a.gif"],
+        cwd=tmp_path,
+        env=child_env(),
+        stdin=subprocess.DEVNULL,
+        stdout=follower,
+        stderr=follower,
+        preexec_fn=restore_sigint,
+    )
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            data = os.read(leader, 4096)
+        except OSError:  # the child closed its end
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.close(leader)
+    assert proc.wait(timeout=60) == 0
+    text = b"".join(chunks).decode()
+    lines = text.replace("\r\n", "\n").split("\n")
+    drawn = [part for line in lines for part in line.split("\r")]
+    assert any("100%" in part for part in drawn), text
+    assert all(len(part) <= 39 for part in drawn), [p for p in drawn if len(p) > 39]
+    assert lines[-2].startswith("wrote a.gif (seed 1)"), text  # on its own line
