@@ -103,6 +103,12 @@ def as_points(points: ArrayLike, name: str = "points") -> NDArray[np.float64]:
     ValueError
         For empty, ragged, 3-D or non-finite data.
     """
+    if np.ma.isMaskedArray(points) and np.ma.getmaskarray(points).any():
+        # asarray would cluster the values hidden under the mask
+        raise ValueError(
+            f"{name} is a masked array with {int(np.ma.getmaskarray(points).sum())} masked "
+            "value(s); leave those rows out first, e.g. x[~np.ma.getmaskarray(x).any(axis=1)]."
+        )
     try:
         arr = np.asarray(points)
     except ValueError as exc:  # ragged nested sequences

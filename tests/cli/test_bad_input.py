@@ -463,6 +463,13 @@ CASES = [
         r"--truth 'species': the dataset old_faithful has no known classes",
     ),
     Case(
+        "masked-points",
+        lambda d: animate(np.ma.masked_array(X, mask=X > 5.0), 2),
+        ValueError,
+        r"points is a masked array with 2 masked value\(s\); leave those rows out first",
+        None,
+    ),
+    Case(
         "labels-too-few",
         lambda d: animate(X, 2, labels=["x"]),
         ValueError,
