@@ -71,6 +71,10 @@ class Dataset:
     def __len__(self) -> int:
         return len(self.points)
 
+    def __getitem__(self, key: Any) -> Any:
+        """Index the points, as the array ``load_dataset`` used to return."""
+        return self.points[key]
+
     @property
     def shape(self) -> tuple[int, ...]:
         """The shape of :attr:`points`."""

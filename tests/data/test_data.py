@@ -244,6 +244,13 @@ def test_iris():
     np.testing.assert_allclose(x.mean(axis=0), [5.843, 3.057, 3.758, 1.199], atol=1e-3)
 
 
+def test_a_dataset_reads_as_its_points():
+    data = load_dataset("old_faithful")
+    np.testing.assert_array_equal(np.asarray(data), data.points)
+    np.testing.assert_array_equal(data[:, 0], data.points[:, 0])
+    assert len(data) == 272 and data.shape == (272, 2)
+
+
 def test_wine_is_sklearns_copy():
     from sklearn.datasets import load_wine
 
