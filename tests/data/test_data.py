@@ -183,12 +183,6 @@ def test_npy(tmp_path):
         load_points(tmp_path / "d.npy")
 
 
-def test_a_folder_is_no_data_file(tmp_path):
-    # a missing file is in the bad-input matrix (tests/cli/test_bad_input.py)
-    with pytest.raises(ValueError, match="no such file"):
-        load_points(tmp_path)
-
-
 @pytest.mark.parametrize(
     ("text", "match"),
     [
