@@ -311,7 +311,8 @@ def _fast(path: Path, plan: _Plan) -> NDArray[np.float64] | None:
     delimiter = plan.dialect.delimiter
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # "input contained no data": handled above
+            # an empty input warns; the plan has already seen a data row, so it cannot be
+            warnings.simplefilter("ignore")
             out = np.loadtxt(
                 path,
                 dtype=np.float64,
@@ -320,7 +321,10 @@ def _fast(path: Path, plan: _Plan) -> NDArray[np.float64] | None:
                 comments="#",
                 quotechar=plan.dialect.quotechar,
                 skiprows=plan.skip,
-                # every column: no usecols, so that loadtxt checks each row's width
+                # Every column: no usecols, so that loadtxt checks each row's width. With
+                # usecols it checks only that a row has the fields it reads (a row with
+                # a text field more or less passes): a subset is read by its speed, and
+                # checked as far as loadtxt does.
                 usecols=None if every else plan.idx,
                 ndmin=2,
                 encoding="utf-8-sig",
