@@ -67,7 +67,8 @@ class Dataset:
     def from_file(
         cls, path: str | os.PathLike[str], columns: str | int | list[str | int] | None = None
     ) -> Dataset:
-        """Read a file as :func:`load_points` does, keeping the CSV header's names."""
+        """Read a file as :func:`load_points` does, keeping the names of its columns
+        (a CSV header's, a Parquet or Feather table's)."""
         return _load(path, columns)
 
 
@@ -128,12 +129,20 @@ def make_blobs(
 def load_points(
     path: str | os.PathLike[str], columns: str | int | list[str | int] | None = None
 ) -> NDArray[np.float64]:
-    """Read points from a CSV file (with or without a header row) or a ``.npy`` file.
+    """Read points from a CSV file (with or without a header row) or an array file.
+
+    CSV is read by numpy's compiled ``np.loadtxt`` once its first 64 KB have told the
+    delimiter (``,``, ``;``, tab or spaces), the header and the numeric columns; blank
+    lines and ``#`` comments are skipped. When a subset of the columns is read, a row
+    is checked to have those fields, not for its width.
 
     Parameters
     ----------
     path : str or path-like
-        A ``.csv``/``.txt``/``.tsv`` file of numbers, or a ``.npy`` array.
+        A ``.csv``/``.txt``/``.tsv`` file of numbers (``"-"``: from standard input), a
+        ``.npy`` array, a ``.npz`` of one array (``"name.npz:key"`` picks one of
+        several), or a ``.parquet``/``.feather`` table (these need pyarrow:
+        ``pip install 'kmeans-anim[arrow]'``).
     columns : str, int, or list of them, default=None
         Columns to read, by header name or 0-based index; a string may list several
         separated by commas (``"x,y"``). None takes every numeric column.
@@ -146,9 +155,10 @@ def load_points(
     Raises
     ------
     ValueError
-        If the file is missing or unreadable, ragged, has no data rows, holds text or
-        blanks where numbers are expected, names a column it does not have, or holds NaN
-        or infinite values.
+        If the file is missing, a folder or unreadable, compressed, an array or table
+        file under a text name, not UTF-8, ragged, has no data rows, holds text or blanks
+        where numbers are expected, names a column it does not have, or holds NaN or
+        infinite values.
     """
     return _load(path, columns).points
 
