@@ -29,7 +29,7 @@ __all__ = ["read_points"]
 HEAD_CHARS = 65536
 #: The first bytes of file kinds that are not text, and what to say about each.
 MAGIC = {
-    b"\x1f\x8b": "is gzip-compressed, not text; decompress it first (gunzip -k {name})",
+    b"\x1f\x8b": "is gzip-compressed, not text; decompress it first (zcat {name} > plain.csv)",
     b"PK\x03\x04": "is a zip archive (an .npz is one), not text; "
     "if it holds NumPy arrays, name it .npz",
     b"\x93NUMPY": "is a NumPy .npy file, not text; name it .npy",
@@ -144,7 +144,11 @@ def _read_arrow(path: Path, name: str, columns: Columns) -> Read:
         ) from None
     try:
         parquet = path.suffix.lower() == ".parquet"
-        schema = pq.read_schema(path) if parquet else pa.ipc.open_file(path).schema
+        if parquet:
+            schema = pq.read_schema(path)
+        else:
+            with pa.memory_map(str(path)) as source:
+                schema = pa.ipc.open_file(source).schema
         header = list(schema.names)
         if columns is None:
             numeric = [

@@ -234,7 +234,8 @@ CASES = [
         "data-gzip-compressed",
         lambda d: load_points(d / "data.csv"),
         ValueError,
-        r"data\.csv is gzip-compressed, not text; decompress it first \(gunzip -k data\.csv\)",
+        r"data\.csv is gzip-compressed, not text; "
+        r"decompress it first \(zcat data\.csv > plain\.csv\)",
         ["data.csv"],
         files={"data.csv": gzip.compress(FIVE_ROWS.encode())},
     ),
