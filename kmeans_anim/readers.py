@@ -121,11 +121,12 @@ def _read_npz(path: Path, name: str, columns: Columns, key: str | None) -> NDArr
     with np.load(path, allow_pickle=False) as archive:
         keys = list(archive.files)
         if key is None:
-            if len(keys) != 1:
-                listed = ", ".join(keys) if keys else "none"
+            if not keys:
+                raise ValueError(f"{name} holds no array.")
+            if len(keys) > 1:
                 raise ValueError(
-                    f"{name} holds {len(keys)} arrays ({listed}); "
-                    f"pick one as {name}:KEY, e.g. {name}:{keys[0] if keys else 'x'}."
+                    f"{name} holds {len(keys)} arrays ({', '.join(keys)}); "
+                    f"pick one as {name}:KEY, e.g. {name}:{keys[0]}."
                 )
             key = keys[0]
         elif key not in keys:

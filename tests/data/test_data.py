@@ -333,6 +333,9 @@ def test_npz_with_several_arrays_needs_a_key(tmp_path: Path) -> None:
     np.savez(tmp_path / "two.npz", a=np.zeros(3), b=np.ones(3))
     with pytest.raises(ValueError, match=r"two\.npz holds 2 arrays \(a, b\); pick one"):
         load_points(tmp_path / "two.npz")
+    np.savez(tmp_path / "none.npz")
+    with pytest.raises(ValueError, match=r"none\.npz holds no array\."):
+        load_points(tmp_path / "none.npz")
 
 
 ARROW_FORMATS = ["parquet", "feather"]
