@@ -170,6 +170,8 @@ def _load(path: str | os.PathLike[str], columns: str | int | list[str | int] | N
     elif isinstance(columns, int) and not isinstance(columns, bool):
         columns = [columns]
     if str(path) == "-":
+        if sys.stdin is None:  # pythonw, or a service started without one
+            raise ValueError("path='-' reads standard input, but there is none.")
         with tempfile.TemporaryDirectory(prefix="kmeans-anim-stdin-") as tmp:
             copy = stdin_to_file(tmp, sys.stdin.buffer)
             return _load_file(copy, "<stdin>", columns, None)

@@ -216,6 +216,15 @@ def test_errors_in_stdin_data_name_stdin(tmp_path, cli, monkeypatch):
     assert listing(tmp_path) == set()
 
 
+def test_dash_without_stdin_is_an_error(tmp_path, cli, monkeypatch):
+    monkeypatch.setattr("sys.stdin", None)
+    result = cli("-", "-o", "out.gif", cwd=tmp_path)
+    assert result.code == 2
+    assert result.err == (
+        "kmeans-anim: error: path='-' reads standard input, but there is none.\n"
+    )
+
+
 def test_the_real_command_reads_a_pipe(tmp_path):
     proc = subprocess.run(
         [*COMMANDS["module"], "-", "-k", "2", "--hold", "0", "--dpi", "30", "-o", "p.gif"],
