@@ -257,6 +257,12 @@ def _head(lines: Iterable[str]) -> tuple[list[tuple[int, str]], bool]:
     return kept, True
 
 
+def _ragged(name: str, line: int, fields: int, width: int) -> ValueError:
+    return ValueError(
+        f"{name}, row {line}: {fields} fields where {width} were expected (ragged CSV)."
+    )
+
+
 def _plan(head: list[tuple[int, str]], whole: bool, name: str, columns: Columns) -> _Plan:
     """Delimiter, header and columns from the file's first rows (as :func:`_head`)."""
     try:
@@ -280,6 +286,11 @@ def _plan(head: list[tuple[int, str]], whole: bool, name: str, columns: Columns)
     if not rows and whole:
         raise ValueError(f"{name} has a header row but no data rows.")
     width = len(header) if header is not None else len(rows[0][1])
+    # Ragged rows are reported before a column is looked for, as the careful reader
+    # does: here for the first rows, which loadtxt may not check (see _fast).
+    for line, row in rows:
+        if len(row) != width:
+            raise _ragged(name, line, len(row), width)
     if columns is None:
         idx = list(range(width))
         if header is not None:
@@ -312,7 +323,9 @@ def _read_text(path: Path, name: str, columns: Columns) -> Read:
 
 def _fast(path: Path, plan: _Plan) -> NDArray[np.float64] | None:
     """The file read by ``np.loadtxt`` as planned, or None where it refuses the file."""
-    every = plan.idx == list(range(plan.width))
+    # every column, in any order: read them all (so that loadtxt checks each row's
+    # width), then reorder
+    every = set(plan.idx) == set(range(plan.width))
     delimiter = plan.dialect.delimiter
     try:
         with warnings.catch_warnings():
@@ -326,19 +339,20 @@ def _fast(path: Path, plan: _Plan) -> NDArray[np.float64] | None:
                 comments="#",
                 quotechar=plan.dialect.quotechar,
                 skiprows=plan.skip,
-                # Every column: no usecols, so that loadtxt checks each row's width. With
-                # usecols it checks only that a row has the fields it reads (a row with
-                # a text field more or less passes): a subset is read by its speed, and
-                # checked as far as loadtxt does.
+                # With usecols loadtxt checks only that a row has the fields it reads:
+                # past the rows _plan checked, a row with an unread field more or less
+                # passes. That is the price of reading a subset at loadtxt's speed.
                 usecols=None if every else plan.idx,
                 ndmin=2,
                 encoding="utf-8-sig",
             )
     except ValueError:
         return None
-    if every and out.shape[1] != plan.width:
+    if not every:
+        return out
+    if out.shape[1] != plan.width:
         return None  # rows of one width, but not the header's: ragged, said carefully
-    return out
+    return out if plan.idx == list(range(plan.width)) else out[:, plan.idx]
 
 
 def _careful(path: Path, name: str, plan: _Plan) -> NDArray[np.float64]:
@@ -350,10 +364,7 @@ def _careful(path: Path, name: str, plan: _Plan) -> NDArray[np.float64]:
     with path.open(newline="", encoding="utf-8-sig") as f:
         for line, row in _rows(f, plan.dialect):
             if line > plan.skip and len(row) != plan.width:
-                raise ValueError(
-                    f"{name}, row {line}: {len(row)} fields where "
-                    f"{plan.width} were expected (ragged CSV)."
-                )
+                raise _ragged(name, line, len(row), plan.width)
     values = array("d")
     with path.open(newline="", encoding="utf-8-sig") as f:
         for line, row in _rows(f, plan.dialect):
