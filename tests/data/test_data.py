@@ -6,9 +6,12 @@ import re
 import sys
 from pathlib import Path
 
+import hypothesis.extra.numpy as hnp
 import numpy as np
 import pytest
 from helpers import run_python
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kmeans_anim import Dataset, load_dataset, load_points, make_blobs
 from kmeans_anim.data import DATASETS
@@ -405,3 +408,48 @@ def test_csv_peak_memory_is_bounded(tmp_path: Path) -> None:
     ratio, shape = proc.stdout.split(maxsplit=1)
     assert shape.strip() == "(1000000, 2)"
     assert float(ratio) < 3.0
+
+
+def test_csv_ragged_rows_are_found_whatever_the_column_order(tmp_path: Path) -> None:
+    p = write(tmp_path, "r.csv", "x,y\n1,2\n3,4,5\n")
+    for columns in (None, "y,x", "x,y"):
+        with pytest.raises(ValueError, match=r"r\.csv, row 3: 3 fields where 2 were expected"):
+            load_points(p, columns=columns)
+    # a ragged row is reported before a missing column, as it always was
+    with pytest.raises(ValueError, match=r"r\.csv, row 3: 3 fields where 2"):
+        load_points(p, columns="z")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    table=hnp.arrays(
+        np.float64,
+        hnp.array_shapes(min_dims=2, max_dims=2, min_side=1, max_side=6),
+        elements=st.floats(-1e6, 1e6, allow_nan=False, width=32),
+    ),
+    delimiter=st.sampled_from([",", ";", "\t"]),
+    header=st.booleans(),
+    gaps=st.lists(st.sampled_from(["\n", "# a note\n", "   \n"]), max_size=3),
+    crlf=st.booleans(),
+)
+def test_csv_fast_and_careful_readers_agree(
+    tmp_path_factory: pytest.TempPathFactory,
+    table: np.ndarray,
+    delimiter: str,
+    header: bool,
+    gaps: list[str],
+    crlf: bool,
+) -> None:
+    # the fast parser reads clean files; a line of spaces sends them to the careful one
+    lines = [delimiter.join(repr(float(v)) for v in row) + "\n" for row in table]
+    for i, gap in enumerate(gaps):
+        lines.insert(1 + i * 2 % max(len(lines), 1), gap)
+    if header:
+        lines.insert(0, delimiter.join(f"c{j}" for j in range(table.shape[1])) + "\n")
+    text = "".join(lines)
+    p = tmp_path_factory.mktemp("agree") / "t.csv"
+    p.write_bytes(text.replace("\n", "\r\n" if crlf else "\n").encode())
+    ds = Dataset.from_file(p)
+    expected = table[:, 0] if table.shape[1] == 1 else table
+    np.testing.assert_array_equal(ds.points, expected)
+    assert ds.columns == (tuple(f"c{j}" for j in range(table.shape[1])) if header else None)
