@@ -1,4 +1,4 @@
-"""kmeans-anim benchmarks: rendering, the K-means core, memory.
+"""kmeans-anim benchmarks: rendering, the K-means core, memory, loading data files.
 
 Run with ``make bench`` (or ``.venv/bin/python benchmarks/run.py``). Prints a Markdown
 report and writes the same to ``benchmarks/results.md``. ``--quick`` is a smoke test
@@ -528,11 +528,99 @@ def memory_report(mem: dict[int, list[dict[str, Any]]], n: int) -> tuple[list[st
     return out, rat
 
 
+# --------------------------------------------------------------------------- loading
+
+LOAD_METHODS = ("ours", "loadtxt")
+
+
+def load_child(method: str, path: Path) -> None:
+    """Read ``path`` once with ``method``; print seconds and peak RSS figures as JSON."""
+    from kmeans_anim import load_points
+
+    def plain(p: Path) -> np.ndarray:
+        return np.loadtxt(p, delimiter=",", skiprows=1)
+
+    read = {"ours": load_points, "loadtxt": plain}[method]
+    before = vm_status("VmRSS")
+    reset = False
+    with contextlib.suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")  # resets VmHWM to the current RSS
+        reset = True
+    t0 = time.perf_counter()
+    x = read(path)
+    secs = time.perf_counter() - t0
+    hwm = vm_status("VmHWM")
+    print(
+        json.dumps(
+            {
+                "method": method,
+                "seconds": secs,
+                "peak_kb": hwm - before if reset else hwm,
+                "reset": reset,
+                "array_bytes": int(x.nbytes),
+                "shape": list(x.shape),
+            }
+        )
+    )
+
+
+def run_load(n: int, reps: int) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = {m: [] for m in LOAD_METHODS}
+    with tempfile.TemporaryDirectory(prefix="kmeans-bench-load-") as tmp:
+        path = Path(tmp) / "points.csv"
+        log(f"load: writing {n:,} x 2 CSV")
+        x = np.random.default_rng(0).normal(size=(n, 2))
+        np.savetxt(path, x, delimiter=",", header="x,y", comments="", fmt="%.6f")
+        size = path.stat().st_size
+        for rep in range(reps):  # interleaved: a change in load hits both alike
+            for m in LOAD_METHODS:
+                log(f"load: {m}, run {rep + 1}/{reps}")
+                cmd = [sys.executable, str(Path(__file__).resolve()), "--load-child", m]
+                res = subprocess.run([*cmd, str(path)], check=True, capture_output=True, text=True)
+                out[m].append(json.loads(res.stdout.strip().splitlines()[-1]) | {"size": size})
+    return out
+
+
+def load_report(
+    res: dict[str, list[dict[str, Any]]], n: int
+) -> tuple[list[str], float | None, float | None]:
+    size_mb = res["ours"][0]["size"] / 1e6
+    array_mb = res["ours"][0]["array_bytes"] / 1e6
+    out = [
+        "## 4. Loading a CSV",
+        "",
+        f"A {n:,} × 2 CSV with a header ({size_mb:,.0f} MB, `%.6f`) read into a "
+        f"{array_mb:,.0f} MB float64 array: `load_points(path)` against "
+        "`numpy.loadtxt(path, delimiter=',', skiprows=1)`, each run in a fresh "
+        "subprocess, interleaved. `peak` is the rise of VmHWM over the RSS before the "
+        "call (reset with `/proc/self/clear_refs`), as a multiple of the final array.",
+        "",
+        "| method | runs | seconds | peak (MB) | peak / array |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    secs: dict[str, float] = {}
+    peaks: dict[str, float] = {}
+    for m in LOAD_METHODS:
+        rs = res[m]
+        secs[m] = median([r["seconds"] for r in rs])
+        peaks[m] = median([r["peak_kb"] * 1024 / r["array_bytes"] for r in rs])
+        peak_mb = median([r["peak_kb"] for r in rs]) * 1024 / 1e6
+        out.append(
+            f"| {m} | {len(rs)} | {fmt(secs[m], 2)} | {fmt(peak_mb)} | {fmt(peaks[m], 2)}× |"
+        )
+    rat = ratio(secs["ours"], secs["loadtxt"])
+    out += ["", f"Time ours / loadtxt: **{fmt(rat, 2)}×**."]
+    return out, rat, peaks["ours"]
+
+
 # --------------------------------------------------------------------------- main
 
 
 def targets(
-    ws: dict[str, Workload], cases: dict[str, CoreCase], mem_ratio: float | None
+    ws: dict[str, Workload],
+    cases: dict[str, CoreCase],
+    mem_ratio: float | None,
+    load: tuple[float | None, float | None] = (None, None),
 ) -> list[str]:
     rows: list[tuple[str, str, bool | str | None]] = []
 
@@ -580,6 +668,9 @@ def targets(
         lambda v: v <= 1.10,
         f"{fmt(mem_ratio, 3)}",
     )
+    lt, lp = load
+    add("load: CSV ≤ 1.2× numpy.loadtxt's time", lt, lambda v: v <= 1.2, f"{fmt(lt, 2)}×")
+    add("load: CSV peak ≤ 3× the final array", lp, lambda v: v <= 3.0, f"{fmt(lp, 2)}×")
     out = ["## Targets", "", "| target | measured | status |", "| --- | --- | --- |"]
     for name, text, ok in rows:
         if isinstance(ok, str):
@@ -595,13 +686,17 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="fewer reps, smaller sizes")
     ap.add_argument(
         "--only",
-        default="render,core,memory",
-        help="comma-separated sections to run: render, core, memory",
+        default="render,core,memory,load",
+        help="comma-separated sections to run: render, core, memory, load",
     )
     ap.add_argument("--out", type=Path, default=HERE / "results.md")
     ap.add_argument("--memory-child", type=int, help=argparse.SUPPRESS)
     ap.add_argument("--memory-points", type=int, default=100_000, help=argparse.SUPPRESS)
+    ap.add_argument("--load-child", nargs=2, metavar=("METHOD", "PATH"), help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.load_child:
+        load_child(args.load_child[0], Path(args.load_child[1]))
+        return
     if args.memory_child:
         memory_child(args.memory_child, args.memory_points)
         return
@@ -635,6 +730,7 @@ def main() -> None:
     ]
     mem_frames = [30, 300] if q else [100, 1000]
     mem_n, mem_reps = (20_000, 1) if q else (100_000, 1)
+    load_n, load_reps = (500_000, 1) if q else (5_000_000, 3)
 
     doc = [
         "# kmeans-anim benchmarks",
@@ -661,11 +757,18 @@ def main() -> None:
         mem = run_memory(mem_frames, mem_n, mem_reps)
         lines, mem_ratio = memory_report(mem, mem_n)
         body += ["", *lines]
+    load_figures: tuple[float | None, float | None] = (None, None)
+    if "load" in only:
+        lines, *figures = load_report(run_load(load_n, load_reps), load_n)
+        load_figures = (figures[0], figures[1])
+        body += ["", *lines]
     load = " ".join(f"{v:.2f}" for v in os.getloadavg())
     doc += [
         f"- load average at end: {load}; whole run {time.perf_counter() - started:.0f} s",
         "",
-        *targets({w.name: w for w in workloads}, {c.name: c for c in cases}, mem_ratio),
+        *targets(
+            {w.name: w for w in workloads}, {c.name: c for c in cases}, mem_ratio, load_figures
+        ),
         *body,
         "",
     ]

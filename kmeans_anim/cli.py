@@ -92,7 +92,8 @@ def build_parser() -> argparse.ArgumentParser:
         nargs="?",
         type=Path,
         default=None,
-        help="CSV (with or without header) or .npy file of points",
+        help="file of points: CSV (with or without header; '-' reads it from stdin), "
+        ".npy, .npz (name.npz:key picks an array), .parquet or .feather",
     )
     src.add_argument(
         "--columns",
@@ -244,7 +245,9 @@ def _points(args: argparse.Namespace, seed: int) -> tuple[np.ndarray | Dataset, 
 def _check_not_the_data(data: Path | None, output: str) -> None:
     """Refuse to write the video over the data file it is made from (by any name: a
     link or another spelling of the path is the same file)."""
-    if data is not None and os.path.exists(output) and os.path.samefile(data, output):
+    if data is None or str(data) == "-":  # standard input is no file to overwrite
+        return
+    if os.path.exists(output) and os.path.samefile(data, output):
         raise UsageError(
             f"--output {output!r} is the data file {str(data)!r}; saving would replace "
             "the data with the video, so choose another output name"

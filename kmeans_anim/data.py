@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import os
+import sys
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -14,6 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ._checks import as_points, check_int, check_real, make_rng, shown
+from .readers import read_column, read_points, split_npz_key, stdin_to_file
 
 __all__ = ["DATASETS", "Dataset", "load_dataset", "load_points", "make_blobs"]
 
@@ -87,7 +90,8 @@ class Dataset:
         columns: str | int | list[str | int] | None = None,
         truth: str | None = None,
     ) -> Dataset:
-        """Read a file as :func:`load_points` does, keeping the CSV header's names.
+        """Read a file as :func:`load_points` does, keeping the names of its columns
+        (a CSV header's, a Parquet or Feather table's).
 
         ``truth`` names a column of known classes (text or numbers): it becomes
         :attr:`classes` and :attr:`class_names` (sorted), and is not a coordinate.
@@ -95,7 +99,7 @@ class Dataset:
         data = _load(path, columns)
         if truth is None:
             return data
-        labels = _read_column(Path(path), truth)
+        labels = read_column(Path(path), truth)
         if data.columns is not None and truth in data.columns:  # a numeric class column
             keep = [i for i, c in enumerate(data.columns) if c != truth]
             if not keep:
@@ -169,107 +173,23 @@ def make_blobs(
     return points, centers
 
 
-def _column_index(header: list[str] | None, column: str | int, path: Path) -> int:
-    if isinstance(column, int) and not isinstance(column, bool):
-        width = len(header) if header is not None else None
-        if column < 0 or (width is not None and column >= width):
-            raise ValueError(
-                f"columns: index {column} is out of range for {path.name} ({width} columns)."
-            )
-        return column
-    if header is None:
-        if isinstance(column, str) and column.strip().lstrip("-").isdigit():
-            return _column_index(None, int(column), path)
-        raise ValueError(
-            f"columns: {path.name} has no header row, so column {column!r} "
-            "must be given as a 0-based index."
-        )
-    name = str(column).strip()
-    if name in header:
-        return header.index(name)
-    if name.lstrip("-").isdigit():
-        return _column_index(header, int(name), path)
-    raise ValueError(f"columns: no column {name!r} in {path.name}; it has {', '.join(header)}.")
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
-def _read_csv(
-    path: Path, columns: list[str | int] | None
-) -> tuple[NDArray[np.float64], tuple[str, ...] | None]:
-    with path.open(newline="", encoding="utf-8-sig") as f:
-        sample = f.read(65536)
-        f.seek(0)
-        try:
-            dialect = csv.Sniffer().sniff(sample, delimiters=",;\t ")
-        except csv.Error:
-            dialect = csv.excel
-        reader = csv.reader(f, dialect)
-        # each row keeps its line in the file, for messages ("row N" = line N)
-        numbered = [(reader.line_num, [c.strip() for c in row]) for row in reader]
-    numbered = [(n, r) for n, r in numbered if any(r)]
-    if not numbered:
-        raise ValueError(f"{path.name} is empty: no rows to read.")
-    lines, rows = [n for n, _ in numbered], [r for _, r in numbered]
-    header = None
-    # A header row is all text, or has text where the next row has a number: a text
-    # column in a file without a header must not swallow its first row.
-    first = rows[0]
-    nxt = rows[1] if len(rows) > 1 else []
-    text = [bool(c) and not _is_number(c) for c in first]
-    if all(text) or any(t and i < len(nxt) and _is_number(nxt[i]) for i, t in enumerate(text)):
-        header, rows, lines = first, rows[1:], lines[1:]
-    if not rows:
-        raise ValueError(f"{path.name} has a header row but no data rows.")
-    width = len(header) if header is not None else len(rows[0])
-    for line, row in zip(lines, rows, strict=True):
-        if len(row) != width:
-            raise ValueError(
-                f"{path.name}, row {line}: {len(row)} fields where "
-                f"{width} were expected (ragged CSV)."
-            )
-    if columns is None:
-        idx = list(range(width))
-        if header is not None:
-            # without an explicit choice, take the columns that hold numbers (text or
-            # blanks in such a column are errors below, not a reason to drop it)
-            idx = [i for i in idx if any(_is_number(r[i]) for r in rows)]
-            if not idx:
-                raise ValueError(f"{path.name} has no numeric column.")
-    else:
-        idx = [_column_index(header, c, path) for c in columns]
-        if any(i >= width for i in idx):
-            raise ValueError(f"columns: index out of range for {path.name} ({width} columns).")
-    out = np.empty((len(rows), len(idx)))
-    for r, (line, row) in enumerate(zip(lines, rows, strict=True)):
-        for j, i in enumerate(idx):
-            text = row[i]
-            try:
-                out[r, j] = float(text)
-            except ValueError:
-                col = header[i] if header is not None else str(i)
-                what = "an empty field" if text == "" else f"{text!r}"
-                raise ValueError(
-                    f"{path.name}, row {line}, column {col}: {what} is not a number."
-                ) from None
-    return out, None if header is None else tuple(header[i] for i in idx)
-
-
 def load_points(
     path: str | os.PathLike[str], columns: str | int | list[str | int] | None = None
 ) -> NDArray[np.float64]:
-    """Read points from a CSV file (with or without a header row) or a ``.npy`` file.
+    """Read points from a CSV file (with or without a header row) or an array file.
+
+    CSV is read by numpy's compiled ``np.loadtxt`` once its first 64 KB have told the
+    delimiter (``,``, ``;``, tab or spaces), the header and the numeric columns; blank
+    lines and ``#`` comments are skipped. When a subset of the columns is read, a row
+    is checked to have those fields, not for its width.
 
     Parameters
     ----------
     path : str or path-like
-        A ``.csv``/``.txt``/``.tsv`` file of numbers, or a ``.npy`` array.
+        A ``.csv``/``.txt``/``.tsv`` file of numbers (``"-"``: from standard input), a
+        ``.npy`` array, a ``.npz`` of one array (``"name.npz:key"`` picks one of
+        several), or a ``.parquet``/``.feather`` table (these need pyarrow:
+        ``pip install 'kmeans-anim[arrow]'``).
     columns : str, int, or list of them, default=None
         Columns to read, by header name or 0-based index; a string may list several
         separated by commas (``"x,y"``). None takes every numeric column.
@@ -282,60 +202,41 @@ def load_points(
     Raises
     ------
     ValueError
-        If the file is missing or unreadable, ragged, has no data rows, holds text or
-        blanks where numbers are expected, names a column it does not have, or holds NaN
-        or infinite values.
+        If the file is missing, a folder or unreadable, compressed, an array or table
+        file under a text name, not UTF-8, ragged, has no data rows, holds text or blanks
+        where numbers are expected, names a column it does not have, or holds NaN or
+        infinite values.
     """
     return _load(path, columns).points
 
 
 def _load(path: str | os.PathLike[str], columns: str | int | list[str | int] | None) -> Dataset:
-    """A file's points and its header's names (see :func:`load_points`)."""
-    path = Path(path)
-    if not path.is_file():
-        raise ValueError(f"path={str(path)!r}: no such file.")
+    """A file's points and its columns' names (see :func:`load_points`)."""
     if isinstance(columns, str):
         columns = [c for c in columns.split(",") if c.strip()]
     elif isinstance(columns, int) and not isinstance(columns, bool):
         columns = [columns]
+    if str(path) == "-":
+        if sys.stdin is None:  # pythonw, or a service started without one
+            raise ValueError("path='-' reads standard input, but there is none.")
+        with tempfile.TemporaryDirectory(prefix="kmeans-anim-stdin-") as tmp:
+            copy = stdin_to_file(tmp, sys.stdin.buffer)
+            return _load_file(copy, "<stdin>", columns, None)
+    path, key = split_npz_key(Path(path))
+    if path.is_dir():
+        raise ValueError(f"path={str(path)!r} is a folder, not a data file.")
+    if not path.is_file():
+        raise ValueError(f"path={str(path)!r}: no such file.")
+    return _load_file(path, path.name if key is None else f"{path.name}:{key}", columns, key)
+
+
+def _load_file(path: Path, name: str, columns: list[str | int] | None, key: str | None) -> Dataset:
     try:
-        names = None
-        if path.suffix.lower() == ".npy":
-            arr = np.load(path, allow_pickle=False)
-            if columns is not None:
-                if arr.ndim != 2:
-                    raise ValueError(
-                        f"columns: {path.name} has ndim={arr.ndim}; columns need a 2-D array."
-                    )
-                idx = [
-                    _column_index([str(i) for i in range(arr.shape[1])], c, path) for c in columns
-                ]
-                arr = arr[:, idx]
-        else:
-            arr, names = _read_csv(path, columns)
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        arr, names = read_points(path, name, columns, key)
+    except (OSError, csv.Error) as exc:
         raise ValueError(f"path={str(path)!r} could not be read: {exc}") from None
-    points = as_points(arr, name=path.name)
+    points = as_points(arr, name=name)
     return Dataset(points[:, 0] if points.shape[1] == 1 else points, names)
-
-
-def _read_column(path: Path, column: str) -> list[str]:
-    """The text of one column of a CSV file with a header row, blank rows skipped."""
-    with path.open(newline="", encoding="utf-8-sig") as f:
-        sample = f.read(65536)
-        f.seek(0)
-        try:
-            dialect = csv.Sniffer().sniff(sample, delimiters=",;\t ")
-        except csv.Error:
-            dialect = csv.excel
-        rows = [[c.strip() for c in row] for row in csv.reader(f, dialect) if any(row)]
-    header = rows[0] if rows else []
-    if column not in header:
-        raise ValueError(
-            f"truth: no column {column!r} in {path.name}; it has {', '.join(header)}."
-        )
-    i = header.index(column)
-    return [row[i] for row in rows[1:]]
 
 
 def load_dataset(name: str) -> Dataset:

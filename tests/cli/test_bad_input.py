@@ -8,6 +8,8 @@ smoke-tested in ``test_commands.py``.
 
 from __future__ import annotations
 
+import gzip
+import io
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -26,6 +28,20 @@ from kmeans_anim.core import Run
 X = np.array([[0.0, 0.0], [0.1, 0.2], [0.2, 0.1], [5.0, 5.0], [5.1, 4.9], [4.9, 5.2]])
 X3 = np.column_stack([X, X[:, 0] * 2.0])
 FIVE_ROWS = "1,2\n3,4\n5,6\n7,8\n9,10\n"
+
+
+def npy_bytes(arr: np.ndarray) -> bytes:
+    """What ``np.save`` writes for ``arr``."""
+    buf = io.BytesIO()
+    np.save(buf, arr)
+    return buf.getvalue()
+
+
+def npz_bytes(**arrays: np.ndarray) -> bytes:
+    """What ``np.savez`` writes for ``arrays``."""
+    buf = io.BytesIO()
+    np.savez(buf, **arrays)
+    return buf.getvalue()
 
 
 def assert_one_line_error(result: CliResult, match: str) -> str:
@@ -65,7 +81,7 @@ class Case:
     match: str
     cli: list[str] | None
     cli_match: str | None = None
-    files: dict[str, str | np.ndarray] = field(default_factory=dict)
+    files: dict[str, str | bytes | np.ndarray] = field(default_factory=dict)
 
 
 CASES = [
@@ -205,6 +221,63 @@ CASES = [
         ValueError,
         r"missing\.csv'?: no such file",
         ["missing.csv"],
+    ),
+    Case(
+        "data-is-a-folder",
+        lambda d: load_points(d / "data.csv"),
+        ValueError,
+        r"data\.csv' is a folder, not a data file",
+        ["data.csv"],
+        files={"data.csv/keep": "1,2\n"},
+    ),
+    Case(
+        "data-gzip-compressed",
+        lambda d: load_points(d / "data.csv"),
+        ValueError,
+        r"data\.csv is gzip-compressed, not text; "
+        r"decompress it first \(zcat data\.csv > plain\.csv\)",
+        ["data.csv"],
+        files={"data.csv": gzip.compress(FIVE_ROWS.encode())},
+    ),
+    Case(
+        "data-not-utf8",
+        lambda d: load_points(d / "data.csv"),
+        ValueError,
+        r"data\.csv is not UTF-8 text: line 3 has the byte 0xe9; save the file as UTF-8",
+        ["data.csv"],
+        files={"data.csv": "x,y\n1,2\ncaf\u00e9,3\n".encode("latin-1")},
+    ),
+    Case(
+        "data-npz-named-csv",
+        lambda d: load_points(d / "data.csv"),
+        ValueError,
+        r"data\.csv is a zip archive \(an \.npz is one\), not text; .* name it \.npz",
+        ["data.csv"],
+        files={"data.csv": npz_bytes(a=X)},
+    ),
+    Case(
+        "data-npy-named-csv",
+        lambda d: load_points(d / "data.csv"),
+        ValueError,
+        r"data\.csv is a NumPy \.npy file, not text; name it \.npy",
+        ["data.csv"],
+        files={"data.csv": npy_bytes(X)},
+    ),
+    Case(
+        "npz-several-arrays-no-key",
+        lambda d: load_points(d / "two.npz"),
+        ValueError,
+        r"two\.npz holds 2 arrays \(a, b\); pick one as two\.npz:KEY",
+        ["two.npz"],
+        files={"two.npz": npz_bytes(a=X, b=X3)},
+    ),
+    Case(
+        "npz-unknown-key",
+        lambda d: load_points(f"{d}/two.npz:c"),
+        ValueError,
+        r"two\.npz: no array 'c'; it holds a, b",
+        ["two.npz:c"],
+        files={"two.npz": npz_bytes(a=X, b=X3)},
     ),
     Case(
         "3d-array",
@@ -694,12 +767,14 @@ API_CASES = [pytest.param(c, id=c.id) for c in CASES if c.api is not None]
 CLI_CASES = [pytest.param(c, id=c.id) for c in CASES if c.cli is not None]
 
 
-def write_files(folder: Path, files: dict[str, str | np.ndarray]) -> None:
+def write_files(folder: Path, files: dict[str, str | bytes | np.ndarray]) -> None:
     for name, content in files.items():
         path = folder / name
         path.parent.mkdir(parents=True, exist_ok=True)
         if isinstance(content, np.ndarray):
             np.save(path, content, allow_pickle=content.dtype == object)
+        elif isinstance(content, bytes):
+            path.write_bytes(content)
         else:
             path.write_text(content)
 

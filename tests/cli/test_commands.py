@@ -4,13 +4,15 @@ rest runs ``main(argv)`` in-process."""
 
 from __future__ import annotations
 
+import io
 import re
+import subprocess
 import warnings
 from pathlib import Path
 
 import numpy as np
 import pytest
-from helpers import COMMANDS, decode, listing, run_cli_process
+from helpers import COMMANDS, child_env, decode, listing, run_cli_process
 
 from kmeans_anim import __version__, animate, lloyd, make_blobs
 from kmeans_anim.cli import build_parser
@@ -180,3 +182,59 @@ def lloyd_warns(points) -> bool:
         warnings.simplefilter("always")
         lloyd(points, 2, seed=0)
     return any("scales differ" in str(w.message) for w in caught)
+
+
+# --------------------------------------------------------------------------- standard input
+
+STDIN_CSV = "x,y\n0,0\n0.1,0.2\n0.2,0.1\n5,5\n5.1,4.9\n4.9,5.2\n"
+
+
+def feed_stdin(monkeypatch: pytest.MonkeyPatch, data: bytes) -> None:
+    """Standard input for an in-process run: ``data``, as bytes under ``.buffer``."""
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
+
+
+def test_dash_reads_csv_from_stdin_as_the_file_would(tmp_path, cli, monkeypatch):
+    (tmp_path / "data.csv").write_text(STDIN_CSV)
+    args = ["-k", "2", "--seed", "1", "--hold", "0", "--dpi", "30"]
+    from_file = cli("data.csv", *args, "-o", "file.gif", cwd=tmp_path)
+    assert from_file.code == 0, from_file.err
+    feed_stdin(monkeypatch, STDIN_CSV.encode())
+    from_stdin = cli("-", *args, "-o", "stdin.gif", cwd=tmp_path)
+    assert from_stdin.code == 0, from_stdin.err
+    assert from_stdin.out == "wrote stdin.gif (seed 1)\n"
+    frames = {n: [f.tobytes() for f in decode(tmp_path / n)[1]] for n in ("file.gif", "stdin.gif")}
+    assert frames["file.gif"] == frames["stdin.gif"]
+    assert listing(tmp_path) == {"data.csv", "file.gif", "stdin.gif"}
+
+
+def test_errors_in_stdin_data_name_stdin(tmp_path, cli, monkeypatch):
+    feed_stdin(monkeypatch, b"x,y\n1,2\n3,abc\n")
+    result = cli("-", "-o", "out.gif", cwd=tmp_path)
+    assert result.code == 2
+    assert result.err == "kmeans-anim: error: <stdin>, row 3, column y: 'abc' is not a number.\n"
+    assert listing(tmp_path) == set()
+
+
+def test_dash_without_stdin_is_an_error(tmp_path, cli, monkeypatch):
+    monkeypatch.setattr("sys.stdin", None)
+    result = cli("-", "-o", "out.gif", cwd=tmp_path)
+    assert result.code == 2
+    assert result.err == (
+        "kmeans-anim: error: path='-' reads standard input, but there is none.\n"
+    )
+
+
+def test_the_real_command_reads_a_pipe(tmp_path):
+    proc = subprocess.run(
+        [*COMMANDS["module"], "-", "-k", "2", "--hold", "0", "--dpi", "30", "-o", "p.gif"],
+        input=STDIN_CSV,
+        cwd=tmp_path,
+        env=child_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("wrote p.gif (seed ")
+    assert listing(tmp_path) == {"p.gif"}

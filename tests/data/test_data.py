@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
+import hypothesis.extra.numpy as hnp
 import numpy as np
 import pytest
+from helpers import run_python
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from kmeans_anim import load_dataset, load_points, make_blobs
+from kmeans_anim import Dataset, load_dataset, load_points, make_blobs
 from kmeans_anim.data import DATASETS
 
 # --------------------------------------------------------------------------- make_blobs
@@ -183,12 +188,6 @@ def test_npy(tmp_path):
         load_points(tmp_path / "d.npy")
 
 
-def test_a_folder_is_no_data_file(tmp_path):
-    # a missing file is in the bad-input matrix (tests/cli/test_bad_input.py)
-    with pytest.raises(ValueError, match="no such file"):
-        load_points(tmp_path)
-
-
 @pytest.mark.parametrize(
     ("text", "match"),
     [
@@ -295,3 +294,180 @@ def test_a_file_without_newlines_is_an_error_not_a_crash(tmp_path: Path) -> None
     f.write_text('"' + "x" * 200_000)
     with pytest.raises(ValueError, match="could not be read"):
         load_points(f)
+
+
+# --------------------------------------------------------------------------- fast reading
+
+
+def test_csv_comment_lines_are_skipped(tmp_path: Path) -> None:
+    p = write(tmp_path, "c.csv", "# made by hand\nx,y\n# first\n1,2\n  # indented\n3,4 # end\n")
+    ds = Dataset.from_file(p)
+    assert ds.columns == ("x", "y")
+    np.testing.assert_array_equal(ds.points, [[1.0, 2.0], [3.0, 4.0]])
+    # the line numbers of errors still count the comment lines
+    p = write(tmp_path, "d.csv", "# note\nx,y\n# note\n1,2\n3,abc\n")
+    with pytest.raises(ValueError, match=r"d\.csv, row 5, column y: 'abc' is not a number"):
+        load_points(p)
+
+
+def test_csv_blank_only_lines_are_skipped(tmp_path: Path) -> None:
+    # a line of spaces is a row to np.loadtxt: read by the careful pass instead
+    p = write(tmp_path, "b.csv", "x,y\n1,2\n   \n3,4\n")
+    np.testing.assert_array_equal(load_points(p), [[1.0, 2.0], [3.0, 4.0]])
+
+
+def test_csv_text_column_ragged_past_the_head(tmp_path: Path) -> None:
+    # the head decides the columns; a row further down without one of them is reported
+    rows = "".join(f"{i},{i},a\n" for i in range(20_000))
+    p = write(tmp_path, "r.csv", f"x,y,label\n{rows}1\n")
+    with pytest.raises(ValueError, match=r"r\.csv, row 20002: 1 fields where 3"):
+        load_points(p)
+
+
+def test_csv_large_file_matches_loadtxt(tmp_path: Path) -> None:
+    x = np.random.default_rng(0).normal(size=(30_000, 3))
+    p = tmp_path / "big.csv"
+    np.savetxt(p, x, delimiter=";", header="a;b;c", comments="")
+    ds = Dataset.from_file(p, columns="c,a")
+    assert ds.columns == ("c", "a")
+    np.testing.assert_array_equal(ds.points, np.loadtxt(p, delimiter=";", skiprows=1)[:, [2, 0]])
+
+
+def test_npz_with_one_array(tmp_path: Path) -> None:
+    a = np.arange(10.0).reshape(5, 2)
+    np.savez(tmp_path / "one.npz", points=a)
+    np.testing.assert_array_equal(load_points(tmp_path / "one.npz"), a)
+    np.testing.assert_array_equal(load_points(tmp_path / "one.npz", columns=1), a[:, 1])
+
+
+def test_npz_key_picks_an_array(tmp_path: Path) -> None:
+    a, b = np.arange(10.0).reshape(5, 2), np.arange(3.0)
+    np.savez(tmp_path / "two.npz", a=a, b=b)
+    np.testing.assert_array_equal(load_points(f"{tmp_path}/two.npz:a"), a)
+    np.testing.assert_array_equal(load_points(tmp_path / "two.npz:b"), b)
+    np.savez(tmp_path / "bad.npz", a=a, b=np.array([1.0, np.nan]))
+    with pytest.raises(ValueError, match=r"bad\.npz:b must be finite"):
+        load_points(tmp_path / "bad.npz:b")
+
+
+def test_npz_with_several_arrays_needs_a_key(tmp_path: Path) -> None:
+    np.savez(tmp_path / "two.npz", a=np.zeros(3), b=np.ones(3))
+    with pytest.raises(ValueError, match=r"two\.npz holds 2 arrays \(a, b\); pick one"):
+        load_points(tmp_path / "two.npz")
+    np.savez(tmp_path / "none.npz")
+    with pytest.raises(ValueError, match=r"none\.npz holds no array\."):
+        load_points(tmp_path / "none.npz")
+
+
+ARROW_FORMATS = ["parquet", "feather"]
+
+
+def write_arrow(path: Path, table: object) -> None:
+    pa_feather = pytest.importorskip("pyarrow.feather")
+    pq = pytest.importorskip("pyarrow.parquet")
+    (pq.write_table if path.suffix == ".parquet" else pa_feather.write_feather)(table, path)
+
+
+@pytest.mark.parametrize("fmt", ARROW_FORMATS)
+def test_arrow_files_keep_their_column_names(tmp_path: Path, fmt: str) -> None:
+    pa = pytest.importorskip("pyarrow")
+    table = pa.table({"x": [1.0, 2.0, 3.0], "name": ["a", "b", "c"], "n": [4, 5, 6]})
+    p = tmp_path / f"t.{fmt}"
+    write_arrow(p, table)
+    ds = Dataset.from_file(p)
+    assert ds.columns == ("x", "n")
+    np.testing.assert_array_equal(ds.points, [[1.0, 4.0], [2.0, 5.0], [3.0, 6.0]])
+    ds = Dataset.from_file(p, columns="n")
+    assert ds.columns == ("n",)
+    np.testing.assert_array_equal(ds.points, [4.0, 5.0, 6.0])
+    np.testing.assert_array_equal(load_points(p, columns=[2, 0]), [[4, 1], [5, 2], [6, 3]])
+
+
+@pytest.mark.parametrize("fmt", ARROW_FORMATS)
+def test_arrow_files_bad_columns(tmp_path: Path, fmt: str) -> None:
+    pa = pytest.importorskip("pyarrow")
+    p = tmp_path / f"t.{fmt}"
+    write_arrow(p, pa.table({"x": [1.0, None], "name": ["a", "b"]}))
+    with pytest.raises(ValueError, match=rf"t\.{fmt}, column x: 1 missing value\(s\)"):
+        load_points(p)
+    with pytest.raises(ValueError, match=rf"t\.{fmt}, column name: its type string is not a"):
+        load_points(p, columns="name")
+    with pytest.raises(ValueError, match=rf"columns: no column 'z' in t\.{fmt}; it has x, name"):
+        load_points(p, columns="z")
+    write_arrow(p, pa.table({"name": ["a", "b"]}))
+    with pytest.raises(ValueError, match=rf"t\.{fmt} has no numeric column"):
+        load_points(p)
+
+
+@pytest.mark.parametrize("fmt", ARROW_FORMATS)
+def test_arrow_files_without_pyarrow_name_the_extra(
+    tmp_path: Path, fmt: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / f"t.{fmt}").write_bytes(b"whatever")
+    monkeypatch.setitem(sys.modules, "pyarrow", None)  # import pyarrow fails
+    with pytest.raises(ValueError, match=r"needs pyarrow: pip install 'kmeans-anim\[arrow\]'"):
+        load_points(tmp_path / f"t.{fmt}")
+
+
+def test_csv_peak_memory_is_bounded(tmp_path: Path) -> None:
+    # 1M rows x 2 columns: a 16 MB array; the Python reader of old peaked at ~25x that
+    p = tmp_path / "big.csv"
+    block = "".join(f"{v:.5f},{-v:.5f}\n" for v in np.random.default_rng(1).normal(size=1000))
+    p.write_text("x,y\n" + block * 1000)  # 1M rows, written in no time
+    code = """
+        import sys, tracemalloc
+        from kmeans_anim import load_points
+        tracemalloc.start()
+        x = load_points(sys.argv[1])
+        print(tracemalloc.get_traced_memory()[1] / x.nbytes, x.shape)
+    """
+    proc = run_python(code, tmp_path, args=[str(p)], timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    ratio, shape = proc.stdout.split(maxsplit=1)
+    assert shape.strip() == "(1000000, 2)"
+    assert float(ratio) < 3.0
+
+
+def test_csv_ragged_rows_are_found_whatever_the_column_order(tmp_path: Path) -> None:
+    p = write(tmp_path, "r.csv", "x,y\n1,2\n3,4,5\n")
+    for columns in (None, "y,x", "x,y"):
+        with pytest.raises(ValueError, match=r"r\.csv, row 3: 3 fields where 2 were expected"):
+            load_points(p, columns=columns)
+    # a ragged row is reported before a missing column, as it always was
+    with pytest.raises(ValueError, match=r"r\.csv, row 3: 3 fields where 2"):
+        load_points(p, columns="z")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    table=hnp.arrays(
+        np.float64,
+        hnp.array_shapes(min_dims=2, max_dims=2, min_side=1, max_side=6),
+        elements=st.floats(-1e6, 1e6, allow_nan=False, width=32),
+    ),
+    delimiter=st.sampled_from([",", ";", "\t"]),
+    header=st.booleans(),
+    gaps=st.lists(st.sampled_from(["\n", "# a note\n", "   \n"]), max_size=3),
+    crlf=st.booleans(),
+)
+def test_csv_fast_and_careful_readers_agree(
+    tmp_path_factory: pytest.TempPathFactory,
+    table: np.ndarray,
+    delimiter: str,
+    header: bool,
+    gaps: list[str],
+    crlf: bool,
+) -> None:
+    # the fast parser reads clean files; a line of spaces sends them to the careful one
+    lines = [delimiter.join(repr(float(v)) for v in row) + "\n" for row in table]
+    for i, gap in enumerate(gaps):
+        lines.insert(1 + i * 2 % max(len(lines), 1), gap)
+    if header:
+        lines.insert(0, delimiter.join(f"c{j}" for j in range(table.shape[1])) + "\n")
+    text = "".join(lines)
+    p = tmp_path_factory.mktemp("agree") / "t.csv"
+    p.write_bytes(text.replace("\n", "\r\n" if crlf else "\n").encode())
+    ds = Dataset.from_file(p)
+    expected = table[:, 0] if table.shape[1] == 1 else table
+    np.testing.assert_array_equal(ds.points, expected)
+    assert ds.columns == (tuple(f"c{j}" for j in range(table.shape[1])) if header else None)
