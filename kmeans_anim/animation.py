@@ -470,8 +470,6 @@ def animate(
     names = check_labels(labels, d) if labels is not None else carried
     if names is not None and len(names) != d:  # a frame's names, and a (n, 1) Series
         names = None
-    if run.scaling is None:
-        warn_if_scales_differ(x, names, stacklevel=2)
     colours = cluster_colours(palette, run.k)
     known = check_truth(truth, points, n)
     fps = check_real(fps, "fps", minimum=0.0, strict=True, maximum=MAX_FPS)
@@ -521,6 +519,9 @@ def animate(
     def rerun() -> Iterator[KMeansState]:
         return run.states(make_rng(seed))
 
+    # only once every option is known good: a command line prints one line for an error
+    if run.scaling is None:
+        warn_if_scales_differ(x, names, stacklevel=2)
     trace = Trace.of(rerun())
     # frames replay the kept states; a run too large to keep is run again instead
     states: Callable[[], Iterator[KMeansState]] = (

@@ -92,7 +92,7 @@ def numeric_columns(points: Any, stacklevel: int) -> tuple[Any, tuple[str, ...] 
     names = column_names(points)
     if names is None or not hasattr(points, "to_numpy") or len(getattr(points, "shape", ())) != 2:
         return points, names
-    columns = [np.asarray(points[name]) for name in names]
+    columns = [_column(points, i) for i in range(len(names))]
     keep = [i for i, col in enumerate(columns) if col.dtype.kind in "iuf"]
     if len(keep) == len(names):
         return points, names
@@ -122,3 +122,13 @@ def numeric_columns(points: Any, stacklevel: int) -> tuple[Any, tuple[str, ...] 
         stacklevel=stacklevel + 1,
     )
     return np.column_stack([columns[i] for i in keep]), tuple(names[i] for i in keep)
+
+
+def _column(frame: Any, i: int) -> np.ndarray:
+    """Column ``i`` of a frame, by position: pandas labels may be numbers or tuples (the
+    names are their ``str``), and a whole mixed frame would become an object array."""
+    if hasattr(frame, "iloc"):  # pandas
+        return np.asarray(frame.iloc[:, i])
+    if hasattr(frame, "to_series"):  # polars
+        return np.asarray(frame.to_series(i).to_numpy())
+    return np.asarray(frame.to_numpy()[:, i])

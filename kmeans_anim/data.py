@@ -99,7 +99,16 @@ class Dataset:
         data = _load(path, columns)
         if truth is None:
             return data
+        if data.columns is None:
+            raise ValueError(
+                f"truth: {Path(path).name} has no header row; a column of classes is "
+                "named in a header."
+            )
         labels = read_column(Path(path), truth)
+        if len(labels) != len(data):  # blank or comment lines read differently
+            raise ValueError(
+                f"truth: column {truth!r} has {len(labels)} rows, the points {len(data)}."
+            )
         if data.columns is not None and truth in data.columns:  # a numeric class column
             keep = [i for i, c in enumerate(data.columns) if c != truth]
             if not keep:

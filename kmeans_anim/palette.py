@@ -75,7 +75,7 @@ def cluster_colours(palette: Any, k: int) -> list[Colour]:
         if palette == "hsv":
             return hsv_palette(k)
         if palette == "okabe-ito":
-            return _first(OKABE_ITO, k, palette)
+            return _first(OKABE_ITO, k, repr(palette))
         if palette not in mpl.colormaps:
             near = difflib.get_close_matches(palette, [*PALETTES, *mpl.colormaps], n=3)
             hint = f" Did you mean {', '.join(map(repr, near))}?" if near else ""
@@ -86,26 +86,28 @@ def cluster_colours(palette: Any, k: int) -> list[Colour]:
             )
         cmap = mpl.colormaps[palette]
         if isinstance(cmap, ListedColormap) and cmap.N <= 20:  # qualitative: in order
-            return _first([tuple(c[:3]) for c in cmap.colors], k, palette)  # type: ignore[union-attr]
+            return _first([tuple(c[:3]) for c in cmap.colors], k, repr(palette))  # type: ignore[union-attr]
         return [tuple(float(v) for v in cmap((i + 0.5) / k)[:3]) for i in range(k)]  # type: ignore[misc]
     if not isinstance(palette, Sequence):
         raise TypeError(
             f"palette must be a name or a list of colours; got palette={shown(palette)}."
         )
-    try:
-        colours = [to_rgb(c) for c in palette]
-    except ValueError:
-        raise ValueError(
-            f"palette={shown(palette)} holds a colour matplotlib does not know."
-        ) from None
-    return _first(colours, k, "the list")
+    colours = []
+    for c in palette:
+        try:
+            colours.append(to_rgb(c))
+        except ValueError:
+            raise ValueError(
+                f"palette={shown(palette)}: {c!r} is not a colour matplotlib knows."
+            ) from None
+    return _first(colours, k, shown(palette))
 
 
-def _first(colours: Sequence[Any], k: int, what: str) -> list[Colour]:
+def _first(colours: Sequence[Any], k: int, palette: str) -> list[Colour]:
+    """The first k of a palette's colours; ``palette`` is how to name it in a message."""
     if len(colours) < k:
-        name = repr(what) if what != "the list" else what
         raise ValueError(
-            f"palette {name} has {len(colours)} colours, fewer than the k={k} clusters; "
-            "use 'hsv' or a continuous colormap such as 'viridis'."
+            f"palette={palette} has {len(colours)} colours, fewer than the k={k} "
+            "clusters; use 'hsv' or a continuous colormap such as 'viridis'."
         )
     return [to_rgb(c) for c in colours[:k]]

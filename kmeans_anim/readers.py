@@ -402,7 +402,13 @@ def read_column(path: Path, column: str) -> list[str]:
             f"truth: no column {column!r} in {path.name}; it has {', '.join(header)}."
         )
     i = header.index(column)
-    return [row[i] for row in rows[1:]]
+    labels = [row[i] if i < len(row) else "" for row in rows[1:]]
+    if "" in labels:
+        raise ValueError(
+            f"truth: column {column!r} of {path.name} has an empty field in data row "
+            f"{labels.index('') + 1}; every row needs its class."
+        )
+    return labels
 
 
 def stdin_to_file(folder: str | os.PathLike[str], stream: io.BufferedIOBase) -> Path:

@@ -47,7 +47,15 @@ def check_truth(truth: Any, points: Any, n: int) -> Truth | None:
             )
         if values.dtype.kind == "f" and not np.isfinite(values).all():
             raise ValueError("truth must not hold NaN or infinite labels.")
-        names_, classes = np.unique(values, return_inverse=True)
+        if values.dtype.kind == "O" and any(_missing(v) for v in values):
+            raise ValueError("truth must not hold missing labels (None, NaN or NA).")
+        try:
+            names_, classes = np.unique(values, return_inverse=True)
+        except TypeError:  # labels of kinds that do not sort together
+            raise TypeError(
+                f"truth must hold labels of one kind (all numbers or all strings); "
+                f"got truth={shown(truth)}."
+            ) from None
         truth_ = Truth(classes.astype(np.intp), tuple(str(v) for v in names_))
     if len(truth_.names) > len(MARKERS):
         raise ValueError(
@@ -55,6 +63,11 @@ def check_truth(truth: Any, points: Any, n: int) -> Truth | None:
             f"which there are {len(MARKERS)}. truth={shown(truth)}"
         )
     return truth_
+
+
+def _missing(v: Any) -> bool:
+    """None, a float NaN, or pandas' NA (recognised by type name: pandas is optional)."""
+    return v is None or (isinstance(v, float) and v != v) or type(v).__name__ == "NAType"
 
 
 def adjusted_rand_index(a: NDArray[np.intp], b: NDArray[np.intp]) -> float:

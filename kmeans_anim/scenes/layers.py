@@ -97,14 +97,21 @@ class Points:
                 Line2D([], [], ls="none", marker=shape, mfc="none", color="0.25", label=name)
                 for shape, name in zip(shapes, truth.names, strict=True)
             ]
-            ax.legend(handles=handles, loc="upper right", fontsize="small", framealpha=0.8)
+            self.legend: Artist | None = ax.legend(
+                handles=handles, loc="best", fontsize="small", framealpha=0.8
+            )
+        else:
+            self.legend = None
         self._sorted: tuple[NDArray[np.float64], NDArray[np.float64]] | None = None
         # in-between and held frames show one state's colours many times: group once
         self._last: tuple[KMeansState, list[NDArray[np.float64]]] | None = None
 
     @property
     def artists(self) -> list[Artist]:
-        return [*self.lines, *self.greys]
+        # the legend is drawn each frame, after the layers below it (regions) that are
+        # redrawn each frame too, so that they never cover it
+        legend = [self.legend] if self.legend is not None else []
+        return [*self.lines, *self.greys, *legend]
 
     def update(self, frame: Frame) -> list[Artist]:
         state = frame.colours

@@ -94,3 +94,12 @@ def test_the_cli_reads_a_class_column_and_leaves_it_out_of_the_points(
     assert anim.scene.points.truth is not None
     result = cli("--dataset", "iris", "--truth", "species", *args, "-o", "i.gif", cwd=tmp_path)
     assert result.code == 0, result.err
+
+
+def test_the_legend_is_redrawn_over_the_regions_every_frame() -> None:
+    """Regions are redrawn each frame (blitting): the legend must be drawn after them."""
+    anim = animate(load_dataset("iris"), 3, truth=True, regions=True, **SMALL)
+    drawn = anim.scene.update(list(anim.frames())[-1])
+    legend = anim.scene.ax.get_legend()
+    assert legend in drawn
+    assert drawn.index(legend) > drawn.index(anim.scene.regions.image)
