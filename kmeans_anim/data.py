@@ -6,6 +6,7 @@ import csv
 import os
 import sys
 import tempfile
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -16,6 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ._checks import as_points, check_int, check_real, make_rng, shown
+from .core import KMeansWarning
 from .readers import read_column, read_points, split_npz_key, stdin_to_file
 
 __all__ = ["DATASETS", "Dataset", "load_dataset", "load_points", "make_blobs"]
@@ -245,6 +247,14 @@ def _load_file(path: Path, name: str, columns: list[str | int] | None, key: str 
     except (OSError, csv.Error) as exc:
         raise ValueError(f"path={str(path)!r} could not be read: {exc}") from None
     points = as_points(arr, name=name)
+    if names is not None and names[0] == "" and len(names) > 1:
+        warnings.warn(
+            f"the first column of {name} has no name, like the index pandas writes; it is "
+            "clustered as a coordinate (leave it out with columns=, or write the file with "
+            "index=False).",
+            KMeansWarning,
+            stacklevel=4,
+        )
     return Dataset(points[:, 0] if points.shape[1] == 1 else points, names)
 
 

@@ -24,6 +24,15 @@ from .layers import (
     place_2d,
 )
 
+#: Characters an axis label may have before it is cut (with an ellipsis): a long column
+#: name must not run off the frame or into the objective panel.
+LABEL_CHARS = 48
+
+
+def shortened(text: str) -> str:
+    """``text`` cut to :data:`LABEL_CHARS` characters, the cut marked with an ellipsis."""
+    return text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1] + "…"
+
 
 class Scene:
     """A view of a run: artists made once in ``__init__``, moved by :meth:`update`.
@@ -88,7 +97,7 @@ class Scene:
         setters = (ax.set_xlabel, ax.set_ylabel, getattr(ax, "set_zlabel", None))
         for text, set_label in zip(self.axis_labels(names), setters, strict=False):
             if set_label is not None:
-                set_label(text)
+                set_label(shortened(text))
         self.regions = self.make_regions(colours) if regions else None
         self.points: Points | Density = (
             self.make_density(points, colours)

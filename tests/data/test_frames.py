@@ -59,3 +59,16 @@ def test_an_all_numeric_frame_gives_no_warning() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         animate(frame, 2, **SMALL)
+
+
+def test_an_unnamed_first_column_is_flagged_as_an_index(tmp_path) -> None:
+    frame = pd.DataFrame({"a": [0.0, 0.1, 5.0, 5.1], "b": [1.0, 1.1, 3.0, 3.2]})
+    frame.to_csv(tmp_path / "with_index.csv")  # pandas writes the index, unnamed
+    with pytest.warns(KMeansWarning, match=r"first column of with_index\.csv has no name") as w:
+        data = Dataset.from_file(tmp_path / "with_index.csv")
+    assert [x.filename for x in w] == [__file__]
+    assert data.columns == ("", "a", "b")
+    frame.to_csv(tmp_path / "plain.csv", index=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        Dataset.from_file(tmp_path / "plain.csv")

@@ -133,3 +133,11 @@ def test_the_cli_labels_from_the_header_and_from_labels(
         result = cli(*args, *common, "-o", tmp_path / f"{i}.gif", cwd=tmp_path)
         assert result.code == 0, result.err
         assert axis_labels(made[-1]) == want, args
+
+
+def test_a_long_column_name_is_cut_with_an_ellipsis() -> None:
+    name = "a_very_long_measurement_name_" * 4
+    frame = pd.DataFrame(make_blobs(3, 10, dim=2, seed=1)[0], columns=[name, "short"])
+    x, y = axis_labels(animate(frame, 3, **SMALL))
+    assert len(x) == 48 and x.endswith("…") and name.startswith(x[:-1])
+    assert y == "short"
