@@ -23,8 +23,8 @@ from kmeans_anim.core.arrays import chunks
 pytestmark = pytest.mark.slow
 
 # Big enough that an n-by-k matrix would dwarf the data and that markers are out of the
-# question (the density switch is at 100,000 points), small enough to take seconds.
-N = 4_000_000
+# question (the density switch is at 100,000 points: 20x that), small enough to take seconds.
+N = 2_000_000
 
 
 def run_script(body: str, cwd: Path, timeout: float = 240) -> dict:
@@ -40,7 +40,7 @@ def run_script(body: str, cwd: Path, timeout: float = 240) -> dict:
 
 
 def test_lloyd_millions_of_points_bounded_memory(tmp_path: Path) -> None:
-    """An iteration on 4M 2-D points (64 MB). Peak extra memory stays a few n-vectors:
+    """An iteration on 2M 2-D points (32 MB). Peak extra memory stays a few n-vectors:
     below 5x the data, where an n-by-k float64 matrix for k=8 would alone be 4x more."""
     result = run_script(
         f"""
@@ -156,8 +156,8 @@ def test_kmeanspp_init_bounded_memory(tmp_path: Path) -> None:
 
 
 def test_render_millions_of_points(tmp_path: Path) -> None:
-    """4M 2-D points make a video: render='auto' switches to the density image (markers
-    for 4M points would take minutes a frame). Frames decode, differ from each other
+    """2M 2-D points make a video: render='auto' switches to the density image (markers
+    for 2M points would take minutes a frame). Frames decode, differ from each other
     and peak memory (RSS) stays a small multiple of the data."""
     result = run_script(
         f"""

@@ -116,7 +116,7 @@ def problems(draw, dims=(1, 2, 3), algorithms=("sorted", "grid", "dense", "auto"
     return x, k, kwargs
 
 
-SETTINGS = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 # --------------------------------------------------------------------------- 1. properties
