@@ -5,7 +5,8 @@
 >>> animate(points, 3).save("out.mp4")  # doctest: +SKIP
 """
 
-from .animation import KMeansAnimation, animate
+from .animation import KMeansAnimation
+from .compose import animate
 from .core import KMeansState, KMeansWarning, Members, Tuning, lloyd
 from .data import Dataset, load_dataset, load_points, make_blobs
 from .palette import cluster_colours, hsv_palette

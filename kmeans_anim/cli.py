@@ -18,7 +18,8 @@ import numpy as np
 
 from . import __version__
 from ._checks import ALGORITHMS, DEFAULTS, EMPTY_POLICIES, INITS, RENDERS, STEPS, help_of
-from .animation import KMeansAnimation, animate
+from .animation import KMeansAnimation
+from .compose import animate
 from .core import KMeansWarning
 from .core.scaling import SCALES_DIFFER
 from .data import CLASS_COLUMNS, DATASETS, Dataset, load_dataset, make_blobs

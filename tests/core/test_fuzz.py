@@ -38,7 +38,7 @@ def point_sets(draw) -> np.ndarray:
     return x
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=120, deadline=None)
 @given(
     x=point_sets(),
     k=st.integers(1, 44),
