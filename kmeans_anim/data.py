@@ -90,13 +90,14 @@ class Dataset:
         cls,
         path: str | os.PathLike[str],
         columns: str | int | list[str | int] | None = None,
-        truth: str | None = None,
+        truth: str | int | None = None,
     ) -> Dataset:
         """Read a file as :func:`load_points` does, keeping the names of its columns
         (a CSV header's, a Parquet or Feather table's).
 
-        ``truth`` names a column of known classes (text or numbers): it becomes
-        :attr:`classes` and :attr:`class_names` (sorted), and is not a coordinate.
+        ``truth`` names a column of known classes (text or numbers; by name or 0-based
+        index): it becomes :attr:`classes` and :attr:`class_names` (sorted), and is
+        not a coordinate.
         """
         data = _load(path, columns)
         if truth is None:
@@ -106,7 +107,7 @@ class Dataset:
                 f"truth: {Path(path).name} has no header row; a column of classes is "
                 "named in a header."
             )
-        labels = read_column(Path(path), truth)
+        truth, labels = read_column(Path(path), truth)
         if len(labels) != len(data):  # blank or comment lines read differently
             raise ValueError(
                 f"truth: column {truth!r} has {len(labels)} rows, the points {len(data)}."

@@ -32,7 +32,8 @@ def progress(
     stream: TextIO | None = None,
     width: int | None = None,
 ) -> Iterator[T]:
-    """Yield ``items``, drawing ``label ▕████░░░░▏ 30% 12/40 0:04 left`` on ``stream``.
+    """Yield ``items``, drawing ``label ▕████░░░░▏ 30% 12/40 0:04 left`` on ``stream``
+    (at the end, the time it took: ``100% 40/40 0:06 in all``).
 
     The line never wraps: it is cut to the terminal's width (``width`` columns when
     given), the bar shrinking first, then the label going. ``enabled=None`` draws only
@@ -55,18 +56,21 @@ def progress(
             now = time.monotonic()
             if now - last >= REDRAW or done == total:
                 last = now
-                stream.write("\r" + _line(label, done, total, now - start, columns - 1))
+                stream.write("\r" + bar_line(label, done, total, now - start, columns - 1))
                 stream.flush()
     finally:
         stream.write("\n")
         stream.flush()
 
 
-def _line(label: str, done: int, total: int, elapsed: float, room: int) -> str:
+def bar_line(label: str, done: int, total: int, elapsed: float, room: int) -> str:
     """The bar's text in at most ``room`` characters, padded to erase a longer one."""
     share = min(done / max(total, 1), 1.0)
-    left = elapsed / done * (total - done) if done else 0.0
-    counts = f" {100 * share:3.0f}% {done}/{total} {_clock(left)} left"
+    if done >= total:  # finished: how long it took
+        when = f"{_clock(elapsed)} in all"
+    else:
+        when = f"{_clock(elapsed / done * (total - done) if done else 0.0)} left"
+    counts = f" {100 * share:3.0f}% {done}/{total} {when}"
     bar_room = min(WIDTH, room - len(label) - len(counts) - 3)
     if bar_room < 5:  # no room for a bar beside the label: the label goes
         label, bar_room = "", min(WIDTH, room - len(counts) - 2)

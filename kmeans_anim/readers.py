@@ -383,9 +383,10 @@ def _careful(path: Path, name: str, plan: _Plan) -> NDArray[np.float64]:
     return np.frombuffer(values, dtype=np.float64).reshape(-1, len(plan.idx))
 
 
-def read_column(path: Path, column: str) -> list[str]:
-    """The text of one column of a CSV file with a header row, blank rows skipped (a
-    column of known classes, which may hold text)."""
+def read_column(path: Path, column: str | int) -> tuple[str, list[str]]:
+    """The name and the text of one column (by name, or by 0-based index) of a CSV file
+    with a header row, blank rows skipped: a column of known classes, which may hold
+    text."""
     if str(path) == "-" or path.suffix.lower() in (".npy", ".npz", ".parquet", ".feather"):
         raise ValueError(f"truth: a column of classes is read from a CSV file; got {path.name}.")
     with path.open(newline="", encoding="utf-8-sig") as f:
@@ -397,18 +398,21 @@ def read_column(path: Path, column: str) -> list[str]:
             dialect = csv.excel
         rows = [[c.strip() for c in row] for row in csv.reader(f, dialect) if any(row)]
     header = rows[0] if rows else []
-    if column not in header:
+    if column in header:
+        i = header.index(column)
+    elif str(column).strip().isdigit() and int(column) < len(header):  # by index
+        i = int(column)
+    else:
         raise ValueError(
             f"truth: no column {column!r} in {path.name}; it has {', '.join(header)}."
         )
-    i = header.index(column)
     labels = [row[i] if i < len(row) else "" for row in rows[1:]]
     if "" in labels:
         raise ValueError(
             f"truth: column {column!r} of {path.name} has an empty field in data row "
             f"{labels.index('') + 1}; every row needs its class."
         )
-    return labels
+    return header[i], labels
 
 
 def stdin_to_file(folder: str | os.PathLike[str], stream: io.BufferedIOBase) -> Path:

@@ -66,7 +66,8 @@ def warn_if_scales_differ(
     warnings.warn(
         f"{SCALES_DIFFER} {sd[wide] / sd[narrow]:.0f}-fold (standard deviation "
         f"{sd[wide]:.3g} for {name(wide)}, {sd[narrow]:.3g} for {name(narrow)}): the "
-        "clusters follow the widest columns; standardize=True clusters z-scores instead.",
+        "clusters follow the widest columns; standardize=True (--standardize) clusters "
+        "z-scores instead.",
         KMeansWarning,
         stacklevel=stacklevel + 1,
     )

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from helpers import child_env, restore_sigint
 
-from kmeans_anim.progress import progress
+from kmeans_anim.progress import bar_line, progress
 
 
 class Terminal(io.StringIO):
@@ -36,9 +36,16 @@ def test_every_redraw_fits_the_width(width: int) -> None:
     last = redraws[-1]
     assert last.startswith("100%") or "100%" in last
     if width >= 40:
-        assert "40/40" in last and "0:00 left" in last
+        assert "40/40" in last and last.rstrip().endswith("0:00 in all")
     if width >= 50:
         assert last.startswith("kmeans.mp4 ▕") and "█" in last
+
+
+def test_time_left_from_the_pace_so_far() -> None:
+    # 10 of 40 in 5 s: 30 more at that pace take 15 s; 3,700 s read as hours
+    assert bar_line("x", 10, 40, 5.0, 79).rstrip().endswith(" 25% 10/40 0:15 left")
+    assert bar_line("x", 1, 2, 3700.0, 79).rstrip().endswith("1:01:40 left")
+    assert bar_line("x", 2, 2, 61.0, 79).rstrip().endswith("100% 2/2 1:01 in all")
 
 
 def test_not_a_terminal_draws_nothing() -> None:

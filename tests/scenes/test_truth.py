@@ -81,6 +81,9 @@ def test_the_cli_reads_a_class_column_and_leaves_it_out_of_the_points(
     assert data.points.shape == (178, 13) and "target" not in data.columns
     assert data.class_names == ("0", "1", "2")
     np.testing.assert_array_equal(data.classes, frame["target"].to_numpy())
+    by_index = Dataset.from_file(path, truth=13)  # the same column, by position
+    assert by_index.columns == data.columns
+    np.testing.assert_array_equal(by_index.classes, data.classes)
 
     made = []
     real = kmeans_anim.cli.animate
