@@ -77,7 +77,7 @@ def test_direct_search_labels_are_brute_force_with_ties(problem):
     assert_brute_force(x, states_of(x, k, init=init, empty=empty, max_iter=30), exact=True)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(tie_heavy(dims=(5, 7)))
 def test_blas_search_labels_are_brute_force_with_ties(problem):
     x, k, init, empty = problem

@@ -160,7 +160,7 @@ def test_most_points_are_labelled_by_their_box(monkeypatch):
     assert per_iteration < 0.15 * len(x), per_iteration
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=50, deadline=None)
 @given(
     values=arrays(
         np.float64,
