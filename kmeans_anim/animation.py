@@ -73,6 +73,7 @@ class KMeansAnimation(FuncAnimation):
         self.scene = scene
         self.trace = trace
         self.seed = seed
+        self._paused = False  # the live window's space key
         self._states = states
         self._fps = fps
         self._hold = hold
@@ -278,7 +279,10 @@ class KMeansAnimation(FuncAnimation):
             fig.set_size_inches(old_size, forward=False)
 
     def show(self, *, block: bool = True) -> None:
-        """Open the live preview window (the interactive backend matplotlib picks).
+        """Open the live preview window (the interactive backend matplotlib picks),
+        titled ``kmeans-anim: k=3, seed 1234``. Space pauses and plays, q or Esc
+        closes it; matplotlib's own keys (log scales, grid, fullscreen, ...) are off in
+        this window, so a stray key cannot stop the animation.
 
         Raises
         ------
@@ -322,7 +326,34 @@ class KMeansAnimation(FuncAnimation):
             self._blit = self.scene.blittable and fig.canvas.supports_blit
             if self._blit:
                 self._setup_blit()
+            self._own_the_keys(fig)
         plt.show(block=block)
+
+    def _own_the_keys(self, fig: Figure) -> None:
+        """In this window only: matplotlib's default keys off (``l`` or ``k`` turn on
+        log scales, which stops a blitted animation), ours on, and a title naming the
+        run. Nothing global changes."""
+        manager = fig.canvas.manager
+        handler = getattr(manager, "key_press_handler_id", None)
+        if handler is not None:
+            fig.canvas.mpl_disconnect(handler)
+            manager.key_press_handler_id = None  # type: ignore[union-attr]
+        fig.canvas.mpl_connect("key_press_event", self._on_key)
+        k = self.trace.centroids.shape[1]
+        manager.set_window_title(f"kmeans-anim: k={k}, seed {self.seed}")  # type: ignore[union-attr]
+
+    def _on_key(self, event: Any) -> None:
+        """Space pauses and plays; q or Esc closes the window; any other key is ignored."""
+        import matplotlib.pyplot as plt
+
+        if event.key == " ":
+            if self._paused:
+                self.resume()
+            else:
+                self.pause()
+            self._paused = not self._paused
+        elif event.key in ("q", "escape"):
+            plt.close(self.figure)
 
     def _repr_html_(self) -> str:
         """Display in a Jupyter notebook as an embedded JavaScript player."""

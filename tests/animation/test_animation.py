@@ -6,11 +6,13 @@ contains: codec, pixel format, size, frame count, colours, loop flag.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import stat
 import subprocess
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -439,8 +441,9 @@ def test_show_without_a_display_says_use_save():
     assert "save" in proc.stdout
 
 
-@pytest.mark.display
-def test_show_with_a_display_draws_frames():
+@contextlib.contextmanager
+def xvfb_display() -> Iterator[dict[str, str]]:
+    """A fresh Xvfb server: the environment of a child that opens windows on it (TkAgg)."""
     xvfb = shutil.which("Xvfb")
     assert xvfb is not None, "Xvfb is not installed: `apt-get install -y xvfb` (make test does)"
     r, w = os.pipe()
@@ -457,39 +460,114 @@ def test_show_with_a_display_draws_frames():
         assert number.isdigit(), "Xvfb did not start"
         env = clean_env()
         env.update(DISPLAY=f":{number}", MPLBACKEND="TkAgg")
-        code = """
-            import matplotlib.pyplot as plt
-            from kmeans_anim import animate, make_blobs
-            pts, _ = make_blobs(3, 20, 2, seed=0)
-            anim = animate(pts, 3, seed=0, init="random", fps=10, hold=1)
-            fig = anim.figure
-            calls = []
-            update = anim.scene.update
-            def counted(frame):
-                calls.append(frame.caption)
-                return update(frame)
-            anim.scene.update = counted
-            timers = []
-            def on_draw(event):
-                if not timers:  # the window is up: close it after 1.5 s
-                    t = event.canvas.new_timer(interval=1500)
-                    t.single_shot = True
-                    t.add_callback(plt.close, fig)
-                    t.start()
-                    timers.append(t)
-            fig.canvas.mpl_connect("draw_event", on_draw)
-            anim.show()
-            print("backend", plt.get_backend())
-            print("updates", len(calls))
-        """
-        proc = run_script(code, env, timeout=60)
+        yield env
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+@pytest.mark.display
+def test_show_with_a_display_draws_frames():
+    code = """
+        import matplotlib.pyplot as plt
+        from kmeans_anim import animate, make_blobs
+        pts, _ = make_blobs(3, 20, 2, seed=0)
+        anim = animate(pts, 3, seed=0, init="random", fps=10, hold=1)
+        fig = anim.figure
+        calls = []
+        update = anim.scene.update
+        def counted(frame):
+            calls.append(frame.caption)
+            return update(frame)
+        anim.scene.update = counted
+        timers = []
+        def on_draw(event):
+            if not timers:  # the window is up: close it after 1.5 s
+                t = event.canvas.new_timer(interval=1500)
+                t.single_shot = True
+                t.add_callback(plt.close, fig)
+                t.start()
+                timers.append(t)
+        fig.canvas.mpl_connect("draw_event", on_draw)
+        anim.show()
+        print("backend", plt.get_backend())
+        print("updates", len(calls))
+        """
+    with xvfb_display() as env:
+        proc = run_script(code, env, timeout=60)
     assert proc.returncode == 0, proc.stderr
     lines = dict(line.split(" ", 1) for line in proc.stdout.splitlines())
     assert lines["backend"].lower() == "tkagg"
     assert int(lines["updates"]) >= 2, proc.stdout
+
+
+@pytest.mark.display
+def test_stray_keys_cannot_break_the_live_window():
+    """Key presses sent through Tk to the window: matplotlib's own keys (l, k: log
+    scales; g: grid; s: save dialog) do nothing, space pauses and plays, q closes."""
+    code = """
+        import time
+        import matplotlib.pyplot as plt
+        from kmeans_anim import animate, make_blobs
+        pts, _ = make_blobs(3, 20, 2, seed=0)
+        anim = animate(pts, 3, seed=7, init="random", fps=20, hold=30)
+        fig, ax = anim.figure, anim.scene.ax
+        widget = None
+        calls = []
+        update = anim.scene.update
+        anim.scene.update = lambda frame: (calls.append(1), update(frame))[1]
+        marks = {}
+
+        def press(key):
+            # with the pointer over the axes, where matplotlib's l and k act
+            box = ax.get_window_extent()
+            height = fig.canvas.get_width_height()[1]
+            x, y = box.x0 + box.width / 2, height - box.y0 - box.height / 2
+            widget.event_generate("<Motion>", x=int(x), y=int(y), when="tail")
+            widget.event_generate("<KeyPress>", keysym=key, x=int(x), y=int(y), when="tail")
+
+        def later(ms, fn):
+            t = fig.canvas.new_timer(interval=ms)
+            t.single_shot = True
+            t.add_callback(fn)
+            t.start()
+            keep.append(t)
+
+        keep = []
+        def on_draw(event):
+            global widget
+            if widget is None:
+                widget = fig.canvas.get_tk_widget()
+                widget.focus_force()
+                marks["title"] = fig.canvas.manager.get_window_title()
+                marks["start"] = time.monotonic()
+                later(300, lambda: [press(k) for k in ("l", "k", "g", "L")])
+                later(700, lambda: marks.update(before_pause=len(calls)) or press("space"))
+                later(1000, lambda: marks.update(paused=len(calls)))
+                later(1400, lambda: marks.update(still=len(calls)) or press("space"))
+                later(1900, lambda: marks.update(resumed=len(calls)) or press("q"))
+                later(5000, lambda: plt.close(fig))  # a safety net: q should have closed it
+        fig.canvas.mpl_connect("draw_event", on_draw)
+        anim.show()
+        print("title", marks["title"])
+        print("open_for", time.monotonic() - marks["start"])
+        print("scales", ax.get_xscale(), ax.get_yscale())
+        print("grid", any(l.get_visible() for l in ax.get_xgridlines()))
+        print("marks", marks["before_pause"], marks["paused"], marks["still"], marks["resumed"])
+        """
+    with xvfb_display() as env:
+        proc = run_script(code, env, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == "", proc.stderr  # no Tk traceback
+    out = dict(line.split(" ", 1) for line in proc.stdout.splitlines())
+    assert out["scales"] == "linear linear"
+    assert out["grid"] == "False"
+    before, paused, still, resumed = map(int, out["marks"].split())
+    assert before > 0
+    assert still - paused <= 1  # paused: no frames drawn (one may be in flight)
+    assert resumed > still  # playing again
+    assert out["title"] == "kmeans-anim: k=3, seed 7"
+    assert float(out["open_for"]) < 4.0  # q closed it (the safety net is at 5 s)
 
 
 # --------------------------------------------------------------------------- no warnings
