@@ -69,6 +69,7 @@ class KMeansAnimation(FuncAnimation):
         steps: Literal["iteration", "split"],
         tween: int,
         seed: int,
+        loop: bool = False,
     ) -> None:
         self.scene = scene
         self.trace = trace
@@ -88,7 +89,7 @@ class KMeansAnimation(FuncAnimation):
             blit=scene.blittable,
             cache_frame_data=False,
             save_count=self.frame_count(fps),
-            repeat=True,
+            repeat=loop,  # also the notebook player's default mode: 'loop' or 'once'
         )
         # Rendering is on demand (save, show, notebook), never implied by keeping a
         # reference; matplotlib's "deleted without rendering" warning does not apply.

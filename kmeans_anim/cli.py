@@ -213,6 +213,9 @@ def build_parser() -> argparse.ArgumentParser:
     _option(out, "dpi", type=float)
     _option(out, "hold", type=float)
     out.add_argument("--show", action="store_true", help="open a preview window instead of saving")
+    out.add_argument(
+        "--loop", action="store_true", help="--show: start again after the last frame"
+    )
     out.add_argument("--quiet", action="store_true", help="print nothing on success")
     return p
 
@@ -316,6 +319,7 @@ def _animate(
         labels=args.labels,
         palette=args.palette,
         truth=True if args.truth is not None else None,
+        loop=args.loop,
     )
 
 

@@ -65,6 +65,7 @@ def animate(
     labels: Sequence[str] | None = None,
     palette: str | Sequence[Any] = DEFAULTS.palette,
     truth: ArrayLike | bool | None = None,
+    loop: bool = False,
 ) -> KMeansAnimation:
     """Animate K-means on ``points``: one frame per iteration.
 
@@ -139,6 +140,9 @@ def animate(
         stays the cluster's), with a legend, and the caption adds the adjusted Rand
         index of each frame's clusters against them. At most 8 classes; not with the
         density image.
+    loop : bool, default=False
+        The live window and the notebook player start again after the last frame;
+        without it they stop there. (A GIF file always loops.)
 
     Returns
     -------
@@ -179,6 +183,7 @@ def animate(
             ("objective", objective),
             ("jitter", jitter),
             ("rotate", rotate),
+            ("loop", loop),
         )
     }
     if title is not None and not isinstance(title, str):
@@ -241,5 +246,14 @@ def animate(
     if title:
         main_ax.set_title(title)
     return KMeansAnimation(
-        fig, scene, states, trace, fps=fps, hold=hold, steps=steps, tween=tween, seed=seed
+        fig,
+        scene,
+        states,
+        trace,
+        fps=fps,
+        hold=hold,
+        steps=steps,
+        tween=tween,
+        seed=seed,
+        loop=flags["loop"],
     )

@@ -502,6 +502,45 @@ def test_show_with_a_display_draws_frames():
 
 
 @pytest.mark.display
+def test_the_live_window_stops_on_the_last_frame_unless_it_loops():
+    code = """
+        import sys
+        import matplotlib.pyplot as plt
+        from kmeans_anim import animate, make_blobs
+        pts, _ = make_blobs(3, 20, 2, seed=0)
+        for loop in (False, True):
+            anim = animate(pts, 3, seed=0, fps=40, hold=0.1, loop=loop)
+            fig = anim.figure
+            captions = []
+            update = anim.scene.update
+            anim.scene.update = lambda frame: (captions.append(frame.caption), update(frame))[1]
+            keep = []
+            def on_draw(event, fig=fig):
+                if not keep:  # the window is up: close it after 1.5 s, many runs' worth
+                    t = event.canvas.new_timer(interval=1500)
+                    t.single_shot = True
+                    t.add_callback(plt.close, fig)
+                    t.start()
+                    keep.append(t)
+            fig.canvas.mpl_connect("draw_event", on_draw)
+            anim.show()
+            print(loop, anim.frame_count(), len(captions), captions[-1])
+        """
+    with xvfb_display() as env:
+        proc = run_script(code, env, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    runs = {}
+    for line in proc.stdout.splitlines():
+        loop, frames, drawn, last = line.split(" ", 3)
+        runs[loop] = (int(frames), int(drawn), last)
+    frames, drawn, last = runs["False"]
+    assert frames <= drawn <= frames + 2  # one pass (an init draw or two), then still
+    assert last.endswith("converged")  # and it stays on the final frame
+    frames, drawn, _ = runs["True"]
+    assert drawn > 2 * frames  # 1.5 s at 40 fps is many passes
+
+
+@pytest.mark.display
 def test_stray_keys_cannot_break_the_live_window():
     """Key presses sent through Tk to the window: matplotlib's own keys (l, k: log
     scales; g: grid; s: save dialog) do nothing, space pauses and plays, q closes."""
