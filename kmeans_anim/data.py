@@ -19,6 +19,7 @@ from numpy.typing import NDArray
 from ._checks import as_points, check_int, check_real, make_rng, shown
 from .core import KMeansWarning
 from .readers import read_column, read_points, split_npz_key, stdin_to_file
+from .truth import encode_labels
 
 __all__ = ["DATASETS", "Dataset", "load_dataset", "load_points", "make_blobs"]
 
@@ -62,7 +63,7 @@ class Dataset:
     classes : ndarray of shape (n,) of int, or None
         The known class of each row, as an index into ``class_names``.
     class_names : tuple of str, or None
-        The classes' names, in order of first appearance.
+        The classes' names, sorted.
     """
 
     points: NDArray[np.float64]
@@ -126,9 +127,7 @@ class Dataset:
 
     def with_classes(self, labels: Sequence[str]) -> Dataset:
         """This data with one known class per row (class names sorted)."""
-        names = tuple(sorted(set(labels)))
-        classes = np.array([names.index(v) for v in labels], dtype=np.intp)
-        return Dataset(self.points, self.columns, classes, names)
+        return Dataset(self.points, self.columns, *encode_labels(labels))
 
 
 def make_blobs(
@@ -288,6 +287,4 @@ def load_dataset(name: str) -> Dataset:
             return data
         with p.open(newline="", encoding="utf-8") as f:
             values = [row[CLASS_COLUMNS[name]] for row in csv.DictReader(f)]
-    class_names = tuple(dict.fromkeys(values))  # in order of first appearance
-    classes = np.array([class_names.index(v) for v in values], dtype=np.intp)
-    return Dataset(data.points, data.columns, classes, class_names)
+    return data.with_classes(values)

@@ -11,7 +11,7 @@ from numpy.typing import NDArray
 
 from ._checks import shown
 
-__all__ = ["MARKERS", "Truth", "adjusted_rand_index", "check_truth"]
+__all__ = ["MARKERS", "Truth", "adjusted_rand_index", "check_truth", "encode_labels"]
 
 #: One marker shape per known class, in order; the first is the tutorial's ``x``.
 MARKERS = ("x", "o", "^", "s", "D", "v", "P", "*")
@@ -50,19 +50,25 @@ def check_truth(truth: Any, points: Any, n: int) -> Truth | None:
         if values.dtype.kind == "O" and any(_missing(v) for v in values):
             raise ValueError("truth must not hold missing labels (None, NaN or NA).")
         try:
-            names_, classes = np.unique(values, return_inverse=True)
+            truth_ = Truth(*encode_labels(values))
         except TypeError:  # labels of kinds that do not sort together
             raise TypeError(
                 f"truth must hold labels of one kind (all numbers or all strings); "
                 f"got truth={shown(truth)}."
             ) from None
-        truth_ = Truth(classes.astype(np.intp), tuple(str(v) for v in names_))
     if len(truth_.names) > len(MARKERS):
         raise ValueError(
             f"truth has {len(truth_.names)} classes; they are drawn as marker shapes, of "
             f"which there are {len(MARKERS)}. truth={shown(truth)}"
         )
     return truth_
+
+
+def encode_labels(labels: Any) -> tuple[NDArray[np.intp], tuple[str, ...]]:
+    """One class per label: each label's index into the sorted distinct labels, and
+    those labels as text."""
+    names, classes = np.unique(np.asarray(labels), return_inverse=True)
+    return classes.astype(np.intp).ravel(), tuple(str(v) for v in names)
 
 
 def _missing(v: Any) -> bool:

@@ -228,7 +228,7 @@ def _in_data_units(
             yield replace(state, inertia=state.inertia / float(scaling.scale[0]) ** 2)
             continue
         c = readonly(scaling.back(state.centroids))
-        shift = 0.0 if prev is None else float(np.sqrt(((c - prev) ** 2).sum(axis=1)).max())
+        shift = 0.0 if prev is None else largest_move(c, prev)
         yield replace(state, centroids=c, shift=shift)
         prev = c
 
@@ -263,7 +263,7 @@ def _state(
     converged: bool,
     steps: Any,
 ) -> KMeansState:
-    shift = 0.0 if prev_c is None else float(np.sqrt(((c - prev_c) ** 2).sum(axis=1)).max())
+    shift = 0.0 if prev_c is None else largest_move(c, prev_c)
     return KMeansState(
         iteration=i,
         centroids=readonly(c),
@@ -273,3 +273,8 @@ def _state(
         converged=converged,
         members=steps.members(),
     )
+
+
+def largest_move(c: NDArray[np.float64], prev: NDArray[np.float64]) -> float:
+    """How far the centroid that moved most travelled: a state's ``shift``."""
+    return float(np.sqrt(((c - prev) ** 2).sum(axis=1)).max())

@@ -92,6 +92,12 @@ class Points:
         # line j * len(shapes) + c: cluster j's points of class c
         self.lines = [markers(c, shape) for c in colours for shape in shapes]
         self.greys = [markers(UNASSIGNED, shape) for shape in shapes]
+        # before the first assignment every point is grey, split by class only
+        self._grey_parts = (
+            [coords]
+            if truth is None
+            else [coords[truth.classes == c] for c in range(len(truth.names))]
+        )
         if truth is not None:
             handles = [
                 Line2D([], [], ls="none", marker=shape, mfc="none", color="0.25", label=name)
@@ -119,7 +125,7 @@ class Points:
         if state is None:
             for line in self.lines:
                 self.place(line, empty)
-            for line, part in zip(self.greys, self._by_class(), strict=True):
+            for line, part in zip(self.greys, self._grey_parts, strict=True):
                 self.place(line, part)
             return self.artists
         for line in self.greys:
@@ -127,12 +133,6 @@ class Points:
         for line, run in zip(self.lines, self.runs(state), strict=True):
             self.place(line, run)
         return self.artists
-
-    def _by_class(self) -> list[NDArray[np.float64]]:
-        """The points of each known class (all points without truth)."""
-        if self.truth is None:
-            return [self.coords]
-        return [self.coords[self.truth.classes == c] for c in range(len(self.truth.names))]
 
     def runs(self, state: KMeansState) -> list[NDArray[np.float64]]:
         """Each cluster's coordinates, as views of one array sorted by cluster."""
