@@ -389,15 +389,13 @@ def read_column(path: Path, column: str | int) -> tuple[str, list[str]]:
     text."""
     if str(path) == "-" or path.suffix.lower() in (".npy", ".npz", ".parquet", ".feather"):
         raise ValueError(f"truth: a column of classes is read from a CSV file; got {path.name}.")
+    # the reader's own delimiter, header and row rules, so that the classes line up
+    # with the points row for row (comments and blank lines skipped alike)
     with path.open(newline="", encoding="utf-8-sig") as f:
-        sample = f.read(65536)
+        plan = _plan(*_head(f), path.name, None)
         f.seek(0)
-        try:
-            dialect = csv.Sniffer().sniff(sample, delimiters=",;\t ")
-        except csv.Error:
-            dialect = csv.excel
-        rows = [[c.strip() for c in row] for row in csv.reader(f, dialect) if any(row)]
-    header = rows[0] if rows else []
+        rows = [cells for n, cells in _rows(f, plan.dialect) if n > plan.skip]
+    header = plan.header or []
     if column in header:
         i = header.index(column)
     elif str(column).strip().isdigit() and int(column) < len(header):  # by index
@@ -406,7 +404,7 @@ def read_column(path: Path, column: str | int) -> tuple[str, list[str]]:
         raise ValueError(
             f"truth: no column {column!r} in {path.name}; it has {', '.join(header)}."
         )
-    labels = [row[i] if i < len(row) else "" for row in rows[1:]]
+    labels = [row[i] if i < len(row) else "" for row in rows]
     if "" in labels:
         raise ValueError(
             f"truth: column {column!r} of {path.name} has an empty field in data row "

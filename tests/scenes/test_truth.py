@@ -106,3 +106,11 @@ def test_the_legend_is_redrawn_over_the_regions_every_frame() -> None:
     legend = anim.scene.ax.get_legend()
     assert legend in drawn
     assert drawn.index(legend) > drawn.index(anim.scene.regions.image)
+
+
+def test_a_class_column_lines_up_with_the_points_past_comments_and_blanks(tmp_path) -> None:
+    path = tmp_path / "c.csv"
+    path.write_text("x,y,c\n# a comment\n1,2,a\n2,3,a\n\n8,9,b\n9,9,b  # trailing\n")
+    data = Dataset.from_file(path, truth="c")
+    assert data.points.tolist() == [[1, 2], [2, 3], [8, 9], [9, 9]]
+    assert data.classes.tolist() == [0, 0, 1, 1] and data.class_names == ("a", "b")
