@@ -4,12 +4,13 @@ out and the scene built, into a :class:`~kmeans_anim.animation.KMeansAnimation`.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from functools import partial
 from typing import Any, Literal
 
 import numpy as np
 from matplotlib.axes import Axes
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 
 from ._checks import (
     DEFAULTS,
@@ -24,14 +25,16 @@ from ._checks import (
 from .animation import MAX_FPS, MAX_HOLD, MAX_TWEEN, KMeansAnimation
 from .columns import check_labels, numeric_columns
 from .core import KMeansState, plan
+from .core.lloyd import Run
 from .core.scaling import warn_if_scales_differ
 from .layout import DEFAULT_FIGSIZE, OBJECTIVE_FIGSIZE, check_figsize, check_frame, layout
 from .palette import cluster_colours
-from .scenes import DENSITY_THRESHOLD, check_projection, check_view, make_scene
+from .scenes import DENSITY_THRESHOLD, Scene, check_projection, check_view, make_scene
+from .scenes.layers import Colour
 from .timeline import Trace
-from .truth import check_truth
+from .truth import Truth, check_truth
 
-__all__ = ["animate"]
+__all__ = ["Look", "animate", "check_look", "fixed_seed", "traced"]
 
 
 def animate(
@@ -162,25 +165,156 @@ def animate(
         standardize=standardize,
         stacklevel=2,
     )
+    objective = check_bool(objective, "objective")
+    look = check_look(
+        run,
+        points,
+        carried,
+        labels=labels,
+        palette=palette,
+        truth=truth,
+        fps=fps,
+        hold=hold,
+        dpi=dpi,
+        marker_size=marker_size,
+        steps=steps,
+        tween=tween,
+        trails=trails,
+        regions=regions,
+        jitter=jitter,
+        rotate=rotate,
+        projection=projection,
+        render=render,
+        loop=loop,
+        title=title,
+    )
+    size = check_figsize(figsize)
+    if ax is None:
+        check_frame(size or (OBJECTIVE_FIGSIZE if objective else DEFAULT_FIGSIZE), look.dpi)
+    elif not isinstance(ax, Axes):
+        raise TypeError(f"ax must be a matplotlib Axes; got ax={shown(ax)}.")
+    seed = fixed_seed(seed)
+    # only once every option is known good: a command line prints one line for an error
+    look.warn_if_scales_differ(run, stacklevel=2)
+    trace, states = traced(run, seed)
+    d = look.points.shape[1]
+    fig, main_ax, objective_ax = layout(ax, d, look.projection, size, look.dpi, objective)
+    scene = look.scene(main_ax, trace, objective_ax)
+    if look.title:
+        main_ax.set_title(look.title)
+    return KMeansAnimation(
+        fig,
+        scene,
+        states,
+        trace,
+        fps=look.fps,
+        hold=look.hold,
+        steps=look.steps,
+        tween=look.tween,
+        seed=seed,
+        loop=look.loop,
+    )
+
+
+@dataclass(frozen=True)
+class Look:
+    """The checked view and playback options: all a panel draws with besides its run.
+
+    Made by :func:`check_look`; :func:`animate`, :func:`~kmeans_anim.compare` and
+    :func:`~kmeans_anim.sweep` make every panel's scene from one.
+    """
+
+    points: NDArray[np.float64]
+    names: Sequence[str] | None
+    colours: Sequence[Colour]
+    truth: Truth | None
+    metric: NDArray[np.float64] | None
+    projection: Literal["pca"] | tuple[int, int] | None
+    density: bool
+    jitter: bool
+    rotate: bool
+    regions: bool
+    trails: bool
+    marker_size: float
+    fps: float
+    hold: float
+    dpi: float
+    steps: Literal["iteration", "split"]
+    tween: int
+    loop: bool
+    title: str | None
+
+    def scene(self, ax: Axes, trace: Trace, objective_ax: Axes | None = None) -> Scene:
+        """The scene of one run drawn in ``ax``."""
+        return make_scene(
+            ax,
+            self.points,
+            trace,
+            self.colours,
+            projection=self.projection,
+            jitter=self.jitter,
+            rotate=self.rotate,
+            density=self.density,
+            marker_size=self.marker_size,
+            trails=self.trails,
+            regions=self.regions,
+            objective_ax=objective_ax,
+            names=self.names,
+            metric=self.metric,
+            truth=self.truth,
+        )
+
+    def warn_if_scales_differ(self, run: Run, stacklevel: int) -> None:
+        """Warn, unless the run standardises, when the columns' scales differ tenfold."""
+        if run.scaling is None:
+            warn_if_scales_differ(self.points, self.names, stacklevel=stacklevel + 1)
+
+
+def check_look(
+    run: Run,
+    points: Any,
+    carried: Sequence[str] | None,
+    *,
+    labels: Sequence[str] | None,
+    palette: Any,
+    truth: Any,
+    fps: Any,
+    hold: Any,
+    dpi: Any,
+    marker_size: Any,
+    steps: Any,
+    tween: Any,
+    trails: Any,
+    regions: Any,
+    jitter: Any,
+    rotate: Any,
+    projection: Any,
+    render: Any,
+    loop: Any,
+    title: Any,
+    k: int | None = None,
+) -> Look:
+    """Check the view and playback options for the data of ``run`` (``points`` as the
+    caller gave them, ``carried`` the names they carry); ``k`` colours (default the
+    run's k)."""
     x = run.points  # drawn in the data's units, standardised or not
     n, d = x.shape
     names = check_labels(labels, d) if labels is not None else carried
     if names is not None and len(names) != d:  # a frame's names, and a (n, 1) Series
         names = None
-    colours = cluster_colours(palette, run.k)
+    colours = cluster_colours(palette, run.k if k is None else k)
     known = check_truth(truth, points, n)
     fps = check_real(fps, "fps", minimum=0.0, strict=True, maximum=MAX_FPS)
     hold = check_real(hold, "hold", minimum=0.0, strict=False, maximum=MAX_HOLD)
     dpi = check_real(dpi, "dpi", minimum=0.0, strict=True)
     marker_size = check_real(marker_size, "marker_size", minimum=0.0, strict=True)
     tween = check_int(tween, "tween", 0, MAX_TWEEN)
-    steps = check_choice(steps, "steps", STEPS)  # type: ignore[assignment]
+    steps = check_choice(steps, "steps", STEPS)
     flags = {
         name: check_bool(v, name)
         for name, v in (
             ("trails", trails),
             ("regions", regions),
-            ("objective", objective),
             ("jitter", jitter),
             ("rotate", rotate),
             ("loop", loop),
@@ -188,13 +322,6 @@ def animate(
     }
     if title is not None and not isinstance(title, str):
         raise TypeError(f"title must be a str or None; got title={shown(title)}.")
-    size = check_figsize(figsize)
-    if ax is None:
-        check_frame(size or (OBJECTIVE_FIGSIZE if flags["objective"] else DEFAULT_FIGSIZE), dpi)
-    # every replay must be the same run: fix an int seed now
-    rng = make_rng(seed)  # also validates seed
-    if seed is None or isinstance(seed, np.random.Generator):
-        seed = int(rng.integers(2**63))
     projection = check_projection(projection, d, names)
     density = check_view(
         n,
@@ -210,50 +337,44 @@ def animate(
             "truth= draws the known classes as marker shapes, which the density image "
             f"has not (it is used above {DENSITY_THRESHOLD:,} points); pass render='points'."
         )
-    if ax is not None and not isinstance(ax, Axes):
-        raise TypeError(f"ax must be a matplotlib Axes; got ax={shown(ax)}.")
-    seed = int(seed)
+    return Look(
+        points=x,
+        names=names,
+        colours=colours,
+        truth=known,
+        metric=None if run.data is None or run.scaling is None else run.scaling.scale,
+        projection=projection,
+        density=density,
+        jitter=flags["jitter"],
+        rotate=flags["rotate"],
+        regions=flags["regions"],
+        trails=flags["trails"],
+        marker_size=marker_size,
+        fps=fps,
+        hold=hold,
+        dpi=dpi,
+        steps=steps,  # type: ignore[arg-type]
+        tween=tween,
+        loop=flags["loop"],
+        title=title,
+    )
+
+
+def fixed_seed(seed: int | np.random.Generator | None) -> int:
+    """``seed`` as an int, drawn once from it when it is None or a Generator: every
+    replay of an animation must be the same run."""
+    rng = make_rng(seed)  # also validates seed
+    if seed is None or isinstance(seed, np.random.Generator):
+        return int(rng.integers(2**63))
+    return int(seed)
+
+
+def traced(run: Run, seed: int) -> tuple[Trace, Callable[[], Iterator[KMeansState]]]:
+    """Run ``run`` once from ``seed`` for its :class:`Trace`; with it, what replays the
+    states: the kept ones, or a run too large to keep run again."""
 
     def rerun() -> Iterator[KMeansState]:
         return run.states(make_rng(seed))
 
-    # only once every option is known good: a command line prints one line for an error
-    if run.scaling is None:
-        warn_if_scales_differ(x, names, stacklevel=2)
     trace = Trace.of(rerun())
-    # frames replay the kept states; a run too large to keep is run again instead
-    states: Callable[[], Iterator[KMeansState]] = (
-        rerun if trace.states is None else partial(iter, trace.states)
-    )
-    fig, main_ax, objective_ax = layout(ax, d, projection, size, dpi, flags["objective"])
-    scene = make_scene(
-        main_ax,
-        x,
-        trace,
-        colours,
-        projection=projection,
-        jitter=flags["jitter"],
-        rotate=flags["rotate"],
-        density=density,
-        marker_size=marker_size,
-        trails=flags["trails"],
-        regions=flags["regions"],
-        objective_ax=objective_ax,
-        names=names,
-        metric=None if run.data is None else run.scaling.scale,
-        truth=known,
-    )
-    if title:
-        main_ax.set_title(title)
-    return KMeansAnimation(
-        fig,
-        scene,
-        states,
-        trace,
-        fps=fps,
-        hold=hold,
-        steps=steps,
-        tween=tween,
-        seed=seed,
-        loop=flags["loop"],
-    )
+    return trace, (rerun if trace.states is None else partial(iter, trace.states))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -18,6 +19,8 @@ __all__ = [
     "OBJECTIVE_FIGSIZE",
     "check_figsize",
     "check_frame",
+    "grid",
+    "grid_shape",
     "layout",
 ]
 
@@ -91,3 +94,44 @@ def layout(
         gs = fig.add_gridspec(2, 1, height_ratios=(3, 1))
         return fig, fig.add_subplot(gs[0], **kw), fig.add_subplot(gs[1])
     return fig, fig.add_subplot(**kw), None
+
+
+#: Inches each panel of a grid of runs gets by default (a grid wider than
+#: :data:`GRID_WIDTH` is scaled down to fit it).
+PANEL_SIZE = (4.0, 3.6)
+GRID_WIDTH = 12.8
+
+
+def grid_shape(n: int) -> tuple[int, int]:
+    """(rows, columns) for ``n`` panels: as square as possible, wider than tall."""
+    cols = math.ceil(math.sqrt(n))
+    return math.ceil(n / cols), cols
+
+
+def grid(
+    n: int,
+    three_d: bool,
+    figsize: tuple[float, float] | None,
+    dpi: float,
+    *,
+    side: bool = False,
+) -> tuple[Figure, list[Axes]]:
+    """A new figure with ``n`` panels in a grid (3-D ones when the view needs them),
+    and with ``side`` one more, plain, panel to the right of them; returns the figure
+    and the axes, the side panel last."""
+    rows, cols = grid_shape(n)
+    width = cols + (1 if side else 0)
+    if figsize is None:
+        w, h = PANEL_SIZE[0] * width, PANEL_SIZE[1] * rows
+        scale = min(1.0, GRID_WIDTH / w)
+        figsize = (w * scale, h * scale)
+    check_frame(figsize, dpi)
+    fig = Figure(figsize=figsize, dpi=dpi, layout=None if three_d else "constrained")
+    if three_d:
+        fig.subplots_adjust(left=0.0, right=1.0, bottom=0.03, top=0.92, wspace=0.05)
+    gs = fig.add_gridspec(rows, width)
+    kw = {"projection": "3d"} if three_d else {}
+    axes = [fig.add_subplot(gs[i // cols, i % cols], **kw) for i in range(n)]
+    if side:
+        axes.append(fig.add_subplot(gs[:, cols]))
+    return fig, axes
