@@ -50,9 +50,7 @@ class Lane:
         """The run's frames, each captioned with its inertia too (on a second line: a
         panel is narrow)."""
         for f in frames(self.states, steps=steps, tween=tween):
-            yield replace(
-                f, caption=f"{f.caption}\ninertia {self.trace.inertia[f.iteration]:.4g}"
-            )
+            yield replace(f, caption=f"{f.caption}\ninertia {self.trace.inertia[f.iteration]:.4g}")
 
     def count(self, steps: Literal["iteration", "split"], tween: int) -> int:
         """How many frames :meth:`frames` yields."""

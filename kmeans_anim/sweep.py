@@ -1,0 +1,373 @@
+"""``sweep()``: K-means for each k in turn, with the elbow and the silhouette growing
+beside it, to choose k as it happens."""
+
+from __future__ import annotations
+
+import collections
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, Literal
+
+import numpy as np
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
+from matplotlib.lines import Line2D
+from numpy.typing import ArrayLike
+
+from ._checks import DEFAULTS, check_choice, check_int, shown
+from .animation import KMeansAnimation
+from .columns import numeric_columns
+from .compose import check_look, fixed_seed, traced
+from .core import KMeansState, plan
+from .layout import check_figsize, grid
+from .palette import cluster_colours
+from .panels import Lane
+from .scenes import Scene, needs_3d
+from .scenes.layers import padded
+from .silhouette import knee, silhouette_score
+from .timeline import Frame, frame_count, frames
+
+__all__ = ["MAX_KS", "KResult", "SweepAnimation", "check_ks", "sweep"]
+
+#: Most values of k one sweep runs.
+MAX_KS = 32
+SHOWS = ("all", "final")
+
+
+@dataclass(frozen=True)
+class KResult:
+    """The outcome of one k of a sweep.
+
+    Attributes
+    ----------
+    k : int
+    state : KMeansState
+        The run's final state.
+    inertia : float
+    silhouette : float
+        Mean silhouette of the final labels (NaN for k = 1), computed on what K-means
+        ran on (the z-scores with ``standardize``); see :func:`silhouette_score`.
+    """
+
+    k: int
+    state: KMeansState
+    inertia: float
+    silhouette: float
+
+
+@dataclass(frozen=True)
+class Step:
+    """One frame of a sweep: which k is playing, its frame, and whether that k's run
+    has been shown to its end (its point is then on the curves)."""
+
+    index: int
+    frame: Frame
+    done: bool
+
+
+def check_ks(ks: Any) -> list[int]:
+    """``ks`` checked: 1 to :data:`MAX_KS` increasing positive ints (each at most the
+    number of points, which :func:`~kmeans_anim.core.plan` checks)."""
+    if isinstance(ks, str) or not isinstance(ks, Iterable):
+        raise TypeError(f"ks must be a sequence of ints such as range(1, 9); got ks={shown(ks)}.")
+    out = [check_int(v, "ks", 1) for v in ks]
+    if not 1 <= len(out) <= MAX_KS:
+        raise ValueError(f"ks has {len(out)} values; give 1 to {MAX_KS}.")
+    if any(b <= a for a, b in zip(out, out[1:], strict=False)):
+        raise ValueError(f"ks must increase; got ks={shown(out)}.")
+    return out
+
+
+def _final(lane: Lane) -> KMeansState:
+    if lane.trace.states is not None:
+        return lane.trace.states[-1]
+    # a run too large to keep: run it again to its end
+    return collections.deque(lane.states(), maxlen=1)[0]
+
+
+class Elbow:
+    """The side panel: inertia against k (the elbow) and the mean silhouette on a
+    second axis, one point each as each k's run ends, and the knee marked at the end."""
+
+    def __init__(self, ax: Axes, results: Sequence[KResult], knee_k: int | None) -> None:
+        self.ks = np.array([r.k for r in results])
+        self.inertia = np.array([r.inertia for r in results])
+        self.sil = np.array([r.silhouette for r in results])
+        self.knee_k = knee_k
+        ax.set_xlim(self.ks[0] - 0.5, self.ks[-1] + 0.5)
+        ax.set_ylim(*padded(float(self.inertia.min()), float(self.inertia.max()), 0.08))
+        if len(self.ks) <= 20:
+            ax.set_xticks(self.ks)
+        ax.set_xlabel("k")
+        ax.set_ylabel("inertia", color="0.15")
+        ax.grid(True, lw=0.5, alpha=0.4)
+        twin = ax.twinx()
+        finite = self.sil[np.isfinite(self.sil)]
+        lo, hi = (float(finite.min()), float(finite.max())) if len(finite) else (0.0, 1.0)
+        twin.set_ylim(*padded(min(lo, 0.0), max(hi, 0.0), 0.08))
+        twin.set_ylabel("mean silhouette", color="tab:blue")
+        twin.tick_params(axis="y", colors="tab:blue")
+        self.line = ax.plot([], [], "o-", color="0.15", lw=1.8, ms=6, zorder=3)[0]
+        self.sil_line = twin.plot([], [], "s--", color="tab:blue", lw=1.5, ms=5, zorder=3)[0]
+        self.now = ax.axvline(self.ks[0], color="0.5", lw=8, alpha=0.25, zorder=1)
+        self.knee = ax.axvline(self.ks[0], color="#d4a000", lw=2.5, zorder=2, visible=False)
+        self.knee_text = ax.text(
+            0.97,
+            0.97,
+            "",
+            transform=ax.transAxes,
+            ha="right",
+            va="top",
+            fontsize=11,
+            fontweight="bold",
+            visible=False,
+            bbox={"fc": "white", "ec": "#d4a000", "pad": 3},
+        )
+        ax.legend(
+            handles=[
+                Line2D([], [], marker="o", color="0.15", label="inertia (elbow)"),
+                Line2D([], [], marker="s", ls="--", color="tab:blue", label="silhouette"),
+            ],
+            loc="center right",
+            fontsize=9,
+        )
+
+    @property
+    def artists(self) -> list[Artist]:
+        return [self.now, self.line, self.sil_line, self.knee, self.knee_text]
+
+    def update(self, step: Step, last: bool) -> list[Artist]:
+        shown = step.index + (1 if step.done else 0)
+        self.line.set_data(self.ks[:shown], self.inertia[:shown])
+        self.sil_line.set_data(self.ks[:shown], self.sil[:shown])
+        self.now.set_xdata([self.ks[step.index]] * 2)
+        self.now.set_visible(not last)
+        marked = last and self.knee_k is not None
+        self.knee.set_visible(marked)
+        self.knee_text.set_visible(marked)
+        if marked:
+            self.knee.set_xdata([self.knee_k] * 2)
+            self.knee_text.set_text(f"knee: k = {self.knee_k}")
+        return self.artists
+
+
+class SweepScene:
+    """One scene per k in the same axes, only the playing one shown, and the elbow."""
+
+    def __init__(self, scenes: Sequence[Scene], elbow: Elbow) -> None:
+        self.scenes = list(scenes)
+        self.elbow = elbow
+        #: frames in the sequence being drawn: the knee shows on the last
+        self.count = 0
+        self.blittable = all(s.blittable for s in self.scenes)
+        self._frame_no = 0
+
+    @property
+    def artists(self) -> list[Artist]:
+        return [a for s in self.scenes for a in s.artists] + self.elbow.artists
+
+    def _show_only(self, index: int) -> None:
+        for i, s in enumerate(self.scenes):
+            for a in s.artists:
+                a.set_visible(i == index)
+
+    def reset(self) -> None:
+        for s in self.scenes:
+            s.reset()
+        self._show_only(0)
+        self._frame_no = 0
+
+    def update(self, step: Step) -> list[Artist]:
+        self._show_only(step.index)
+        out = self.scenes[step.index].update(step.frame)
+        self._frame_no += 1
+        return out + self.elbow.update(step, last=self._frame_no >= self.count)
+
+
+class SweepAnimation(KMeansAnimation):
+    """K-means for each k in turn beside its elbow and silhouette curves. Made by
+    :func:`sweep`; it saves, shows and displays in a notebook like :func:`animate`'s.
+
+    Attributes
+    ----------
+    results : list of KResult
+        One per k, in order: ``k``, the final ``state``, ``inertia``, ``silhouette``.
+    knee : int or None
+        The k at the knee of the elbow curve (see :func:`knee`).
+    lanes : list of Lane
+        Each k's run.
+    """
+
+    def __init__(
+        self,
+        fig: Any,
+        lanes: list[Lane],
+        results: list[KResult],
+        knee_k: int | None,
+        scene: SweepScene,
+        show: str,
+        **kw: Any,
+    ) -> None:
+        self.lanes, self.results, self.knee, self._show = lanes, results, knee_k, show
+        first = lanes[0]
+        # frame_count() is called by the base class's constructor
+        self._fps, self._hold = kw["fps"], kw["hold"]
+        self._steps, self._tween = kw["steps"], kw["tween"]
+        scene.count = self.frame_count()
+        super().__init__(fig, scene, first.states, first.trace, seed=first.seed, **kw)
+
+    def _per_run(self, lane: Lane, hold: int) -> int:
+        if self._show == "final":
+            return 1 + hold
+        return frame_count(len(lane.trace), self._steps, self._tween, hold)
+
+    def frame_count(self, fps: float | None = None) -> int:
+        hold = self._hold_frames(self._fps if fps is None else fps)
+        return sum(self._per_run(lane, hold) for lane in self.lanes)
+
+    def frames(self, fps: float | None = None) -> Iterator[Step]:  # type: ignore[override]
+        fps = self._fps if fps is None else fps
+        hold = self._hold_frames(fps)
+        self.scene.count = self.frame_count(fps)  # type: ignore[attr-defined]
+        for i, lane in enumerate(self.lanes):
+            k = lane.trace.centroids.shape[1]
+            seq = list(frames(lane.states, steps=self._steps, tween=self._tween, hold=hold))
+            if self._show == "final":
+                seq = seq[-1 - hold :]
+            for j, f in enumerate(seq):
+                done = j >= len(seq) - 1 - hold
+                yield Step(i, replace(f, caption=f"k = {k} · {f.caption}"), done)
+
+
+def sweep(
+    points: ArrayLike,
+    ks: Iterable[int] = range(1, 9),
+    *,
+    runs: Literal["all", "final"] = "all",
+    init: Any = DEFAULTS.init,
+    seed: int | np.random.Generator | None = None,
+    max_iter: int = DEFAULTS.max_iter,
+    tol: float = DEFAULTS.tol,
+    empty: str = DEFAULTS.empty,
+    algorithm: str = DEFAULTS.algorithm,
+    n_threads: int | None = None,
+    standardize: bool = DEFAULTS.standardize,
+    fps: float = DEFAULTS.fps,
+    hold: float = DEFAULTS.hold,
+    figsize: tuple[float, float] | None = None,
+    dpi: float = DEFAULTS.dpi,
+    title: str | None = None,
+    marker_size: float = DEFAULTS.marker_size,
+    steps: Literal["iteration", "split"] = DEFAULTS.steps,  # type: ignore[assignment]
+    tween: int = DEFAULTS.tween,
+    trails: bool = False,
+    regions: bool = False,
+    jitter: bool = False,
+    rotate: bool = False,
+    projection: Any = None,
+    render: str = DEFAULTS.render,
+    labels: Sequence[str] | None = None,
+    palette: Any = DEFAULTS.palette,
+    truth: Any = None,
+    loop: bool = False,
+) -> SweepAnimation:
+    """Animate K-means for each k in turn, the elbow and silhouette curves growing beside.
+
+    The main panel plays each k's run (or with ``runs="final"`` only its final state);
+    as each run ends, its inertia and mean silhouette join the curves of the side panel,
+    and after the last k the knee of the inertia curve is marked.
+
+    Parameters
+    ----------
+    points
+        As for :func:`animate`.
+    ks : iterable of int, default=range(1, 9)
+        The values of k, increasing, 1 to 32 of them, each at most the number of points.
+    runs : {'all', 'final'}, default='all'
+        Play every iteration of each k, or show only each k's final state.
+    init, seed, max_iter, tol, empty, algorithm, n_threads, standardize
+        As for :func:`animate`, for every k (one seed for all).
+    fps, hold, figsize, dpi, title, marker_size, steps, tween, trails, regions, jitter, \
+rotate, projection, render, labels, palette, truth, loop
+        As for :func:`animate`; ``hold`` applies to each k's final frame; ``title`` is
+        the figure's. Each k gets its own palette colours.
+
+    Returns
+    -------
+    SweepAnimation
+        With ``results`` (one :class:`KResult` per k) and ``knee``.
+    """
+    data, carried = numeric_columns(points, stacklevel=2)
+    runs = check_choice(runs, "runs", SHOWS)  # type: ignore[assignment]
+    base = fixed_seed(seed)
+    opts = {"init": init, "max_iter": max_iter, "tol": tol, "empty": empty}
+    ks = check_ks(ks)
+    plans = [
+        plan(
+            data,
+            k,
+            algorithm=algorithm,
+            n_threads=n_threads,
+            standardize=standardize,
+            stacklevel=2,
+            **opts,
+        )
+        for k in ks
+    ]
+    look = check_look(
+        plans[-1],
+        points,
+        carried,
+        labels=labels,
+        palette=palette,
+        truth=truth,
+        fps=fps,
+        hold=hold,
+        dpi=dpi,
+        marker_size=marker_size,
+        steps=steps,
+        tween=tween,
+        trails=trails,
+        regions=regions,
+        jitter=jitter,
+        rotate=rotate,
+        projection=projection,
+        render=render,
+        loop=loop,
+        title=title,
+    )
+    size = check_figsize(figsize)
+    three_d = needs_3d(look.points.shape[1], look.projection)
+    fig, (main_ax, side_ax) = grid(1, three_d, size or (11.2, 4.8), look.dpi, side=True)
+    look.warn_if_scales_differ(plans[0], stacklevel=2)
+    lanes, results = [], []
+    for k, run in zip(ks, plans, strict=True):
+        trace, states = traced(run, base)
+        lane = Lane(f"k = {k}", trace, states, base)
+        final = _final(lane)
+        sil = silhouette_score(run.x, final.labels, seed=base % 2**32) if k > 1 else float("nan")
+        lanes.append(lane)
+        results.append(KResult(k, final, float(final.inertia), sil))
+    knee_k = knee(ks, [r.inertia for r in results])
+    scenes = [
+        replace(look, colours=cluster_colours(palette, lane.trace.centroids.shape[1])).scene(
+            main_ax, lane.trace
+        )
+        for lane in lanes
+    ]
+    elbow = Elbow(side_ax, results, knee_k)
+    if look.title:
+        fig.suptitle(look.title)
+    return SweepAnimation(
+        fig,
+        lanes,
+        results,
+        knee_k,
+        SweepScene(scenes, elbow),
+        runs,
+        fps=look.fps,
+        hold=look.hold,
+        steps=look.steps,
+        tween=look.tween,
+        loop=look.loop,
+    )
