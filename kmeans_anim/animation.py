@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 from pathlib import Path
 from typing import Any, Literal
@@ -15,6 +15,7 @@ import matplotlib as mpl
 from matplotlib import cbook
 from matplotlib.animation import FuncAnimation
 from matplotlib.artist import Artist
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
@@ -23,7 +24,8 @@ from ._checks import (
     shown,
 )
 from .core import KMeansState
-from .layout import check_frame
+from .filmstrip import STILLS, Cell, check_picks, default_picks, shows_state, write_filmstrip
+from .layout import check_frame, grid_shape
 from .progress import progress as progress_bar
 from .scenes import Scene
 from .timeline import Frame, Trace, frame_count, frames
@@ -70,8 +72,10 @@ class KMeansAnimation(FuncAnimation):
         tween: int,
         seed: int,
         loop: bool = False,
+        panel: Callable[[Axes], Scene] | None = None,
     ) -> None:
         self.scene = scene
+        self._panel = panel  # a fresh scene of the run in another axes: the filmstrip
         self.trace = trace
         self.seed = seed
         self._paused = False  # the live window's space key
@@ -152,8 +156,10 @@ class KMeansAnimation(FuncAnimation):
         ----------
         filename : str or path-like
             ``.mp4`` (H.264, yuv420p), ``.gif`` (looping, generated palette), ``.webm``
-            (VP9) or ``.html`` (self-contained page). The file is written beside the
-            target under a temporary name and renamed when complete: a failed or
+            (VP9) or ``.html`` (self-contained page); ``.png``, ``.svg`` or ``.pdf``
+            write one still figure of chosen frames (see :meth:`filmstrip`). The file
+            is written beside the target under a temporary name and renamed when
+            complete: a failed or
             interrupted save leaves an existing file untouched and nothing else behind.
             Any name the file system takes works. An existing file the user may not
             write (as ``cp`` would find), or another user's in a sticky folder such as
@@ -193,6 +199,8 @@ class KMeansAnimation(FuncAnimation):
                 f"progress must be True, False or None; got progress={shown(progress)}."
             )
         suffix = path.suffix.lower()
+        if suffix in STILLS:
+            return self._write_filmstrip(path, None, dpi)
         with interruptible() as check, atomic_output(path) as tmp:
             if suffix == ".html":
                 vars(self).pop("_html_representation", None)  # to_jshtml caches its page
@@ -203,6 +211,75 @@ class KMeansAnimation(FuncAnimation):
                 self._encode(tmp, suffix, fps, dpi, progress, path.name, check)
             check()  # a Ctrl-C that a cleanup callback swallowed still stops the rename
         return path
+
+    def filmstrip(
+        self,
+        path: str | os.PathLike[str],
+        frames: Sequence[int] | None = None,
+        *,
+        dpi: float | None = None,
+    ) -> Path:
+        """Write chosen frames as one still figure, a panel each: for slides and papers
+        where a video cannot go.
+
+        Parameters
+        ----------
+        path : str or path-like
+            ``.png``, ``.svg`` or ``.pdf`` (vector); written atomically as :meth:`save`.
+        frames : list of int, optional
+            Frame numbers, as in a save at the animation's ``fps`` (negative ones count
+            from the end), at most 64. Default: the initial state, the final state and
+            iterations evenly spread between, 6 panels at most; for a sweep, each k's
+            final state.
+        dpi : float, optional
+            Resolution of a PNG; default the figure's.
+
+        Returns
+        -------
+        Path
+            The path written.
+        """
+        path = check_output(path)
+        if path.suffix.lower() not in STILLS:
+            raise ValueError(
+                f"path={str(path)!r}: a filmstrip is {', '.join(STILLS)}; use save() for videos."
+            )
+        dpi = self.figure.dpi if dpi is None else check_real(dpi, "dpi", minimum=0.0, strict=True)
+        picks = None if frames is None else check_picks(frames, self.frame_count())
+        return self._write_filmstrip(path, picks, dpi)
+
+    def _write_filmstrip(self, path: Path, picks: list[int] | None, dpi: float) -> Path:
+        if self._panel is None:
+            raise TypeError("this animation was not made by animate(): it has no filmstrip.")
+        if picks is None:
+            picks = self._default_picks()
+        wanted = set(picks)
+        chosen = {i: item for i, item in enumerate(self.frames()) if i in wanted}
+        rows = self._filmstrip_rows([chosen[i] for i in picks])
+        three_d = any(getattr(ax, "name", "") == "3d" for ax in self.figure.axes)
+        ax = getattr(self.scene, "ax", None)  # a single run's axes holds its title
+        title = self.figure.get_suptitle() or (ax.get_title() if ax is not None else "")
+        with interruptible() as check, atomic_output(path) as tmp:
+            write_filmstrip(tmp, rows, three_d=three_d, dpi=dpi, title=title or None)
+            check()  # a Ctrl-C while drawing stops the rename
+        return path
+
+    def _default_picks(self) -> list[int]:
+        """Frame numbers of the default filmstrip: the first frame that shows each state."""
+        seen: set[int] = set()
+        firsts = []
+        for i, frame in enumerate(self.frames()):
+            if frame.iteration not in seen and shows_state(frame):
+                seen.add(frame.iteration)
+                firsts.append(i)
+        return default_picks(firsts)
+
+    def _filmstrip_rows(self, items: list[Any]) -> list[list[Cell]]:
+        """The filmstrip's panels for the chosen frames, in rows."""
+        assert self._panel is not None
+        cells = [Cell(self._panel, frame) for frame in items]
+        _, cols = grid_shape(len(cells))
+        return [cells[i : i + cols] for i in range(0, len(cells), cols)]
 
     def _encode(
         self,

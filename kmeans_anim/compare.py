@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from functools import partial
 from typing import Any, Literal
 
 import numpy as np
+from matplotlib.axes import Axes
 from numpy.typing import ArrayLike
 
 from ._checks import DEFAULTS, shown
@@ -13,9 +15,10 @@ from .animation import KMeansAnimation
 from .columns import numeric_columns
 from .compose import check_look, fixed_seed, traced
 from .core import plan
+from .filmstrip import Cell, default_picks, shows_state
 from .layout import check_figsize, grid
 from .panels import Lane, PanelsScene, Together, lockstep, lockstep_count
-from .scenes import needs_3d
+from .scenes import Scene, needs_3d
 
 __all__ = ["RUN_KEYS", "ComparisonAnimation", "check_runs", "compare"]
 
@@ -72,11 +75,41 @@ class ComparisonAnimation(KMeansAnimation):
         The first run's (each run's is in :attr:`lanes`).
     """
 
-    def __init__(self, fig: Any, scene: PanelsScene, lanes: list[Lane], **kw: Any) -> None:
+    def __init__(
+        self,
+        fig: Any,
+        scene: PanelsScene,
+        lanes: list[Lane],
+        panels: list[Callable[[Axes], Scene]],
+        **kw: Any,
+    ) -> None:
         self.lanes = lanes
         self.best = scene.best
+        self._panels = panels
         first = lanes[0]
-        super().__init__(fig, scene, first.states, first.trace, seed=first.seed, **kw)  # type: ignore[arg-type]
+        super().__init__(
+            fig, scene, first.states, first.trace, seed=first.seed, panel=panels[0], **kw
+        )  # type: ignore[arg-type]
+
+    def _default_picks(self) -> list[int]:
+        """The frames that first show each state of the longest run."""
+        longest = int(np.argmax([len(lane.trace) for lane in self.lanes]))
+        seen: set[int] = set()
+        firsts = []
+        for i, together in enumerate(self.frames()):
+            frame = together.frames[longest]
+            if frame.iteration not in seen and shows_state(frame):
+                seen.add(frame.iteration)
+                firsts.append(i)
+        return default_picks(firsts, count=5)
+
+    def _filmstrip_rows(self, items: list[Any]) -> list[list[Cell]]:
+        """A row per run, a column per chosen frame."""
+        rows = []
+        for r, (lane, make) in enumerate(zip(self.lanes, self._panels, strict=True)):
+            label = lane.label + (" · best" if r == self.best else "")
+            rows.append([Cell(make, t.frames[r], label) for t in items])
+        return rows
 
     def frame_count(self, fps: float | None = None) -> int:
         fps = self._fps if fps is None else fps
@@ -214,6 +247,7 @@ projection, render, labels, palette, truth, loop
         fig,
         PanelsScene(scenes, best),
         lanes,
+        [partial(look.scene, trace=lane.trace) for lane in lanes],
         fps=look.fps,
         hold=look.hold,
         steps=look.steps,

@@ -213,6 +213,7 @@ def animate(
         tween=look.tween,
         seed=seed,
         loop=look.loop,
+        panel=partial(look.scene, trace=trace),
     )
 
 

@@ -4,8 +4,10 @@ beside it, to choose k as it happens."""
 from __future__ import annotations
 
 import collections
-from collections.abc import Iterable, Iterator, Sequence
+import itertools
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any, Literal
 
 import numpy as np
@@ -19,7 +21,8 @@ from .animation import KMeansAnimation
 from .columns import numeric_columns
 from .compose import check_look, fixed_seed, traced
 from .core import KMeansState, plan
-from .layout import check_figsize, grid
+from .filmstrip import Cell
+from .layout import check_figsize, grid, grid_shape
 from .palette import cluster_colours
 from .panels import Lane
 from .scenes import Scene, needs_3d
@@ -70,10 +73,12 @@ def check_ks(ks: Any) -> list[int]:
     number of points, which :func:`~kmeans_anim.core.plan` checks)."""
     if isinstance(ks, str) or not isinstance(ks, Iterable):
         raise TypeError(f"ks must be a sequence of ints such as range(1, 9); got ks={shown(ks)}.")
-    out = [check_int(v, "ks", 1) for v in ks]
+    # one more than allowed is enough to refuse (ks may be an endless iterator)
+    out = [check_int(v, "ks", 1) for v in itertools.islice(ks, MAX_KS + 1)]
     if not 1 <= len(out) <= MAX_KS:
-        raise ValueError(f"ks has {len(out)} values; give 1 to {MAX_KS}.")
-    if any(b <= a for a, b in zip(out, out[1:], strict=False)):
+        many = f"more than {MAX_KS}" if len(out) > MAX_KS else "no"
+        raise ValueError(f"ks has {many} values; give 1 to {MAX_KS}.")
+    if any(b <= a for a, b in itertools.pairwise(out)):
         raise ValueError(f"ks must increase; got ks={shown(out)}.")
     return out
 
@@ -205,16 +210,40 @@ class SweepAnimation(KMeansAnimation):
         results: list[KResult],
         knee_k: int | None,
         scene: SweepScene,
+        panels: list[Callable[[Axes], Scene]],
         show: str,
         **kw: Any,
     ) -> None:
+        self._panels = panels
         self.lanes, self.results, self.knee, self._show = lanes, results, knee_k, show
         first = lanes[0]
         # frame_count() is called by the base class's constructor
         self._fps, self._hold = kw["fps"], kw["hold"]
         self._steps, self._tween = kw["steps"], kw["tween"]
         scene.count = self.frame_count()
-        super().__init__(fig, scene, first.states, first.trace, seed=first.seed, **kw)
+        super().__init__(
+            fig, scene, first.states, first.trace, seed=first.seed, panel=panels[0], **kw
+        )
+
+    def _default_picks(self) -> list[int]:
+        """Each k's final state."""
+        firsts: dict[int, int] = {}
+        for i, step in enumerate(self.frames()):
+            if step.done:
+                firsts.setdefault(step.index, i)
+        return list(firsts.values())
+
+    def _filmstrip_rows(self, items: list[Any]) -> list[list[Cell]]:
+        """A panel per chosen frame, titled with its k's scores."""
+        cells = []
+        for step in items:
+            r = self.results[step.index]
+            title = f"k = {r.k}" + (
+                f" · silhouette {r.silhouette:.2f}" if np.isfinite(r.silhouette) else ""
+            )
+            cells.append(Cell(self._panels[step.index], step.frame, title))
+        _, cols = grid_shape(len(cells))
+        return [cells[i : i + cols] for i in range(0, len(cells), cols)]
 
     def _per_run(self, lane: Lane, hold: int) -> int:
         if self._show == "final":
@@ -349,12 +378,8 @@ rotate, projection, render, labels, palette, truth, loop
         lanes.append(lane)
         results.append(KResult(k, final, float(final.inertia), sil))
     knee_k = knee(ks, [r.inertia for r in results])
-    scenes = [
-        replace(look, colours=cluster_colours(palette, lane.trace.centroids.shape[1])).scene(
-            main_ax, lane.trace
-        )
-        for lane in lanes
-    ]
+    looks = [replace(look, colours=cluster_colours(palette, k)) for k in ks]
+    scenes = [lk.scene(main_ax, lane.trace) for lk, lane in zip(looks, lanes, strict=True)]
     elbow = Elbow(side_ax, results, knee_k)
     if look.title:
         fig.suptitle(look.title)
@@ -364,6 +389,7 @@ rotate, projection, render, labels, palette, truth, loop
         results,
         knee_k,
         SweepScene(scenes, elbow),
+        [partial(lk.scene, trace=lane.trace) for lk, lane in zip(looks, lanes, strict=True)],
         runs,
         fps=look.fps,
         hold=look.hold,

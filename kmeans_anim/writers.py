@@ -34,6 +34,9 @@ FORMATS = {
     ".gif": "looping GIF with a generated palette",
     ".webm": "VP9 video",
     ".html": "self-contained HTML page (JavaScript player)",
+    ".png": "one still figure of chosen frames (a filmstrip)",
+    ".svg": "a filmstrip, vector",
+    ".pdf": "a filmstrip, vector",
 }
 
 # Encoder settings per video format. ffmpeg picks the container from the suffix.
