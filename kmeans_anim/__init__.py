@@ -6,28 +6,38 @@
 """
 
 from .animation import KMeansAnimation
+from .compare import ComparisonAnimation, compare
 from .compose import animate
 from .core import KMeansState, KMeansWarning, Members, Tuning, lloyd
 from .data import Dataset, load_dataset, load_points, make_blobs
 from .palette import cluster_colours, hsv_palette
+from .silhouette import knee, silhouette_score
+from .sweep import KResult, SweepAnimation, sweep
 from .writers import FFmpegError
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "ComparisonAnimation",
     "Dataset",
     "FFmpegError",
     "KMeansAnimation",
     "KMeansState",
     "KMeansWarning",
+    "KResult",
     "Members",
+    "SweepAnimation",
     "Tuning",
     "__version__",
     "animate",
     "cluster_colours",
+    "compare",
     "hsv_palette",
+    "knee",
     "lloyd",
     "load_dataset",
     "load_points",
     "make_blobs",
+    "silhouette_score",
+    "sweep",
 ]

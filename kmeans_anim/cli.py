@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import inspect
+import itertools
 import os
 import sys
 import warnings
@@ -19,11 +20,13 @@ import numpy as np
 from . import __version__
 from ._checks import ALGORITHMS, DEFAULTS, EMPTY_POLICIES, INITS, RENDERS, STEPS, help_of
 from .animation import KMeansAnimation
+from .compare import compare
 from .compose import animate
 from .core import KMeansWarning
 from .core.scaling import SCALES_DIFFER
 from .data import CLASS_COLUMNS, DATASETS, Dataset, load_dataset, make_blobs
 from .scenes import DENSITY_THRESHOLD
+from .sweep import sweep
 from .writers import FORMATS, FFmpegError, check_output
 
 DEFAULT_OUTPUT = Path("output") / "kmeans.mp4"
@@ -59,6 +62,49 @@ def _projection(text: str) -> str | tuple[int | str, int | str]:
         )
     i, j = (int(t) if t.lstrip("-").isdigit() else t for t in parts)
     return i, j
+
+
+#: What ``--compare`` may vary, and how its values are read.
+COMPARE_KEYS = {"seed": int, "init": str}
+
+
+def _compare(text: str) -> tuple[str, list[object]]:
+    """``KEY=V1,V2,...`` of ``--compare``: a key of :data:`COMPARE_KEYS` (or its plural)."""
+    key, sep, values = text.partition("=")
+    key = key.strip().removesuffix("s")
+    parts = [v.strip() for v in values.split(",")]
+    if not sep or key not in COMPARE_KEYS or not all(parts):
+        raise argparse.ArgumentTypeError(
+            f"invalid --compare {text!r}: use seed=0,1,2 or init=random,k-means++"
+        )
+    try:
+        return key, [COMPARE_KEYS[key](v) for v in parts]
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"invalid --compare {text!r}: seeds are integers"
+        ) from None
+
+
+def _ks(text: str) -> list[int]:
+    """``--sweep``: ``LO:HI`` (both included) or ``2,3,5``."""
+    try:
+        if ":" in text:
+            lo, hi = (int(t) for t in text.split(":"))
+            return list(range(lo, hi + 1))
+        return [int(t) for t in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"invalid --sweep {text!r}: use a range like 1:8 or a list like 2,3,5"
+        ) from None
+
+
+def _frame_list(text: str) -> list[int]:
+    try:
+        return [int(t) for t in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"invalid --frames {text!r}: frame numbers like 0,3,-1"
+        ) from None
 
 
 def _palette(text: str) -> str | list[str]:
@@ -202,12 +248,40 @@ def build_parser() -> argparse.ArgumentParser:
         metavar=("W", "H"),
         help="figure size in inches (default: 6.4 4.8)",
     )
+    many = p.add_argument_group("several runs")
+    many.add_argument(
+        "--compare",
+        type=_compare,
+        action="append",
+        default=None,
+        metavar="KEY=V1,V2",
+        help="runs side by side in lockstep, one panel each: seed=0,1,2,3 or "
+        "init=random,k-means++; given twice, every combination (default: one run)",
+    )
+    many.add_argument(
+        "--sweep",
+        type=_ks,
+        default=None,
+        metavar="KS",
+        help="each k in turn (a range 1:8 or a list 2,3,5) beside the elbow and "
+        "silhouette curves (default: one k)",
+    )
+    many.add_argument(
+        "--sweep-final", action="store_true", help="--sweep: show only each k's final state"
+    )
     out = p.add_argument_group("output")
     out.add_argument(
         "-o",
         "--output",
         default=str(DEFAULT_OUTPUT),  # a str, not a Path: Path("out.mp4/") drops the slash
         help=f"file to write: {', '.join(FORMATS)}",
+    )
+    out.add_argument(
+        "--frames",
+        type=_frame_list,
+        default=None,
+        help="a .png/.svg/.pdf output: the frames to show, like 0,3,-1 "
+        "(default: the first, the last and a few between)",
     )
     _option(out, "fps", type=float)
     _option(out, "dpi", type=float)
@@ -280,47 +354,73 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if made_later:
         DEFAULT_OUTPUT.parent.mkdir()
-    path = anim.save(args.output, progress=False if args.quiet else None)
+    if args.frames is not None:
+        path = anim.filmstrip(args.output, args.frames)
+    else:
+        path = anim.save(args.output, progress=False if args.quiet else None)
     if not args.quiet:
         print(f"wrote {path} (seed {seed})")
     return 0
 
 
+def _runs(pairs: list[tuple[str, list[object]]]) -> list[dict[str, object]]:
+    """The runs of ``--compare``: every combination of the values given."""
+    keys = [key for key, _ in pairs]
+    if len(set(keys)) != len(keys):
+        raise UsageError(f"--compare {keys[-1]} is given twice; give each key once")
+    return [
+        dict(zip(keys, combo, strict=True)) for combo in itertools.product(*(v for _, v in pairs))
+    ]
+
+
 def _animate(
     args: argparse.Namespace, points: np.ndarray | Dataset, default_k: int, seed: int
 ) -> KMeansAnimation:
-    """``animate`` with the options of the command line."""
-    return animate(
-        points,
-        default_k if args.k is None else args.k,
-        init=args.init,
-        seed=seed,
-        max_iter=args.max_iter,
-        tol=args.tol,
-        empty=args.empty,
-        algorithm=args.algorithm,
-        n_threads=args.threads,
-        standardize=args.standardize,
-        fps=args.fps,
-        hold=args.hold,
-        figsize=args.figsize,
-        dpi=args.dpi,
-        title=args.title,
-        marker_size=args.marker_size,
-        steps=args.steps,
-        tween=args.tween,
-        trails=args.trails,
-        regions=args.regions,
-        objective=args.objective,
-        jitter=args.jitter,
-        rotate=args.rotate,
-        projection=args.projection,
-        render=args.render,
-        labels=args.labels,
-        palette=args.palette,
-        truth=True if args.truth is not None else None,
-        loop=args.loop,
-    )
+    """``animate``, ``compare`` or ``sweep`` with the options of the command line."""
+    k = default_k if args.k is None else args.k
+    common = {
+        "init": args.init,
+        "seed": seed,
+        "max_iter": args.max_iter,
+        "tol": args.tol,
+        "empty": args.empty,
+        "algorithm": args.algorithm,
+        "n_threads": args.threads,
+        "standardize": args.standardize,
+        "fps": args.fps,
+        "hold": args.hold,
+        "figsize": args.figsize,
+        "dpi": args.dpi,
+        "title": args.title,
+        "marker_size": args.marker_size,
+        "steps": args.steps,
+        "tween": args.tween,
+        "trails": args.trails,
+        "regions": args.regions,
+        "jitter": args.jitter,
+        "rotate": args.rotate,
+        "projection": args.projection,
+        "render": args.render,
+        "labels": args.labels,
+        "palette": args.palette,
+        "truth": True if args.truth is not None else None,
+        "loop": args.loop,
+    }
+    if args.sweep_final and args.sweep is None:
+        raise UsageError("--sweep-final needs --sweep")
+    if args.compare is not None or args.sweep is not None:
+        if args.compare is not None and args.sweep is not None:
+            raise UsageError("give --compare or --sweep, not both")
+        if args.objective:
+            raise UsageError("--objective is for a single run; --sweep draws the elbow")
+    if args.compare is not None:
+        return compare(points, k, _runs(args.compare), **common)
+    if args.sweep is not None:
+        if args.k is not None:
+            raise UsageError("-k and --sweep both set k; give one")
+        runs = "final" if args.sweep_final else "all"
+        return sweep(points, args.sweep, runs=runs, **common)
+    return animate(points, k, objective=args.objective, **common)
 
 
 def _say(kind: str, message: object) -> None:

@@ -242,10 +242,12 @@ projection, render, labels, palette, truth, loop
         ax.set_title(lane.label)
     if look.title:
         fig.suptitle(look.title)
-    best = int(np.argmin([lane.trace.inertia[-1] for lane in lanes]))
+    finals = np.array([lane.trace.inertia[-1] for lane in lanes])
+    best = int(np.argmin(finals))
+    tied = int((finals == finals[best]).sum()) > 1
     return ComparisonAnimation(
         fig,
-        PanelsScene(scenes, best),
+        PanelsScene(scenes, best, tied),
         lanes,
         [partial(look.scene, trace=lane.trace) for lane in lanes],
         fps=look.fps,

@@ -92,7 +92,7 @@ class Badge:
     """The mark of the best panel: a gold frame round the axes and a ``best`` tag,
     shown once every run has ended."""
 
-    def __init__(self, ax: Axes) -> None:
+    def __init__(self, ax: Axes, tied: bool = False) -> None:
         self.frame = Rectangle(
             (0.0, 0.0),
             1.0,
@@ -105,14 +105,18 @@ class Badge:
             zorder=6,
             visible=False,
         )
-        ax.add_patch(self.frame)
-        self.text = ax.text(
+        # the figure draws it: a 3-D axes can only hold patches projected into 3-D
+        ax.get_figure(root=True).add_artist(self.frame)
+        # 3-D axes place 2-D text with text2D, and their caption is at the top
+        three_d = hasattr(ax, "text2D")
+        text = ax.text2D if three_d else ax.text  # type: ignore[attr-defined]
+        self.text = text(
             0.98,
-            0.97,
-            "best · lowest inertia",
+            0.03 if three_d else 0.97,
+            "best · tied lowest inertia" if tied else "best · lowest inertia",
             transform=ax.transAxes,
             ha="right",
-            va="top",
+            va="bottom" if three_d else "top",
             fontsize=11,
             fontweight="bold",
             zorder=6,
@@ -140,13 +144,15 @@ class PanelsScene:
     scenes : sequence of Scene
         One per run, in the order of the runs.
     best : int
-        Index of the run with the lowest final inertia.
+        Index of the run with the lowest final inertia (the first of equal ones).
+    tied : bool
+        Whether another run ends with the same inertia (the badge says so).
     """
 
-    def __init__(self, scenes: Sequence[Scene], best: int) -> None:
+    def __init__(self, scenes: Sequence[Scene], best: int, tied: bool = False) -> None:
         self.scenes = list(scenes)
         self.best = best
-        self.badge = Badge(self.scenes[best].ax)
+        self.badge = Badge(self.scenes[best].ax, tied)
         self.blittable = all(s.blittable for s in self.scenes)
 
     @property
