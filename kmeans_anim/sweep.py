@@ -24,7 +24,7 @@ from .core import KMeansState, plan
 from .filmstrip import Cell
 from .layout import check_figsize, grid, grid_shape
 from .palette import cluster_colours
-from .panels import Lane
+from .panels import BEST, Lane
 from .scenes import Scene, needs_3d
 from .scenes.layers import padded
 from .silhouette import knee, silhouette_score
@@ -92,7 +92,9 @@ def _final(lane: Lane) -> KMeansState:
 
 class Elbow:
     """The side panel: inertia against k (the elbow) and the mean silhouette on a
-    second axis, one point each as each k's run ends, and the knee marked at the end."""
+    second axis, one point each as each k's run ends. At the end the knee is marked in
+    gold and the highest silhouette ringed: the two rules need not agree, and seeing
+    where they differ is part of choosing k."""
 
     def __init__(self, ax: Axes, results: Sequence[KResult], knee_k: int | None) -> None:
         self.ks = np.array([r.k for r in results])
@@ -115,19 +117,26 @@ class Elbow:
         self.line = ax.plot([], [], "o-", color="0.15", lw=1.8, ms=6, zorder=3)[0]
         self.sil_line = twin.plot([], [], "s--", color="tab:blue", lw=1.5, ms=5, zorder=3)[0]
         self.now = ax.axvline(self.ks[0], color="0.5", lw=8, alpha=0.25, zorder=1)
-        self.knee = ax.axvline(self.ks[0], color="#d4a000", lw=2.5, zorder=2, visible=False)
+        self.knee = ax.axvline(self.ks[0], color=BEST, lw=2.5, zorder=2, visible=False)
+        self.top = int(np.nanargmax(self.sil)) if len(finite) else None
+        self.ring = twin.plot(
+            [], [], "o", ms=16, mfc="none", mec="tab:blue", mew=2.5, zorder=4, visible=False
+        )[0]
+        # above the panel, right of its title: clear of both curves whatever their shape
+        ax.set_title("choosing k", loc="left", fontsize=11)
         self.knee_text = ax.text(
-            0.97,
-            0.97,
+            1.0,
+            1.01,
             "",
             transform=ax.transAxes,
             ha="right",
-            va="top",
+            va="bottom",
             fontsize=11,
             fontweight="bold",
             visible=False,
-            bbox={"fc": "white", "ec": "#d4a000", "pad": 3},
+            bbox={"fc": "white", "ec": BEST, "pad": 2},
         )
+        self.knee_text.set_in_layout(False)
         ax.legend(
             handles=[
                 Line2D([], [], marker="o", color="0.15", label="inertia (elbow)"),
@@ -139,7 +148,7 @@ class Elbow:
 
     @property
     def artists(self) -> list[Artist]:
-        return [self.now, self.line, self.sil_line, self.knee, self.knee_text]
+        return [self.now, self.line, self.sil_line, self.knee, self.ring, self.knee_text]
 
     def update(self, step: Step, last: bool) -> list[Artist]:
         shown = step.index + (1 if step.done else 0)
@@ -147,12 +156,17 @@ class Elbow:
         self.sil_line.set_data(self.ks[:shown], self.sil[:shown])
         self.now.set_xdata([self.ks[step.index]] * 2)
         self.now.set_visible(not last)
-        marked = last and self.knee_k is not None
-        self.knee.set_visible(marked)
-        self.knee_text.set_visible(marked)
-        if marked:
+        self.knee.set_visible(last and self.knee_k is not None)
+        self.ring.set_visible(last and self.top is not None)
+        lines = []
+        if self.knee_k is not None:
             self.knee.set_xdata([self.knee_k] * 2)
-            self.knee_text.set_text(f"knee: k = {self.knee_k}")
+            lines.append(f"knee: k = {self.knee_k}")
+        if self.top is not None:
+            self.ring.set_data([self.ks[self.top]], [self.sil[self.top]])
+            lines.append(f"best silhouette: k = {self.ks[self.top]}")
+        self.knee_text.set_text(" · ".join(lines))
+        self.knee_text.set_visible(last and bool(lines))
         return self.artists
 
 
