@@ -25,6 +25,7 @@ from .compose import animate
 from .core import KMeansWarning
 from .core.scaling import SCALES_DIFFER
 from .data import CLASS_COLUMNS, DATASETS, Dataset, load_dataset, make_blobs
+from .filmstrip import STILLS
 from .scenes import DENSITY_THRESHOLD
 from .sweep import sweep
 from .writers import FORMATS, FFmpegError, check_output
@@ -337,6 +338,8 @@ def run(args: argparse.Namespace) -> int:
     # one seed for the blobs and the run, drawn here when not given, and printed: a
     # good run can be had again with --seed
     seed = int(np.random.default_rng().integers(FRESH_SEEDS)) if args.seed is None else args.seed
+    if args.frames is not None and Path(args.output).suffix.lower() not in STILLS:
+        raise UsageError(f"--frames makes a filmstrip: give -o a name ending {', '.join(STILLS)}")
     points, default_k = _points(args, seed)
     # a bad output path fails before the K-means run, not after it (the default folder
     # is made just before saving, once everything else is known to be fine)
