@@ -35,8 +35,12 @@ video: install
 	$(KA) --dataset iris -k 3 --seed 0 --title "Iris, PCA projection" -o $(OUT)/iris.mp4
 	$(KA) --dataset wine -k 3 --seed 0 --standardize --truth cultivar -o $(OUT)/wine.mp4
 	$(KA) --dim 2 --clusters 5 --points 80 --std 0.35 --seed 11 --init random --regions --trails --steps split --tween 4 --objective --fps 8 -o $(OUT)/kmeans_2d_explained.mp4
+	$(KA) --dim 2 --clusters 6 --points 30 --std 0.5 --seed 4 -k 6 --init random --compare seeds=0,1,2,3 --fps 3 -o $(OUT)/restarts.mp4
+	$(KA) --dim 2 --clusters 4 --points 60 --std 0.25 --seed 22 --sweep 1:8 --fps 4 -o $(OUT)/choose_k.mp4
+	$(KA) --dim 2 --clusters 4 --points 150 --std 0.3 --seed 3 -o $(OUT)/kmeans_2d_filmstrip.png
 	@echo "wrote:"; cd $(OUT) && ls -l kmeans_1d.mp4 kmeans_2d.mp4 kmeans_2d.gif old_faithful.mp4 \
-		kmeans_3d.mp4 iris.mp4 wine.mp4 kmeans_2d_explained.mp4
+		kmeans_3d.mp4 iris.mp4 wine.mp4 kmeans_2d_explained.mp4 restarts.mp4 choose_k.mp4 \
+		kmeans_2d_filmstrip.png
 
 bench: install
 	$(PY) benchmarks/run.py

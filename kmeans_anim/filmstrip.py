@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from numpy.typing import NDArray
 
 from ._checks import check_int, shown
 from .layout import PANEL_SIZE, check_frame
@@ -76,6 +77,21 @@ def check_picks(frames: Any, total: int) -> list[int]:
     return out
 
 
+#: Inches a panel needs besides its plot: tick labels, axis labels and title.
+PANEL_MARGIN = 0.8
+
+
+def _panel_size(ax: Axes, three_d: bool) -> NDArray[np.float64]:
+    """A panel's (width, height) in inches: :data:`PANEL_SIZE` wide, and as high as a
+    plot of equal aspect needs (no bands of white between rows of wide plots)."""
+    w, h = PANEL_SIZE
+    if not three_d and ax.get_aspect() == 1.0:
+        (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+        plot_w = w - PANEL_MARGIN
+        h = PANEL_MARGIN + plot_w * min(1.5, max(0.3, abs(y1 - y0) / abs(x1 - x0)))
+    return np.array([w, h])
+
+
 def write_filmstrip(
     path: Path,
     rows: Sequence[Sequence[Cell]],
@@ -92,18 +108,25 @@ def write_filmstrip(
             f"a filmstrip of {n_rows} x {n_cols} panels is more than {MAX_PANELS}; choose "
             "fewer frames."
         )
-    size = (PANEL_SIZE[0] * n_cols, PANEL_SIZE[1] * n_rows)
+    grid = np.array([n_cols, n_rows])
+    size = np.array(PANEL_SIZE) * grid
     check_frame(size, dpi)
+    # sized for the layers drawn at the screen's resolution; fitted to the plots below
     fig = Figure(figsize=size, dpi=dpi, layout=None if three_d else "constrained")
     kw = {"projection": "3d"} if three_d else {}
+    first = None
     for r, row in enumerate(rows):
         for c, cell in enumerate(row):
             ax = fig.add_subplot(n_rows, n_cols, r * n_cols + c + 1, **kw)
+            first = first or ax
             scene = cell.make(ax)
             scene.reset()
             scene.update(cell.frame)
             if cell.title:
                 ax.set_title(cell.title)
+    assert first is not None
+    fig.set_size_inches(_panel_size(first, three_d) * grid)
+    check_frame(fig.get_size_inches(), dpi)
     if title:
         fig.suptitle(title)
     fig.savefig(path, dpi=dpi, format=path.suffix[1:].lower())

@@ -16,9 +16,10 @@ from kmeans_anim.layout import PANEL_SIZE
 POINTS, _ = make_blobs(4, 30, 2, (-2.0, 2.0), 0.4, seed=3)
 
 
-def _size(panels_wide: int, panels_high: int, dpi: float = 100) -> tuple[int, int]:
-    """(height, width) in pixels of a filmstrip of that many panels."""
-    return (round(PANEL_SIZE[1] * panels_high * dpi), round(PANEL_SIZE[0] * panels_wide * dpi))
+def _width(panels_wide: int, dpi: float = 100) -> int:
+    """Width in pixels of a filmstrip that many panels wide (their height follows the
+    plot's aspect)."""
+    return round(PANEL_SIZE[0] * panels_wide * dpi)
 
 
 def _svg_text(anim, path, **kw) -> str:
@@ -45,10 +46,10 @@ def test_default_filmstrip_shows_first_last_and_states_between(tmp_path):
 def test_chosen_frames_in_a_png_of_the_expected_size(tmp_path):
     anim = animate(POINTS, 4, seed=2)
     out = anim.filmstrip(tmp_path / "two.png", [0, -1])
-    img = mimage.imread(out)
-    assert img.shape[:2] == _size(2, 1)
+    h, w = mimage.imread(out).shape[:2]
+    assert w == _width(2)
     assert anim.filmstrip(tmp_path / "two.png", [0, -1], dpi=50) == out
-    assert mimage.imread(out).shape[:2] == _size(2, 1, 50)
+    assert mimage.imread(out).shape[:2] == (round(h / 2), _width(2, 50))
 
 
 def test_save_to_a_still_suffix_writes_the_default_filmstrip(tmp_path):
@@ -58,7 +59,7 @@ def test_save_to_a_still_suffix_writes_the_default_filmstrip(tmp_path):
     img = mimage.imread(anim.save(tmp_path / "f.png"))
     panels = min(6, len(anim.trace))
     cols = int(np.ceil(np.sqrt(panels)))
-    assert img.shape[:2] == _size(cols, int(np.ceil(panels / cols)))
+    assert img.shape[1] == _width(cols)
 
 
 def test_compare_filmstrip_has_a_row_per_run(tmp_path):
@@ -67,8 +68,11 @@ def test_compare_filmstrip_has_a_row_per_run(tmp_path):
     for s in (0, 1, 2):
         assert f"seed {s}" in text
     assert text.count("· best") == 2  # the best run's title, in its two panels
-    img = mimage.imread(anim.filmstrip(tmp_path / "c.png", [0, -1]))
-    assert img.shape[:2] == _size(2, 3)
+    h3, w3 = mimage.imread(anim.filmstrip(tmp_path / "c.png", [0, -1])).shape[:2]
+    one = compare(POINTS, 4, [{"seed": 0}], init="random")
+    h1, w1 = mimage.imread(one.filmstrip(tmp_path / "c1.png", [0, -1])).shape[:2]
+    assert w3 == w1 == _width(2)
+    assert h3 == pytest.approx(3 * h1, abs=2)  # a row per run
 
 
 def test_sweep_filmstrip_shows_each_k_final_state(tmp_path):
@@ -101,11 +105,11 @@ def test_bad_frames_leave_an_existing_file_untouched(tmp_path, frames, error, sa
 
 
 def test_filmstrip_of_a_video_suffix_is_refused(tmp_path):
-    with pytest.raises(ValueError, match="a filmstrip is .png, .svg, .pdf"):
+    with pytest.raises(ValueError, match=re.escape("a filmstrip is .png, .svg, .pdf")):
         animate(POINTS, 4, seed=2).filmstrip(tmp_path / "f.mp4")
 
 
 def test_three_dimensional_filmstrip(tmp_path):
     p3, _ = make_blobs(3, 20, 3, seed=1)
     img = mimage.imread(animate(p3, 3, seed=0).filmstrip(tmp_path / "f.png", [0, -1]))
-    assert img.shape[:2] == _size(2, 1)
+    assert img.shape[:2] == (round(PANEL_SIZE[1] * 100), _width(2))
