@@ -239,7 +239,7 @@ projection, render, labels, palette, truth, loop
     scenes = []
     for ax, lane in zip(axes, lanes, strict=True):
         scenes.append(look.scene(ax, lane.trace))
-        ax.set_title(lane.label)
+        ax.set_title(lane.label, loc="left")  # the best run's badge goes on the right
     if look.title:
         fig.suptitle(look.title)
     finals = np.array([lane.trace.inertia[-1] for lane in lanes])

@@ -107,16 +107,16 @@ class Badge:
         )
         # the figure draws it: a 3-D axes can only hold patches projected into 3-D
         ax.get_figure(root=True).add_artist(self.frame)
-        # 3-D axes place 2-D text with text2D, and their caption is at the top
-        three_d = hasattr(ax, "text2D")
-        text = ax.text2D if three_d else ax.text  # type: ignore[attr-defined]
+        # above the plot, right of the panel's title (which is on the left): clear of
+        # the points, the caption and a legend; 3-D axes place 2-D text with text2D
+        text = getattr(ax, "text2D", ax.text)
         self.text = text(
-            0.98,
-            0.03 if three_d else 0.97,
+            1.0,
+            1.015,
             "best · tied lowest inertia" if tied else "best · lowest inertia",
             transform=ax.transAxes,
             ha="right",
-            va="bottom" if three_d else "top",
+            va="bottom",
             fontsize=11,
             fontweight="bold",
             zorder=6,
