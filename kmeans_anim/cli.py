@@ -20,6 +20,7 @@ import numpy as np
 from . import __version__
 from ._checks import ALGORITHMS, DEFAULTS, EMPTY_POLICIES, INITS, RENDERS, STEPS, help_of
 from .animation import KMeansAnimation
+from .columns import LEFT_OUT
 from .compare import compare
 from .compose import animate
 from .core import KMeansWarning
@@ -435,7 +436,9 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of ``kmeans-anim``; returns the exit code."""
     with warnings.catch_warnings():
         warnings.simplefilter("default")
-        warnings.showwarning = lambda message, *_a, **_k: _say("warning", message)
+        warnings.showwarning = lambda message, *_a, **_k: _say(
+            "note" if str(message).startswith(LEFT_OUT) else "warning", message
+        )
         try:
             return run(build_parser().parse_args(argv))
         except KeyboardInterrupt:

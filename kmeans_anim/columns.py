@@ -17,12 +17,26 @@ from typing import Any
 import numpy as np
 
 from ._checks import shown
-from .core import KMeansWarning
+
+# the state module, not the core package: the core's lloyd() reads frames through here
+from .core.state import KMeansWarning
 
 #: Text that is a number once its thousands separators go: "1,000", "12,345.6".
 _THOUSANDS = re.compile(r"-?\d{1,3}(,\d{3})+(\.\d*)?")
+#: Text that is a number written with a decimal comma: "1,5", "-0,25".
+_DECIMAL_COMMA = re.compile(r"-?\d*,\d+")
+#: How the message about left-out columns starts (the command line calls it a note).
+LEFT_OUT = "left out the non-numeric column"
 
-__all__ = ["check_labels", "column_index", "column_names", "numeric_columns"]
+__all__ = [
+    "LEFT_OUT",
+    "check_labels",
+    "column_index",
+    "column_names",
+    "left_out_hints",
+    "numeric_columns",
+    "warn_left_out",
+]
 
 
 def column_names(points: Any) -> tuple[str, ...] | None:
@@ -96,32 +110,84 @@ def numeric_columns(points: Any, stacklevel: int) -> tuple[Any, tuple[str, ...] 
     keep = [i for i, col in enumerate(columns) if col.dtype.kind in "iuf"]
     if len(keep) == len(names):
         return points, names
+    left = [(names[i], columns[i][:100]) for i in range(len(names)) if i not in keep]
     if not keep:
-        return points, names  # nothing numeric: as_points says so, naming the dtype
-    left = [i for i in range(len(names)) if i not in keep]
+        hints = left_out_hints(left)
+        raise TypeError(
+            "points has no numeric column"
+            + (f"; {'; '.join(hints)}" if hints else f" (its columns: {', '.join(names)})")
+            + "."
+        )
+    warn_left_out(left, stacklevel=stacklevel + 1)
+    return np.column_stack([columns[i] for i in keep]), tuple(names[i] for i in keep)
+
+
+#: What a left-out column may have been meant as, and what to do about it.
+_HINTS = {
+    "bool": "{names} {hold} booleans (cluster on {them} as 0 and 1 with .astype(int))",
+    "truefalse": "{names} {hold} true/false (write 1 and 0 to cluster on {them})",
+    "thousands": "{names} {look} like numbers with thousands separators ({example}): "
+    "remove the separators (pandas: thousands=',')",
+    "decimal": "{names} {look} like numbers with decimal commas ({example}): write them "
+    "with decimal points (pandas: decimal=',')",
+}
+
+
+def _kind(values: np.ndarray) -> tuple[str, str] | None:
+    """What a left-out column's first values look like (a key of :data:`_HINTS`), and
+    one of them as an example."""
+    if values.dtype.kind == "b":
+        return "bool", ""
+    sample = [v.strip() for v in values[:100] if isinstance(v, str) and v.strip()]
+    if not sample:
+        return None
+    if all(v.lower() in ("true", "false") for v in sample):
+        return "truefalse", sample[0]
+    if all(_THOUSANDS.fullmatch(v) for v in sample):
+        return "thousands", sample[0]
+    if all(_DECIMAL_COMMA.fullmatch(v) for v in sample):
+        return "decimal", sample[0]
+    return None
+
+
+def left_out_hints(left: Sequence[tuple[str, np.ndarray]]) -> list[str]:
+    """For columns left out as non-numeric (each a name and its first values), a hint
+    for each kind of column that looks like numbers or flags, naming its columns."""
+    found: dict[str, tuple[list[str], str]] = {}
+    for name, values in left:
+        kind = _kind(values)
+        if kind is not None:
+            found.setdefault(kind[0], ([], kind[1]))[0].append(repr(name))
     hints = []
-    for i in left:
-        col = columns[i]
-        if col.dtype.kind == "b":
-            hints.append(f"{names[i]!r} holds booleans (use .astype(int) to cluster on it)")
-        elif (
-            col.dtype.kind == "O"
-            and len(col)
-            and all(isinstance(v, str) and _THOUSANDS.fullmatch(v.strip()) for v in col[:100])
-        ):
-            hints.append(
-                f"{names[i]!r} looks like numbers with thousands separators "
-                "(read it with thousands=',')"
+    for kind, (names, example) in found.items():
+        one = len(names) == 1
+        hints.append(
+            _HINTS[kind].format(
+                names=", ".join(names),
+                hold="holds" if one else "hold",
+                look="looks" if one else "look",
+                them="it" if one else "them",
+                example=repr(example),
             )
-    listed = ", ".join(repr(names[i]) for i in left)
+        )
+    return hints
+
+
+def warn_left_out(left: Sequence[tuple[str, np.ndarray]], stacklevel: int) -> None:
+    """One :class:`KMeansWarning` naming the columns left out as non-numeric (each a
+    name and its first values; none: no warning), with a hint where one looks like
+    numbers read as text or like flags. The same for data frames and files."""
+    if not left:
+        return
+    listed = ", ".join(repr(name) for name, _ in left)
+    hints = left_out_hints(left)
     warnings.warn(
-        f"left out the non-numeric column{'s' if len(left) > 1 else ''} {listed}"
+        f"{LEFT_OUT}{'s' if len(left) > 1 else ''} {listed}"
         + (f"; {'; '.join(hints)}" if hints else "")
         + " (truth= can show a column of classes as marker shapes).",
         KMeansWarning,
         stacklevel=stacklevel + 1,
     )
-    return np.column_stack([columns[i] for i in keep]), tuple(names[i] for i in keep)
 
 
 def _column(frame: Any, i: int) -> np.ndarray:

@@ -17,6 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ._checks import as_points, check_int, check_real, make_rng, shown
+from .columns import warn_left_out
 from .core import KMeansWarning
 from .readers import read_column, read_points, split_npz_key, stdin_to_file
 from .truth import encode_labels
@@ -100,7 +101,7 @@ class Dataset:
         index): it becomes :attr:`classes` and :attr:`class_names` (sorted), and is
         not a coordinate.
         """
-        data = _load(path, columns)
+        data = _load(path, columns, spare=truth)
         if truth is None:
             return data
         if data.columns is None:
@@ -221,8 +222,13 @@ def load_points(
     return _load(path, columns).points
 
 
-def _load(path: str | os.PathLike[str], columns: str | int | list[str | int] | None) -> Dataset:
-    """A file's points and its columns' names (see :func:`load_points`)."""
+def _load(
+    path: str | os.PathLike[str],
+    columns: str | int | list[str | int] | None,
+    spare: str | int | None = None,
+) -> Dataset:
+    """A file's points and its columns' names (see :func:`load_points`); ``spare`` is a
+    column of classes, left out without a word."""
     if isinstance(columns, str):
         columns = [c for c in columns.split(",") if c.strip()]
     elif isinstance(columns, int) and not isinstance(columns, bool):
@@ -232,21 +238,30 @@ def _load(path: str | os.PathLike[str], columns: str | int | list[str | int] | N
             raise ValueError("path='-' reads standard input, but there is none.")
         with tempfile.TemporaryDirectory(prefix="kmeans-anim-stdin-") as tmp:
             copy = stdin_to_file(tmp, sys.stdin.buffer)
-            return _load_file(copy, "<stdin>", columns, None)
+            return _load_file(copy, "<stdin>", columns, None, spare)
     path, key = split_npz_key(Path(path))
     if path.is_dir():
         raise ValueError(f"path={str(path)!r} is a folder, not a data file.")
     if not path.is_file():
         raise ValueError(f"path={str(path)!r}: no such file.")
-    return _load_file(path, path.name if key is None else f"{path.name}:{key}", columns, key)
+    return _load_file(
+        path, path.name if key is None else f"{path.name}:{key}", columns, key, spare
+    )
 
 
-def _load_file(path: Path, name: str, columns: list[str | int] | None, key: str | None) -> Dataset:
+def _load_file(
+    path: Path,
+    name: str,
+    columns: list[str | int] | None,
+    key: str | None,
+    spare: str | int | None = None,
+) -> Dataset:
     try:
-        arr, names = read_points(path, name, columns, key)
+        arr, names, left = read_points(path, name, columns, key)
     except (OSError, csv.Error) as exc:
         raise ValueError(f"path={str(path)!r} could not be read: {exc}") from None
     points = as_points(arr, name=name)
+    warn_left_out([(n, v) for i, n, v in left if spare not in (i, n)], stacklevel=4)
     if names is not None and names[0] == "" and len(names) > 1:
         warnings.warn(
             f"the first column of {name} has no name, like the index pandas writes; it is "

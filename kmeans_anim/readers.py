@@ -22,6 +22,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from .columns import left_out_hints
+
 __all__ = ["read_column", "read_points", "split_npz_key", "stdin_to_file"]
 
 #: How much of a text file (in characters, past the blank and comment lines) is read to
@@ -38,7 +40,10 @@ MAGIC = {
 }
 ARROW_SUFFIXES = (".parquet", ".feather")
 Columns = list[str | int] | None
-Read = tuple[NDArray[Any], tuple[str, ...] | None]
+#: A column left out as non-numeric: its index, its name and its first values (or an
+#: empty array of its type), for the message that names it.
+LeftOut = tuple[int, str, NDArray[Any]]
+Read = tuple[NDArray[Any], tuple[str, ...] | None, list[LeftOut]]
 
 
 def read_points(path: Path, name: str, columns: Columns, key: str | None = None) -> Read:
@@ -61,12 +66,15 @@ def read_points(path: Path, name: str, columns: Columns, key: str | None = None)
         The selected numbers (not yet checked for finiteness or shape).
     names : tuple of str, or None
         A name per selected column, when the file names its columns.
+    left_out : list of (int, str, ndarray)
+        Without ``columns``, the columns left out as non-numeric: each one's index, name
+        and first values (for :func:`~kmeans_anim.columns.warn_left_out`).
     """
     suffix = path.suffix.lower()
     if suffix == ".npy":
-        return _select(np.load(path, allow_pickle=False), columns, name), None
+        return _select(np.load(path, allow_pickle=False), columns, name), None, []
     if suffix == ".npz":
-        return _read_npz(path, name, columns, key), None
+        return _read_npz(path, name, columns, key), None, []
     if suffix in ARROW_SUFFIXES:
         return _read_arrow(path, name, columns)
     return _read_text(path, name, columns)
@@ -151,14 +159,17 @@ def _read_arrow(path: Path, name: str, columns: Columns) -> Read:
             with pa.memory_map(str(path)) as source:
                 schema = pa.ipc.open_file(source).schema
         header = list(schema.names)
+        left: list[LeftOut] = []
         if columns is None:
-            numeric = [
-                n
-                for n, t in zip(header, schema.types, strict=True)
-                if pa.types.is_integer(t) or pa.types.is_floating(t)
+            numbers = [pa.types.is_integer(t) or pa.types.is_floating(t) for t in schema.types]
+            numeric = [n for n, ok in zip(header, numbers, strict=True) if ok]
+            left = [
+                (i, n, np.empty(0, dtype=bool if pa.types.is_boolean(t) else object))
+                for i, (n, t, ok) in enumerate(zip(header, schema.types, numbers, strict=True))
+                if not ok
             ]
             if not numeric:
-                raise ValueError(f"{name} has no numeric column.")
+                raise _no_numeric(name, left)
         else:
             numeric = [header[column_index(header, c, name)] for c in columns]
         # only the chosen columns are read from disk
@@ -175,7 +186,7 @@ def _read_arrow(path: Path, name: str, columns: Columns) -> Read:
                 f"{name}, column {col}: {data.null_count} missing value(s) are not numbers."
             )
         out[:, j] = data.to_numpy()
-    return out, tuple(numeric)
+    return out, tuple(numeric), left
 
 
 # --------------------------------------------------------------------------- text
@@ -190,6 +201,7 @@ class _Plan:
     skip: int  # lines up to and including the header's (0 without a header)
     width: int  # fields per row
     idx: list[int]  # the columns to read, in order
+    left: list[LeftOut]  # the header's columns left out as non-numeric
 
 
 def _is_number(text: str) -> bool:
@@ -291,6 +303,7 @@ def _plan(head: list[tuple[int, str]], whole: bool, name: str, columns: Columns)
     for line, row in rows:
         if len(row) != width:
             raise _ragged(name, line, len(row), width)
+    left: list[LeftOut] = []
     if columns is None:
         idx = list(range(width))
         if header is not None:
@@ -298,13 +311,27 @@ def _plan(head: list[tuple[int, str]], whole: bool, name: str, columns: Columns)
             # rows (text or blanks further down such a column are errors, not a reason
             # to drop it).
             idx = [i for i in idx if any(i < len(r) and _is_number(r[i]) for _, r in rows)]
+            left = [
+                (i, header[i], np.array([r[i] for _, r in rows[:100]], dtype=object))
+                for i in range(width)
+                if i not in idx
+            ]
             if not idx:
-                raise ValueError(f"{name} has no numeric column.")
+                raise _no_numeric(name, left)
     else:
         idx = [column_index(header, c, name) for c in columns]
         if any(i >= width for i in idx):
             raise ValueError(f"columns: index out of range for {name} ({width} columns).")
-    return _Plan(dialect, header, skip, width, idx)
+    return _Plan(dialect, header, skip, width, idx, left)
+
+
+def _no_numeric(name: str, left: list[LeftOut]) -> ValueError:
+    """The error for a file none of whose columns holds numbers, with the hints of
+    :func:`~kmeans_anim.columns.left_out_hints`."""
+    hints = left_out_hints([(n, v) for _, n, v in left])
+    return ValueError(
+        f"{name} has no numeric column" + (f"; {'; '.join(hints)}" if hints else "") + "."
+    )
 
 
 def _read_text(path: Path, name: str, columns: Columns) -> Read:
@@ -318,7 +345,7 @@ def _read_text(path: Path, name: str, columns: Columns) -> Read:
     except UnicodeDecodeError:
         raise _not_utf8(path, name) from None
     names = None if plan.header is None else tuple(plan.header[i] for i in plan.idx)
-    return points, names
+    return points, names, plan.left
 
 
 def _fast(path: Path, plan: _Plan) -> NDArray[np.float64] | None:

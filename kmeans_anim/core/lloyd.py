@@ -21,6 +21,7 @@ from .._checks import (
     check_real,
     make_rng,
 )
+from ..columns import numeric_columns
 from .assign import check_algorithm, make_strategy
 from .init import check_init, has_k_distinct, initial_centroids
 from .scaling import Scaling, warn_if_scales_differ
@@ -140,8 +141,9 @@ def lloyd(
 
     Parameters
     ----------
-    points : array-like of shape (n,) or (n, d)
-        Real, finite data. Computed in float64.
+    points : array-like of shape (n,) or (n, d), DataFrame or Series
+        Real, finite data. Computed in float64. A pandas or polars DataFrame's
+        non-numeric columns are left out, with a warning that names them.
     k : int
         Number of clusters, ``1 <= k <= n``.
     init : {'k-means++', 'random'} or array-like of shape (k, d), default='k-means++'
@@ -197,10 +199,13 @@ def lloyd(
     -----
     KMeansWarning
         When the data has fewer distinct points than k; without ``standardize``, when
-        the columns' standard deviations differ tenfold or more.
+        the columns' standard deviations differ tenfold or more; when a data frame's
+        non-numeric columns are left out.
     """
+    # a data frame's text columns are left out, named, as animate() and the files do
+    data, names = numeric_columns(points, stacklevel=2)
     run = plan(
-        points,
+        data,
         k,
         init=init,
         max_iter=max_iter,
@@ -212,7 +217,7 @@ def lloyd(
         stacklevel=2,
     )
     if run.scaling is None:
-        warn_if_scales_differ(run.x, None, stacklevel=2)
+        warn_if_scales_differ(run.x, names, stacklevel=2)
     return run.states(make_rng(seed))
 
 

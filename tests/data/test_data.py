@@ -13,7 +13,7 @@ from helpers import run_python
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kmeans_anim import Dataset, load_dataset, load_points, make_blobs
+from kmeans_anim import Dataset, KMeansWarning, load_dataset, load_points, make_blobs
 from kmeans_anim.data import DATASETS
 
 # --------------------------------------------------------------------------- make_blobs
@@ -129,7 +129,9 @@ def test_csv_one_column_gives_1d(tmp_path):
 
 def test_csv_text_column_left_out_by_default(tmp_path):
     p = write(tmp_path, "iris.csv", "a,b,species\n1,2,setosa\n3,4,virginica\n")
-    np.testing.assert_array_equal(load_points(p), [[1.0, 2.0], [3.0, 4.0]])
+    with pytest.warns(KMeansWarning, match="left out the non-numeric column 'species'") as w:
+        np.testing.assert_array_equal(load_points(p), [[1.0, 2.0], [3.0, 4.0]])
+    assert [x.filename for x in w] == [__file__]
 
 
 def test_csv_columns_by_name_index_and_string(tmp_path):
@@ -374,7 +376,8 @@ def test_arrow_files_keep_their_column_names(tmp_path: Path, fmt: str) -> None:
     table = pa.table({"x": [1.0, 2.0, 3.0], "name": ["a", "b", "c"], "n": [4, 5, 6]})
     p = tmp_path / f"t.{fmt}"
     write_arrow(p, table)
-    ds = Dataset.from_file(p)
+    with pytest.warns(KMeansWarning, match="left out the non-numeric column 'name'"):
+        ds = Dataset.from_file(p)
     assert ds.columns == ("x", "n")
     np.testing.assert_array_equal(ds.points, [[1.0, 4.0], [2.0, 5.0], [3.0, 6.0]])
     ds = Dataset.from_file(p, columns="n")

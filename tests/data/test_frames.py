@@ -22,11 +22,13 @@ def iris_csv():
 
 def test_a_frame_with_a_text_column_is_read_as_the_file_is() -> None:
     with resources.as_file(iris_csv()) as path:
-        from_file = Dataset.from_file(path)
+        with pytest.warns(KMeansWarning, match=r"left out the non-numeric column 'species'") as f:
+            from_file = Dataset.from_file(path)
         frame = pd.read_csv(path)
     with pytest.warns(KMeansWarning, match=r"left out the non-numeric column 'species'") as w:
         anim = animate(frame, 3, **SMALL)
-    assert [x.filename for x in w] == [__file__]
+    assert [x.filename for x in w] == [x.filename for x in f] == [__file__]
+    assert [str(x.message) for x in w] == [str(x.message) for x in f]  # the same note
     same = animate(from_file, 3, **SMALL)
     np.testing.assert_array_equal(anim.trace.centroids, same.trace.centroids)
     assert anim.scene.ax.get_xlabel() == same.scene.ax.get_xlabel()
@@ -44,7 +46,10 @@ def test_polars_frames_follow_the_same_rule() -> None:
 @pytest.mark.parametrize(
     ("column", "hint"),
     [
-        ([True, False, True, False], r"'c' holds booleans \(use \.astype\(int\)"),
+        (
+            [True, False, True, False],
+            r"'c' holds booleans \(cluster on it as 0 and 1 with \.astype\(int\)",
+        ),
         (["1,000", "2,500", "12,345.5", "3,000"], r"'c' looks like numbers with thousands"),
     ],
 )
