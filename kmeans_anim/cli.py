@@ -27,6 +27,7 @@ from .core import KMeansWarning
 from .core.scaling import SCALES_DIFFER
 from .data import CLASS_COLUMNS, DATASETS, Dataset, load_dataset, make_blobs
 from .filmstrip import STILLS
+from .progress import status
 from .scenes import DENSITY_THRESHOLD
 from .sweep import sweep
 from .writers import FORMATS, FFmpegError, check_output
@@ -304,7 +305,8 @@ def _points(args: argparse.Namespace, seed: int) -> tuple[np.ndarray | Dataset, 
     if args.data is not None and args.dataset is not None:
         raise UsageError("give a data file or --dataset, not both")
     if args.data is not None:
-        return Dataset.from_file(args.data, columns=args.columns, truth=args.truth), 3
+        with status(_reading(args.data), None if _large(args.data) and not args.quiet else False):
+            return Dataset.from_file(args.data, columns=args.columns, truth=args.truth), 3
     if args.columns is not None:
         raise UsageError("--columns needs a data file")
     if args.dataset is not None:
@@ -320,6 +322,21 @@ def _points(args: argparse.Namespace, seed: int) -> tuple[np.ndarray | Dataset, 
         args.clusters, args.points, args.dim, tuple(args.bounds), args.std, seed=seed
     )
     return pts, args.clusters
+
+
+#: Files from this size up say that they are being read (on a terminal).
+LARGE_FILE = 16 * 2**20
+
+
+def _large(path: Path) -> bool:
+    try:
+        return path.stat().st_size >= LARGE_FILE
+    except OSError:  # stdin, or a missing file that the reader will name
+        return False
+
+
+def _reading(path: Path) -> str:
+    return f"reading {path.name} ({path.stat().st_size / 2**20:,.0f} MB)" if _large(path) else ""
 
 
 def _check_not_the_data(data: Path | None, output: str) -> None:
@@ -409,6 +426,7 @@ def _animate(
         "palette": args.palette,
         "truth": True if args.truth is not None else None,
         "loop": args.loop,
+        "progress": False if args.quiet else None,
     }
     if args.sweep_final and args.sweep is None:
         raise UsageError("--sweep-final needs --sweep")

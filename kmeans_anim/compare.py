@@ -151,6 +151,7 @@ def compare(
     palette: Any = DEFAULTS.palette,
     truth: Any = None,
     loop: bool = False,
+    progress: bool | None = None,
 ) -> ComparisonAnimation:
     """Animate several runs of K-means on the same data side by side, in lockstep.
 
@@ -174,7 +175,7 @@ def compare(
         As for :func:`animate`, for every run that does not set its own. A seed drawn
         when none is given is the same for every run.
     fps, hold, dpi, title, marker_size, steps, tween, trails, regions, jitter, rotate, \
-projection, render, labels, palette, truth, loop
+projection, render, labels, palette, truth, loop, progress
         As for :func:`animate`, applied to every panel; ``title`` is the figure's.
     figsize : (float, float), optional
         Figure size in inches; default 4 × 3.6 per panel, scaled down to 12.8 wide.
@@ -234,7 +235,7 @@ projection, render, labels, palette, truth, loop
     look.warn_if_scales_differ(plans[0], stacklevel=2)
     lanes = []
     for spec, run, s in zip(specs, plans, seeds, strict=True):
-        trace, states = traced(run, s)
+        trace, states = traced(run, s, progress)
         lanes.append(Lane(_label(spec, s), trace, states, s))
     scenes = []
     for ax, lane in zip(axes, lanes, strict=True):

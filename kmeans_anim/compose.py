@@ -29,6 +29,7 @@ from .core.lloyd import Run
 from .core.scaling import warn_if_scales_differ
 from .layout import DEFAULT_FIGSIZE, OBJECTIVE_FIGSIZE, check_figsize, check_frame, layout
 from .palette import cluster_colours
+from .progress import counting
 from .scenes import DENSITY_THRESHOLD, Scene, check_projection, check_view, make_scene
 from .scenes.layers import Colour
 from .timeline import Trace
@@ -69,6 +70,7 @@ def animate(
     palette: str | Sequence[Any] = DEFAULTS.palette,
     truth: ArrayLike | bool | None = None,
     loop: bool = False,
+    progress: bool | None = None,
 ) -> KMeansAnimation:
     """Animate K-means on ``points``: one frame per iteration.
 
@@ -146,6 +148,9 @@ def animate(
     loop : bool, default=False
         The live window and the notebook player start again after the last frame;
         without it they stop there. (A GIF file always loops.)
+    progress : bool or None, default=None
+        Count the iterations of a K-means run that takes more than half a second on
+        stderr; None counts only when stderr is a terminal.
 
     Returns
     -------
@@ -196,7 +201,7 @@ def animate(
     seed = fixed_seed(seed)
     # only once every option is known good: a command line prints one line for an error
     look.warn_if_scales_differ(run, stacklevel=2)
-    trace, states = traced(run, seed)
+    trace, states = traced(run, seed, progress)
     d = look.points.shape[1]
     fig, main_ax, objective_ax = layout(ax, d, look.projection, size, look.dpi, objective)
     scene = look.scene(main_ax, trace, objective_ax)
@@ -370,12 +375,17 @@ def fixed_seed(seed: int | np.random.Generator | None) -> int:
     return int(seed)
 
 
-def traced(run: Run, seed: int) -> tuple[Trace, Callable[[], Iterator[KMeansState]]]:
+def traced(
+    run: Run, seed: int, progress: bool | None = None
+) -> tuple[Trace, Callable[[], Iterator[KMeansState]]]:
     """Run ``run`` once from ``seed`` for its :class:`Trace`; with it, what replays the
-    states: the kept ones, or a run too large to keep run again."""
+    states: the kept ones, or a run too large to keep run again. ``progress`` counts
+    the iterations of a long run on stderr (None: on a terminal)."""
 
     def rerun() -> Iterator[KMeansState]:
         return run.states(make_rng(seed))
 
-    trace = Trace.of(rerun())
+    if progress is not None and not isinstance(progress, bool):
+        raise TypeError(f"progress must be True, False or None; got progress={shown(progress)}.")
+    trace = Trace.of(counting(rerun(), "k-means", "iteration", progress))
     return trace, (rerun if trace.states is None else partial(iter, trace.states))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import time
@@ -86,3 +87,76 @@ def _clock(seconds: float) -> str:
     minutes, secs = divmod(round(seconds), 60)
     hours, minutes = divmod(minutes, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+#: Seconds a step of unknown length runs before :func:`counting` and :func:`status`
+#: say anything: a quick one prints nothing.
+SHOW_AFTER = 0.5
+
+
+def counting(
+    items: Iterable[T],
+    label: str,
+    what: str,
+    enabled: bool | None = None,
+    stream: TextIO | None = None,
+    width: int | None = None,
+) -> Iterator[T]:
+    """Yield ``items``, counting them on ``stream`` when there is no knowing how many
+    will come (a K-means run): ``k-means: 12 iterations 0:03``, and at the end ``k-means:
+    25 iterations in 0:04``. Nothing is drawn in the first :data:`SHOW_AFTER` seconds,
+    nor when ``enabled`` is False (None: only on a terminal); the line never wraps."""
+    stream = sys.stderr if stream is None else stream
+    if enabled is None:
+        enabled = bool(getattr(stream, "isatty", lambda: False)())
+    if not enabled:
+        yield from items
+        return
+    room = (terminal_width(stream) if width is None else width) - 1
+    start = last = time.monotonic()
+    done, drawn = 0, False
+
+    def draw(text: str) -> None:
+        stream.write("\r" + text[:room].ljust(room))
+        stream.flush()
+
+    try:
+        for item in items:
+            yield item
+            done += 1
+            now = time.monotonic()
+            if now - start >= SHOW_AFTER and now - last >= REDRAW:
+                last, drawn = now, True
+                draw(f"{label}: {done} {what}s {_clock(now - start)}")
+        if drawn:
+            took = _clock(time.monotonic() - start)
+            draw(f"{label}: {done} {what}{'s' if done != 1 else ''} in {took}")
+    finally:
+        if drawn:
+            stream.write("\n")
+            stream.flush()
+
+
+@contextlib.contextmanager
+def status(
+    label: str, enabled: bool | None = None, stream: TextIO | None = None
+) -> Iterator[None]:
+    """Say ``label`` on ``stream`` while a step of unknown length runs (reading a large
+    file), and how long it took when it ends: ``reading big.csv (95 MB) … 0:02``. None
+    draws only on a terminal."""
+    stream = sys.stderr if stream is None else stream
+    if enabled is None:
+        enabled = bool(getattr(stream, "isatty", lambda: False)())
+    if not enabled:
+        yield
+        return
+    room = terminal_width(stream) - 1
+    stream.write(f"{label} …"[:room])
+    stream.flush()
+    start = time.monotonic()
+    try:
+        yield
+        stream.write("\r" + f"{label} … {_clock(time.monotonic() - start)}"[:room].ljust(room))
+    finally:
+        stream.write("\n")
+        stream.flush()

@@ -313,6 +313,7 @@ def sweep(
     palette: Any = DEFAULTS.palette,
     truth: Any = None,
     loop: bool = False,
+    progress: bool | None = None,
 ) -> SweepAnimation:
     """Animate K-means for each k in turn, the elbow and silhouette curves growing beside.
 
@@ -331,7 +332,7 @@ def sweep(
     init, seed, max_iter, tol, empty, algorithm, n_threads, standardize
         As for :func:`animate`, for every k (one seed for all).
     fps, hold, figsize, dpi, title, marker_size, steps, tween, trails, regions, jitter, \
-rotate, projection, render, labels, palette, truth, loop
+rotate, projection, render, labels, palette, truth, loop, progress
         As for :func:`animate`; ``hold`` applies to each k's final frame; ``title`` is
         the figure's. Each k gets its own palette colours.
 
@@ -385,7 +386,7 @@ rotate, projection, render, labels, palette, truth, loop
     look.warn_if_scales_differ(plans[0], stacklevel=2)
     lanes, results = [], []
     for k, run in zip(ks, plans, strict=True):
-        trace, states = traced(run, base)
+        trace, states = traced(run, base, progress)
         lane = Lane(f"k = {k}", trace, states, base)
         final = _final(lane)
         sil = silhouette_score(run.x, final.labels, seed=base % 2**32) if k > 1 else float("nan")

@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 from helpers import child_env, restore_sigint
 
-from kmeans_anim.progress import bar_line, progress
+from kmeans_anim import progress as progress_module
+from kmeans_anim.progress import bar_line, counting, progress, status
 
 
 class Terminal(io.StringIO):
@@ -98,3 +99,63 @@ def test_the_cli_bar_in_a_40_column_terminal(tmp_path: Path) -> None:
     assert any("100%" in part for part in drawn), text
     assert all(len(part) <= 39 for part in drawn), [p for p in drawn if len(p) > 39]
     assert lines[-2].startswith("wrote a.gif (seed 1)"), text  # on its own line
+
+
+def _slow(n: int, clock: list[float], step: float):
+    """``n`` items, the fake clock moving ``step`` seconds before each."""
+    for i in range(n):
+        clock[0] += step
+        yield i
+
+
+def test_a_long_run_of_unknown_length_is_counted(monkeypatch) -> None:
+    clock = [0.0]
+    monkeypatch.setattr(progress_module.time, "monotonic", lambda: clock[0])
+    out = Terminal()
+    items = list(counting(_slow(12, clock, 0.25), "k-means", "iteration", stream=out, width=60))
+    assert items == list(range(12))
+    text = out.getvalue()
+    redraws = text[:-1].split("\r")[1:]
+    assert all(len(r) == 59 for r in redraws)
+    assert redraws[0].rstrip() == "k-means: 2 iterations 0:00"  # from half a second on
+    assert redraws[-1].rstrip() == "k-means: 12 iterations in 0:03"
+    assert text.endswith("\n")
+
+
+def test_a_quick_run_prints_nothing(monkeypatch) -> None:
+    clock = [0.0]
+    monkeypatch.setattr(progress_module.time, "monotonic", lambda: clock[0])
+    out = Terminal()
+    assert list(counting(_slow(4, clock, 0.1), "k-means", "iteration", stream=out)) == [0, 1, 2, 3]
+    assert out.getvalue() == ""
+    assert list(counting(_slow(9, clock, 1.0), "k", "iteration", enabled=False, stream=out))
+    assert out.getvalue() == ""
+
+
+def test_animate_counts_its_run_on_a_terminal(monkeypatch) -> None:
+    from kmeans_anim import animate, make_blobs
+
+    clock = [0.0]
+    monkeypatch.setattr(
+        progress_module.time, "monotonic", lambda: clock.__setitem__(0, clock[0] + 0.3) or clock[0]
+    )
+    out = Terminal()
+    monkeypatch.setattr(sys, "stderr", out)
+    pts, _ = make_blobs(4, 30, 2, seed=1)
+    anim = animate(pts, 4, seed=0, init="random")
+    assert out.getvalue().split("\r")[-1].startswith(f"k-means: {len(anim.trace)} iterations in")
+    out.truncate(0)
+    animate(pts, 4, seed=0, init="random", progress=False)
+    assert out.getvalue() == ""
+
+
+def test_status_of_a_long_read() -> None:
+    out = Terminal()
+    with status("reading big.csv (95 MB)", stream=out):
+        pass
+    assert out.getvalue().startswith("reading big.csv (95 MB) …\rreading big.csv (95 MB) … 0:00")
+    assert out.getvalue().endswith("\n")
+    quiet = io.StringIO()
+    with status("reading", stream=quiet):
+        pass
+    assert quiet.getvalue() == ""
