@@ -74,16 +74,27 @@ def check_labels(labels: Any, d: int) -> tuple[str, ...]:
     return out
 
 
-def column_index(column: Any, names: Sequence[str] | None, d: int, param: str) -> int:
-    """The index of ``column`` (a name, or an index in [0, d)) among the data's columns;
-    ``param`` names the option it came from, for the message."""
+def column_index(
+    column: Any, names: Sequence[str] | None, d: int, param: str, source: str | None = None
+) -> int:
+    """The index of ``column`` among ``d`` columns named ``names`` (None: unnamed): a
+    name, or an index in [0, d) given as an int or as digits. ``param`` names the
+    option it came from and ``source`` the file (None: the data), for the message.
+    One rule for ``columns=``, ``truth=`` and ``projection=``, files and frames alike."""
+    of = source or "the data"
     if isinstance(column, str):
-        if names is not None and column in names:
-            return list(names).index(column)
-        if column.strip().isdigit():
-            return column_index(int(column), names, d, param)
-        have = f"its columns are {', '.join(names)}" if names else "the data has no column names"
-        raise ValueError(f"{param}: no column {column!r}; {have}.")
+        text = column.strip()
+        if names is not None and text in names:
+            return list(names).index(text)
+        if text.lstrip("-").isdigit():
+            return column_index(int(text), names, d, param, source)
+        if not names:
+            raise ValueError(
+                f"{param}: {of} has no column names, so column {column!r} must be given "
+                "as a 0-based index."
+            )
+        where = f" in {source}" if source else ""
+        raise ValueError(f"{param}: no column {text!r}{where}; it has {', '.join(names)}.")
     try:
         if isinstance(column, bool):
             raise TypeError
@@ -91,7 +102,7 @@ def column_index(column: Any, names: Sequence[str] | None, d: int, param: str) -
     except TypeError:
         raise TypeError(f"{param}: a column is a name or an index; got {shown(column)}.") from None
     if not 0 <= i < d:
-        raise ValueError(f"{param}: column index {i} is not in [0, {d}).")
+        raise ValueError(f"{param}: index {i} is out of range for {of} ({d} columns).")
     return i
 
 

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from .columns import left_out_hints
+from .columns import column_index, left_out_hints
 
 __all__ = ["read_column", "read_points", "split_npz_key", "stdin_to_file"]
 
@@ -89,30 +89,6 @@ def split_npz_key(path: Path) -> tuple[Path, str | None]:
     return path, None
 
 
-def column_index(header: list[str] | None, column: str | int, name: str) -> int:
-    """The 0-based index of ``column`` (a header name or an index) in the file ``name``."""
-    if isinstance(column, int) and not isinstance(column, bool):
-        width = len(header) if header is not None else None
-        if column < 0 or (width is not None and column >= width):
-            raise ValueError(
-                f"columns: index {column} is out of range for {name} ({width} columns)."
-            )
-        return column
-    if header is None:
-        if isinstance(column, str) and column.strip().lstrip("-").isdigit():
-            return column_index(None, int(column), name)
-        raise ValueError(
-            f"columns: {name} has no header row, so column {column!r} "
-            "must be given as a 0-based index."
-        )
-    text = str(column).strip()
-    if text in header:
-        return header.index(text)
-    if text.lstrip("-").isdigit():
-        return column_index(header, int(text), name)
-    raise ValueError(f"columns: no column {text!r} in {name}; it has {', '.join(header)}.")
-
-
 # --------------------------------------------------------------------------- arrays
 
 
@@ -121,8 +97,7 @@ def _select(arr: NDArray[Any], columns: Columns, name: str) -> NDArray[Any]:
         return arr
     if arr.ndim != 2:
         raise ValueError(f"columns: {name} has ndim={arr.ndim}; columns need a 2-D array.")
-    names = [str(i) for i in range(arr.shape[1])]
-    return arr[:, [column_index(names, c, name) for c in columns]]
+    return arr[:, [column_index(c, None, arr.shape[1], "columns", name) for c in columns]]
 
 
 def _read_npz(path: Path, name: str, columns: Columns, key: str | None) -> NDArray[Any]:
@@ -171,7 +146,9 @@ def _read_arrow(path: Path, name: str, columns: Columns) -> Read:
             if not numeric:
                 raise _no_numeric(name, left)
         else:
-            numeric = [header[column_index(header, c, name)] for c in columns]
+            numeric = [
+                header[column_index(c, header, len(header), "columns", name)] for c in columns
+            ]
         # only the chosen columns are read from disk
         table = (pq.read_table if parquet else feather.read_table)(path, columns=numeric)
     except pa.ArrowException as exc:
@@ -319,9 +296,7 @@ def _plan(head: list[tuple[int, str]], whole: bool, name: str, columns: Columns)
             if not idx:
                 raise _no_numeric(name, left)
     else:
-        idx = [column_index(header, c, name) for c in columns]
-        if any(i >= width for i in idx):
-            raise ValueError(f"columns: index out of range for {name} ({width} columns).")
+        idx = [column_index(c, header, width, "columns", name) for c in columns]
     return _Plan(dialect, header, skip, width, idx, left)
 
 
@@ -423,14 +398,7 @@ def read_column(path: Path, column: str | int) -> tuple[str, list[str]]:
         f.seek(0)
         rows = [cells for n, cells in _rows(f, plan.dialect) if n > plan.skip]
     header = plan.header or []
-    if column in header:
-        i = header.index(column)
-    elif str(column).strip().isdigit() and int(column) < len(header):  # by index
-        i = int(column)
-    else:
-        raise ValueError(
-            f"truth: no column {column!r} in {path.name}; it has {', '.join(header)}."
-        )
+    i = column_index(column, header, len(header), "truth", path.name)
     labels = [row[i] if i < len(row) else "" for row in rows]
     if "" in labels:
         raise ValueError(

@@ -430,7 +430,7 @@ CASES = [
         "projection-unknown-column",
         lambda d: animate(load_dataset("iris"), 2, projection=("petal_length", "petals")),
         ValueError,
-        r"projection=\('petal_length', 'petals'\): no column 'petals'; its columns are "
+        r"projection=\('petal_length', 'petals'\): no column 'petals'; it has "
         r"sepal_length, sepal_width, petal_length, petal_width",
         ["--dataset", "iris", "--projection", "petal_length,petals"],
     ),
@@ -438,7 +438,7 @@ CASES = [
         "projection-name-without-names",
         lambda d: animate(X3, 2, projection=("a", "b")),
         ValueError,
-        r"projection=\('a', 'b'\): no column 'a'; the data has no column names",
+        r"projection=\('a', 'b'\): the data has no column names, so column 'a' must be",
         ["--dim", "3", "--projection", "a,b"],
     ),
     Case(
@@ -876,7 +876,11 @@ def no_kmeans(monkeypatch: pytest.MonkeyPatch) -> None:
         (2, {"rotate": True}, "rotate=True applies to 3-D data only"),
         (2, {"jitter": True}, "jitter=True applies to 1-D data only"),
         (3, {"regions": True}, "regions=True is not available for 3-D data"),
-        (4, {"projection": (0, 9)}, r"projection=\(0, 9\): column index 9 is not in \[0, 4\)"),
+        (
+            4,
+            {"projection": (0, 9)},
+            r"projection=\(0, 9\): index 9 is out of range for the data \(4 columns\)",
+        ),
         (2, {"ax": "nope"}, "ax must be a matplotlib Axes"),
     ],
 )
