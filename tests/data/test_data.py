@@ -149,7 +149,7 @@ def test_csv_without_header_columns_by_index(tmp_path):
     p = write(tmp_path, "pts.csv", "1,2,3\n4,5,6\n")
     np.testing.assert_array_equal(load_points(p, columns=[2, 0]), [[3, 1], [6, 4]])
     np.testing.assert_array_equal(load_points(p, columns="1"), [2.0, 5.0])
-    with pytest.raises(ValueError, match="pts.csv has no column names, so column 'b' must be"):
+    with pytest.raises(ValueError, match=r"pts\.csv has no column names, so column 'b' must be"):
         load_points(p, columns="b")
     with pytest.raises(
         ValueError, match=r"columns: index 3 is out of range for pts\.csv \(3 columns\)"
