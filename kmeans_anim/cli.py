@@ -148,7 +148,8 @@ def build_parser() -> argparse.ArgumentParser:
     src.add_argument(
         "--columns",
         default=None,
-        help="columns of the data file, by name or 0-based index, e.g. 'x,y' "
+        help="columns of the data file, by name or 0-based index, e.g. 'x,y' (a name with a "
+        "comma in double quotes) "
         "(default: every numeric column)",
     )
     src.add_argument(

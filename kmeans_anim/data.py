@@ -204,7 +204,8 @@ def load_points(
         ``pip install 'kmeans-anim[arrow]'``).
     columns : str, int, or list of them, default=None
         Columns to read, by header name or 0-based index; a string may list several
-        separated by commas (``"x,y"``). None takes every numeric column.
+        separated by commas (``"x,y"``; a name holding a comma in double quotes,
+        ``'"price, usd",x'``). None takes every numeric column.
 
     Returns
     -------
@@ -230,7 +231,8 @@ def _load(
     """A file's points and its columns' names (see :func:`load_points`); ``spare`` is a
     column of classes, left out without a word."""
     if isinstance(columns, str):
-        columns = [c for c in columns.split(",") if c.strip()]
+        # split as a CSV row: a name holding a comma is quoted, '"price, usd",x'
+        columns = [c for c in next(csv.reader([columns], skipinitialspace=True)) if c.strip()]
     elif isinstance(columns, int) and not isinstance(columns, bool):
         columns = [columns]
     if str(path) == "-":

@@ -474,3 +474,9 @@ def test_csv_fast_and_careful_readers_agree(
     expected = table[:, 0] if table.shape[1] == 1 else table
     np.testing.assert_array_equal(ds.points, expected)
     assert ds.columns == (tuple(f"c{j}" for j in range(table.shape[1])) if header else None)
+
+
+def test_a_column_name_holding_a_comma_is_quoted(tmp_path):
+    p = write(tmp_path, "q.csv", 'x,"price, usd",y\n1,2,3\n4,5,6\n')
+    np.testing.assert_array_equal(load_points(p, columns='"price, usd",x'), [[2, 1], [5, 4]])
+    assert Dataset.from_file(p, columns='y, "price, usd"').columns == ("y", "price, usd")
