@@ -25,6 +25,15 @@ def terminal_width(stream: TextIO) -> int:
         return 80
 
 
+def _where(stream: TextIO | None, enabled: bool | None) -> tuple[TextIO, bool]:
+    """The stream to draw on (default stderr), and whether to draw (None: only on a
+    terminal)."""
+    stream = sys.stderr if stream is None else stream
+    if enabled is None:
+        enabled = bool(getattr(stream, "isatty", lambda: False)())
+    return stream, enabled
+
+
 def progress(
     items: Iterable[T],
     total: int,
@@ -41,9 +50,7 @@ def progress(
     when the stream is a terminal. The line is ended when the items end or fail, so
     what is printed next starts on a line of its own.
     """
-    stream = sys.stderr if stream is None else stream
-    if enabled is None:
-        enabled = bool(getattr(stream, "isatty", lambda: False)())
+    stream, enabled = _where(stream, enabled)
     if not enabled:
         yield from items
         return
@@ -106,9 +113,7 @@ def counting(
     will come (a K-means run): ``k-means: 12 iterations 0:03``, and at the end ``k-means:
     25 iterations in 0:04``. Nothing is drawn in the first :data:`SHOW_AFTER` seconds,
     nor when ``enabled`` is False (None: only on a terminal); the line never wraps."""
-    stream = sys.stderr if stream is None else stream
-    if enabled is None:
-        enabled = bool(getattr(stream, "isatty", lambda: False)())
+    stream, enabled = _where(stream, enabled)
     if not enabled:
         yield from items
         return
@@ -144,9 +149,7 @@ def status(
     """Say ``label`` on ``stream`` while a step of unknown length runs (reading a large
     file), and how long it took when it ends: ``reading big.csv (95 MB) … 0:02``. None
     draws only on a terminal."""
-    stream = sys.stderr if stream is None else stream
-    if enabled is None:
-        enabled = bool(getattr(stream, "isatty", lambda: False)())
+    stream, enabled = _where(stream, enabled)
     if not enabled:
         yield
         return
