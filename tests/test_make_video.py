@@ -6,6 +6,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import matplotlib.image as mimage
 import pytest
 from helpers import REPO, decode
 
@@ -18,7 +19,11 @@ EXAMPLES = [
     "iris.mp4",
     "wine.mp4",
     "kmeans_2d_explained.mp4",
+    "restarts.mp4",
+    "choose_k.mp4",
 ]
+#: Still figures of frames (a filmstrip).
+STILLS = ["kmeans_2d_filmstrip.png"]
 
 
 def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
@@ -41,7 +46,7 @@ def test_make_video_writes_every_example(tmp_path):
     )
     assert dry.returncode == 0, dry.stderr
     commands = [ln for ln in dry.stdout.splitlines() if "kmeans-anim" in ln]
-    assert len(commands) == len(EXAMPLES), dry.stdout
+    assert len(commands) == len(EXAMPLES) + len(STILLS), dry.stdout
     for line in commands:
         assert f"-o {out}/" in line, f"the Makefile does not honour OUT=: {line}"
 
@@ -58,7 +63,9 @@ def test_make_video_writes_every_example(tmp_path):
     assert "Traceback" not in proc.stderr
     assert "warning" not in proc.stderr.lower(), proc.stderr
     assert snapshot(REPO / "output") == before, "make video OUT=... touched output/"
-    assert sorted(p.name for p in out.iterdir()) == sorted(EXAMPLES)
+    assert sorted(p.name for p in out.iterdir()) == sorted(EXAMPLES + STILLS)
+    for name in STILLS:
+        assert mimage.imread(out / name).shape[1] >= 640, name
     for name in EXAMPLES:
         meta, frames = decode(out / name)
         assert len(frames) > 1, name
