@@ -17,7 +17,16 @@ from typing import NoReturn
 import numpy as np
 
 from . import __version__
-from ._checks import ALGORITHMS, DEFAULTS, EMPTY_POLICIES, INITS, RENDERS, STEPS, help_of
+from ._checks import (
+    ALGORITHMS,
+    DEFAULTS,
+    EMPTY_POLICIES,
+    FRESH_SEEDS,
+    INITS,
+    RENDERS,
+    STEPS,
+    help_of,
+)
 from .animation import KMeansAnimation
 from .compose import animate
 from .core import KMeansWarning
@@ -218,10 +227,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     out.add_argument("--quiet", action="store_true", help="print nothing on success")
     return p
-
-
-#: Seeds drawn when ``--seed`` is not given are below this: short enough to retype.
-FRESH_SEEDS = 1_000_000
 
 
 def _points(args: argparse.Namespace, seed: int) -> tuple[np.ndarray | Dataset, int]:

@@ -38,7 +38,7 @@ def animate(
     points: ArrayLike,
     k: int,
     *,
-    init: Literal["k-means++", "random"] | ArrayLike = DEFAULTS.init,
+    init: Literal["k-means++", "random", "click"] | ArrayLike = DEFAULTS.init,
     seed: int | np.random.Generator | None = None,
     max_iter: int = DEFAULTS.max_iter,
     tol: float = DEFAULTS.tol,
@@ -66,6 +66,7 @@ def animate(
     palette: str | Sequence[Any] = DEFAULTS.palette,
     truth: ArrayLike | bool | None = None,
     loop: bool = False,
+    name: str | None = None,
 ) -> KMeansAnimation:
     """Animate K-means on ``points``: one frame per iteration.
 
@@ -78,7 +79,9 @@ def animate(
     k : int
         Number of clusters.
     init, seed, max_iter, tol, empty, algorithm, n_threads
-        As for :func:`kmeans_anim.lloyd`. When ``seed`` is None (or a Generator) a seed
+        As for :func:`kmeans_anim.lloyd`; ``init='click'`` (1-D and 2-D data) lets the
+        live window's clicks place the k initial centroids, and such an animation
+        cannot be saved. When ``seed`` is None (or a Generator) a seed
         is drawn once here, so every replay of the animation is the same run.
     standardize : bool, default=False
         Cluster the z-scores of the columns (see :func:`kmeans_anim.lloyd`). Views of 1
@@ -143,6 +146,9 @@ def animate(
     loop : bool, default=False
         The live window and the notebook player start again after the last frame;
         without it they stop there. (A GIF file always loops.)
+    name : str, optional
+        What the run is of (a dataset's or file's name): the live window's title says
+        ``kmeans-anim: wine, k=3, seed 1234``.
 
     Returns
     -------
@@ -150,10 +156,14 @@ def animate(
         Call ``.save("out.mp4")``, ``.show()``, or display it in a notebook.
     """
     data, carried = numeric_columns(points, stacklevel=2)
+    # centroids placed by clicks in the live window: until then, a stand-in run gives
+    # the axes their limits
+    click = isinstance(init, str) and init == "click"
+    given_init = DEFAULTS.init if click else init
     run = plan(
         data,
         k,
-        init=init,
+        init=given_init,
         max_iter=max_iter,
         tol=tol,
         empty=empty,
@@ -167,7 +177,6 @@ def animate(
     names = check_labels(labels, d) if labels is not None else carried
     if names is not None and len(names) != d:  # a frame's names, and a (n, 1) Series
         names = None
-    colours = cluster_colours(palette, run.k)
     known = check_truth(truth, points, n)
     fps = check_real(fps, "fps", minimum=0.0, strict=True, maximum=MAX_FPS)
     hold = check_real(hold, "hold", minimum=0.0, strict=False, maximum=MAX_HOLD)
@@ -213,47 +222,83 @@ def animate(
     if ax is not None and not isinstance(ax, Axes):
         raise TypeError(f"ax must be a matplotlib Axes; got ax={shown(ax)}.")
     seed = int(seed)
-
-    def rerun() -> Iterator[KMeansState]:
-        return run.states(make_rng(seed))
-
+    if name is not None and not isinstance(name, str):
+        raise TypeError(f"name must be a str or None; got name={shown(name)}.")
+    if click and d > 2:
+        raise ValueError(
+            f"init='click' places centroids on a 1-D or 2-D plot; the data has {d} columns."
+        )
     # only once every option is known good: a command line prints one line for an error
     if run.scaling is None:
         warn_if_scales_differ(x, names, stacklevel=2)
-    trace = Trace.of(rerun())
-    # frames replay the kept states; a run too large to keep is run again instead
-    states: Callable[[], Iterator[KMeansState]] = (
-        rerun if trace.states is None else partial(iter, trace.states)
-    )
-    fig, main_ax, objective_ax = layout(ax, d, projection, size, dpi, flags["objective"])
-    scene = make_scene(
-        main_ax,
-        x,
-        trace,
-        colours,
-        projection=projection,
-        jitter=flags["jitter"],
-        rotate=flags["rotate"],
-        density=density,
-        marker_size=marker_size,
-        trails=flags["trails"],
-        regions=flags["regions"],
-        objective_ax=objective_ax,
-        names=names,
-        metric=None if run.data is None else run.scaling.scale,
-        truth=known,
-    )
-    if title:
-        main_ax.set_title(title)
-    return KMeansAnimation(
-        fig,
-        scene,
-        states,
-        trace,
-        fps=fps,
-        hold=hold,
-        steps=steps,
-        tween=tween,
-        seed=seed,
-        loop=flags["loop"],
-    )
+    axes: list[Any] = []  # (figure, main axes, objective axes), laid out once
+
+    def make(seed: int, k: int | None = None, init: ArrayLike | None = None) -> KMeansAnimation:
+        """The recipe with every checked option, for another seed (and k or init): the
+        live window's n, + and - keys and its clicks re-make the run in the same axes."""
+        nonlocal run
+        if k is not None or init is not None:
+            run = plan(
+                data,
+                run.k if k is None else k,
+                init=given_init if init is None else init,
+                max_iter=max_iter,
+                tol=tol,
+                empty=empty,
+                algorithm=algorithm,
+                n_threads=n_threads,
+                standardize=standardize,
+            )
+        current = run
+
+        def rerun() -> Iterator[KMeansState]:
+            return current.states(make_rng(seed))
+
+        trace = Trace.of(rerun())
+        # frames replay the kept states; a run too large to keep is run again instead
+        states: Callable[[], Iterator[KMeansState]] = (
+            rerun if trace.states is None else partial(iter, trace.states)
+        )
+        if axes:  # a re-make: the old run's artists go, the axes stay
+            for old in axes[1:]:
+                if old is not None:
+                    old.cla()
+        else:
+            axes.extend(layout(ax, d, projection, size, dpi, flags["objective"]))
+        fig, main_ax, objective_ax = axes
+        scene = make_scene(
+            main_ax,
+            x,
+            trace,
+            cluster_colours(palette, current.k),
+            projection=projection,
+            jitter=flags["jitter"],
+            rotate=flags["rotate"],
+            density=density,
+            marker_size=marker_size,
+            trails=flags["trails"],
+            regions=flags["regions"],
+            objective_ax=objective_ax,
+            names=names,
+            metric=None if current.data is None else current.scaling.scale,
+            truth=known,
+        )
+        if title:
+            main_ax.set_title(title)
+        return KMeansAnimation(
+            fig,
+            scene,
+            states,
+            trace,
+            fps=fps,
+            hold=hold,
+            steps=steps,
+            tween=tween,
+            seed=seed,
+            loop=flags["loop"],
+            name=name,
+            remake=make,
+            clicks=current.k if click and init is None else 0,
+        )
+
+    return make(seed)
