@@ -76,6 +76,8 @@ class KMeansAnimation(FuncAnimation):
         another seed, k or initial centroids, in the same axes (the window's n, + and -).
     clicks : int
         Centroids still to be placed by clicks in the live window (``init='click'``).
+    window : Window or None
+        The open live window (the frame it shows is ``window.pos``), else None.
     """
 
     def __init__(
@@ -101,6 +103,7 @@ class KMeansAnimation(FuncAnimation):
         self.name = name
         self.remake = remake
         self.clicks = clicks
+        self.window: Any = None  # a kmeans_anim.window.Window while one is open
         #: Artists only the live window shows (its slider, its key list); saves hide them.
         self.window_only: list[Artist] = []
         self._states = states

@@ -150,7 +150,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="number of clusters (default: --clusters for blobs, else 3)",
     )
-    _option(alg, "init", choices=INITS)
+    _option(alg, "init", choices=(*INITS, "click"), more="; click: place them in --show")
     _option(alg, "max_iter", type=int)
     _option(alg, "tol", type=float)
     _option(alg, "empty", choices=EMPTY_POLICIES)
@@ -325,7 +325,15 @@ def _animate(
         palette=args.palette,
         truth=True if args.truth is not None else None,
         loop=args.loop,
+        name=_name(args),
     )
+
+
+def _name(args: argparse.Namespace) -> str | None:
+    """What the run is of, for the window title: the dataset or the file's name."""
+    if args.data is None:
+        return args.dataset  # type: ignore[no-any-return]
+    return None if str(args.data) == "-" else Path(str(args.data)).name
 
 
 def _say(kind: str, message: object) -> None:

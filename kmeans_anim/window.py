@@ -146,7 +146,7 @@ class Window:
         ]
         self.timer = canvas.new_timer(interval=1000.0 / anim.fps)
         self.timer.add_callback(self._tick)
-        self.paused = True
+        self.paused, self.pos = True, 0
         self._syncing = False  # the slider follows playback without seeking
         self._layout = self._make_room()
         self.slider = Slider(
@@ -176,6 +176,7 @@ class Window:
         self.placed: list[tuple[float, ...]] = []
         self._marks: Artist | None = None
         anim.window_only.extend((self.slider.ax, self.overlay))
+        anim.window = self
         self._load()
 
     # -- runs ---------------------------------------------------------------------------
@@ -397,6 +398,7 @@ class Window:
         if self._marks is not None:
             self._marks.remove()
         self._give_back()
+        self.anim.window = None
 
 
 def _key_list() -> str:
