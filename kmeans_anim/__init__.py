@@ -9,6 +9,7 @@ from .animation import KMeansAnimation
 from .compose import animate
 from .core import KMeansState, KMeansWarning, Members, Tuning, lloyd
 from .data import Dataset, load_dataset, load_points, make_blobs
+from .notebook import EmbedLimitWarning
 from .palette import cluster_colours, hsv_palette
 from .writers import FFmpegError
 
@@ -16,6 +17,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Dataset",
+    "EmbedLimitWarning",
     "FFmpegError",
     "KMeansAnimation",
     "KMeansState",

@@ -18,6 +18,7 @@ from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from . import notebook
 from ._checks import (
     check_real,
     shown,
@@ -183,8 +184,11 @@ class KMeansAnimation(FuncAnimation):
         ----------
         filename : str or path-like
             ``.mp4`` (H.264, yuv420p), ``.gif`` (looping, generated palette), ``.webm``
-            (VP9) or ``.html`` (self-contained page). The file is written beside the
-            target under a temporary name and renamed when complete: a failed or
+            (VP9) or ``.html`` (a page that needs no network, every frame a PNG in
+            matplotlib's player; past ``notebook.HTML_MAX_PIXELS`` frame pixels, 10⁹,
+            it is refused with a ``ValueError`` before any frame is drawn). The file
+            is written beside the target under a temporary name and renamed when
+            complete: a failed or
             interrupted save leaves an existing file untouched and nothing else behind.
             Any name the file system takes works. An existing file the user may not
             write (as ``cp`` would find), or another user's in a sticky folder such as
@@ -225,12 +229,13 @@ class KMeansAnimation(FuncAnimation):
                 f"progress must be True, False or None; got progress={shown(progress)}."
             )
         suffix = path.suffix.lower()
+        if suffix == ".html":
+            w, h = (round(v * dpi) for v in self.figure.get_size_inches())
+            notebook.check_page(self.frame_count(fps), w, h)
         with interruptible() as check, atomic_output(path) as tmp:
             if suffix == ".html":
-                vars(self).pop("_html_representation", None)  # to_jshtml caches its page
-                with self._resolution(dpi), self._playing_at(fps):
-                    tmp.write_text(self.to_jshtml(fps=fps), encoding="utf-8")
-                vars(self).pop("_html_representation", None)
+                with self._resolution(dpi):
+                    tmp.write_text(notebook.page(self, fps), encoding="utf-8")
             else:
                 self._encode(tmp, suffix, fps, dpi, progress, path.name, check)
             check()  # a Ctrl-C that a cleanup callback swallowed still stops the rename
@@ -344,6 +349,23 @@ class KMeansAnimation(FuncAnimation):
 
         show(self, block=block)
 
+    def to_html5_video(self, embed_limit: float | None = None) -> str:
+        """An HTML5 ``<video>`` of every frame (H.264 by imageio-ffmpeg's ffmpeg; no
+        system ffmpeg needed). Over ``embed_limit`` MB (default
+        ``rcParams['animation.embed_limit']``) it warns and embeds a smaller video."""
+        return notebook.video_tag(self, embed_limit)
+
+    def to_jshtml(  # type: ignore[override]
+        self, fps: float | None = None, embed_frames: bool = True, default_mode: Any = None
+    ) -> str:
+        """matplotlib's JavaScript player with every frame and its icons inline. Over
+        ``rcParams['animation.embed_limit']`` it warns and gives the video instead."""
+        if not embed_frames or default_mode is not None:
+            return super().to_jshtml(fps, embed_frames, default_mode)  # type: ignore[no-any-return]
+        fps = self._fps if fps is None else check_real(fps, "fps", minimum=0.0, strict=True)
+        return notebook.jshtml(self, fps)
+
     def _repr_html_(self) -> str:
-        """Display in a Jupyter notebook as an embedded JavaScript player."""
-        return self.to_jshtml()
+        """Display in a notebook as an embedded H.264 video (far smaller than the
+        JavaScript player's PNG per frame)."""
+        return self.to_html5_video()

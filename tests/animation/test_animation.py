@@ -157,31 +157,12 @@ def test_webm_is_vp9(tmp_path):
     assert len(frames) == anim.frame_count()
 
 
-def test_html_is_self_contained(tmp_path):
-    anim = small_anim(figsize=(2, 1.5))
-    out = anim.save(tmp_path / "a.html")
-    text = out.read_text(encoding="utf-8")
-    assert "<script" in text
-    assert text.count("data:image/png;base64,") == anim.frame_count()
-    assert listing(tmp_path) == {"a.html"}
-
-
 def test_html_honours_the_fps_of_the_save(tmp_path):
     """The held frames follow the fps of the save, as for the video formats."""
     anim = small_anim(figsize=(2, 1.5), fps=2.0, hold=1.0)
     assert anim.frame_count(6.0) != anim.frame_count()
     text = anim.save(tmp_path / "a.html", fps=6.0).read_text(encoding="utf-8")
     assert text.count("data:image/png;base64,") == anim.frame_count(6.0)
-
-
-def test_repr_html_is_a_player():
-    html = small_anim(figsize=(2, 1.5))._repr_html_()
-    assert isinstance(html, str)
-    assert "<script" in html
-    assert "data:image/png;base64," in html
-
-
-# --------------------------------------------------------------------------- replay
 
 
 def test_two_saves_give_the_same_frames(tmp_path):
