@@ -30,25 +30,11 @@ from .scenes import Scene
 from .timeline import Frame, Trace, frame_count, frames
 from .writers import FrameWriter, atomic_output, check_output, ffmpeg_exe, interruptible
 
-__all__ = ["KMeansAnimation", "hidden"]
+__all__ = ["KMeansAnimation"]
 
 #: Largest frame rate, longest hold of the final frame in seconds, and most frames
 #: between two states.
 MAX_FPS, MAX_HOLD, MAX_TWEEN = 1000.0, 3600.0, 1000
-
-
-@contextlib.contextmanager
-def hidden(artists: list[Artist]) -> Iterator[None]:
-    """Hide ``artists`` for the duration of a ``with`` block (the live window's slider
-    and key list, in a save)."""
-    visible = [a.get_visible() for a in artists]
-    try:
-        for a in artists:
-            a.set_visible(False)
-        yield
-    finally:
-        for a, v in zip(artists, visible, strict=True):
-            a.set_visible(v)
 
 
 class KMeansAnimation(FuncAnimation):
@@ -105,8 +91,6 @@ class KMeansAnimation(FuncAnimation):
         self.remake = remake
         self.clicks = clicks
         self.window: Any = None  # a kmeans_anim.window.Window while one is open
-        #: Artists only the live window shows (its slider, its key list); saves hide them.
-        self.window_only: list[Artist] = []
         self._states = states
         self._fps = fps
         self._hold = hold
@@ -321,7 +305,8 @@ class KMeansAnimation(FuncAnimation):
         if even:
             w, h = w + w % 2, h + h % 2
         try:
-            stack.enter_context(hidden(self.window_only))
+            if self.window is not None:  # its slider and key list stay out of saves
+                stack.enter_context(self.window.offscreen())
             canvas = FigureCanvasAgg(fig)
             fig.set_dpi(dpi)
             fig.set_size_inches((w + 1e-3) / dpi, (h + 1e-3) / dpi, forward=False)

@@ -9,8 +9,10 @@ blitting: the slider, the key list and a paused frame then survive any redraw.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +22,7 @@ from matplotlib.backend_bases import Event, KeyEvent, MouseEvent
 from matplotlib.widgets import Slider
 
 from ._checks import FRESH_SEEDS
-from .animation import KMeansAnimation, hidden
+from .animation import KMeansAnimation
 from .timeline import Frame, state_frames
 
 __all__ = ["KEYS", "MAX_K", "FrameList", "Window", "show"]
@@ -175,7 +177,6 @@ class Window:
         self.overlay.set_in_layout(False)
         self.placed: list[tuple[float, ...]] = []
         self._marks: Artist | None = None
-        anim.window_only.extend((self.slider.ax, self.overlay))
         anim.window = self
         self._load()
 
@@ -362,10 +363,26 @@ class Window:
                 out = open(path, "xb")  # exclusive: never replaces a file
             except FileExistsError:
                 continue
-            with out, hidden(self.anim.window_only):
+            with out, self.offscreen():
                 self.fig.savefig(out, format="png", dpi=self.fig.dpi)
             return path.resolve()
         raise AssertionError("unreachable")
+
+    @contextlib.contextmanager
+    def offscreen(self) -> Iterator[None]:
+        """The figure as saves draw it, for a ``with`` block: no slider, no key list,
+        no room kept for the slider."""
+        artists = (self.slider.ax, self.overlay)
+        visible = [a.get_visible() for a in artists]
+        try:
+            for a in artists:
+                a.set_visible(False)
+            self._give_back()
+            yield
+        finally:
+            self._layout = self._make_room()
+            for a, v in zip(artists, visible, strict=True):
+                a.set_visible(v)
 
     # -- the end ------------------------------------------------------------------------
 
@@ -394,7 +411,6 @@ class Window:
             self.fig.canvas.mpl_disconnect(cid)
         for artist in (self.slider.ax, self.overlay):
             artist.remove()
-            self.anim.window_only.remove(artist)
         if self._marks is not None:
             self._marks.remove()
         self._give_back()

@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import matplotlib.pyplot as plt
+import numpy as np
 import pytest
 from helpers import REPO, xvfb_display
 
@@ -198,6 +200,11 @@ def test_s_saves_numbered_pngs_without_overwriting(keys):
     pos = keys["s1"]["pos"]
     assert names == [f"kmeans-anim-frame-{pos:04d}-1.png", f"kmeans-anim-frame-{pos:04d}.png"]
     assert keys["printed"] == [f"saved {keys['cwd'] / n}" for n in reversed(names)]
+    # the frame as a save draws it: the slider (matplotlib's blue) is not in it
+    image = (plt.imread(keys["cwd"] / names[0])[..., :3] * 255).astype(int)
+    slider_blue = (np.abs(image - [31, 119, 180]).max(axis=-1) <= 12).sum()
+    assert slider_blue == 0
+    assert (image.min(axis=-1) < 128).sum() > 1000  # and the plot is drawn
 
 
 def test_n_changes_the_seed_and_the_title_shows_it(keys):
