@@ -200,10 +200,10 @@ def test_s_saves_numbered_pngs_without_overwriting(keys):
     pos = keys["s1"]["pos"]
     assert names == [f"kmeans-anim-frame-{pos:04d}-1.png", f"kmeans-anim-frame-{pos:04d}.png"]
     assert keys["printed"] == [f"saved {keys['cwd'] / n}" for n in reversed(names)]
-    # the frame as a save draws it: the slider (matplotlib's blue) is not in it
-    image = (plt.imread(keys["cwd"] / names[0])[..., :3] * 255).astype(int)
-    slider_blue = (np.abs(image - [31, 119, 180]).max(axis=-1) <= 12).sum()
-    assert slider_blue == 0
+    # the frame as a save draws it: the slider's light grey track is not in it
+    image = (plt.imread(keys["cwd"] / names[0])[..., :3] * 255).round().astype(int)
+    grey = np.abs(image - [211, 211, 211]).max(axis=-1) <= 2
+    assert grey.sum(axis=1).max() < 100  # no row holds a track (a few edge pixels may)
     assert (image.min(axis=-1) < 128).sum() > 1000  # and the plot is drawn
 
 
