@@ -228,9 +228,6 @@ def animate(
         raise ValueError(
             f"init='click' places centroids on a 1-D or 2-D plot; the data has {d} columns."
         )
-    # only once every option is known good: a command line prints one line for an error
-    if run.scaling is None:
-        warn_if_scales_differ(x, names, stacklevel=2)
     axes: list[Any] = []  # (figure, main axes, objective axes), laid out once
 
     def make(seed: int, k: int | None = None, init: ArrayLike | None = None) -> KMeansAnimation:
@@ -250,6 +247,11 @@ def animate(
                 standardize=standardize,
             )
         current = run
+        colours = cluster_colours(palette, current.k)
+        # once, and only once every option is known good: a command line prints one
+        # line for an error
+        if not axes and run.scaling is None:
+            warn_if_scales_differ(x, names, stacklevel=3)
 
         def rerun() -> Iterator[KMeansState]:
             return current.states(make_rng(seed))
@@ -270,7 +272,7 @@ def animate(
             main_ax,
             x,
             trace,
-            cluster_colours(palette, current.k),
+            colours,
             projection=projection,
             jitter=flags["jitter"],
             rotate=flags["rotate"],
