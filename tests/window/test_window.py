@@ -59,8 +59,7 @@ class Driver:
         while True:
             self.xdotool("key", "shift")
             try:
-                self.probe = json.loads(self.lines.get(timeout=0.2))
-                assert self.probe["key"] == "shift"
+                assert json.loads(self.lines.get(timeout=0.2))["key"] == "shift"
                 break
             except queue.Empty:
                 assert time.monotonic() < deadline, "the window never took a key"
@@ -89,8 +88,9 @@ class Driver:
         assert done.returncode in (0, 1), done.stderr  # 1: search found nothing yet
         return done.stdout
 
-    def expect(self, event: str, timeout: float = 30.0) -> dict[str, Any]:
-        """The next report; it must be ``event``."""
+    def expect(self, event: str, timeout: float = 30.0, probe: bool = False) -> dict[str, Any]:
+        """The next report; it must be ``event``. Late answers to the shift probes
+        (see :meth:`settled`) are skipped unless ``probe``."""
         try:
             line = self.lines.get(timeout=timeout)
         except queue.Empty:
@@ -98,17 +98,16 @@ class Driver:
             pytest.fail(f"no {event!r} report; stderr: {self.proc.communicate()[1]}")
         if not line.startswith("{"):  # what the window itself printed
             self.printed.append(line.rstrip("\n"))
-            return self.expect(event, timeout)
+            return self.expect(event, timeout, probe)
         report = json.loads(line)
+        if report.get("key") == "shift" and not probe:
+            return self.expect(event, timeout, probe)
         assert report["event"] == event, report
         return report  # type: ignore[no-any-return]
 
     def key(self, name: str) -> dict[str, Any]:
         self.xdotool("key", name)
-        report = self.expect("key")
-        while report["key"] == "shift" != name:  # a late answer to the focus probe
-            report = self.expect("key")
-        return report
+        return self.expect("key", probe=name == "shift")
 
     def settled(self) -> dict[str, Any]:
         """A report once the window has its final size (Tk may still resize it after
