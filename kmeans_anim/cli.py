@@ -150,7 +150,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="number of clusters (default: --clusters for blobs, else 3)",
     )
-    _option(alg, "init", choices=(*INITS, "click"), more="; click: place them in --show")
+    _option(
+        alg,
+        "init",
+        choices=(*INITS, "click"),
+        more="; click: place the centroids in the --show window",
+    )
     _option(alg, "max_iter", type=int)
     _option(alg, "tol", type=float)
     _option(alg, "empty", choices=EMPTY_POLICIES)
