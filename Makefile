@@ -14,9 +14,11 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test,dev]'
 	touch $(STAMP)
 
-# The window test needs an X server; Debian's xvfb provides one (installed as root).
+# The window tests need an X server and real key presses: Debian's xvfb and xdotool
+# (installed as root).
 xvfb:
-	@command -v Xvfb >/dev/null || { apt-get update -qq && apt-get install -y -qq xvfb >/dev/null; }
+	@command -v Xvfb >/dev/null && command -v xdotool >/dev/null || \
+		{ apt-get update -qq && apt-get install -y -qq xvfb xdotool >/dev/null; }
 
 # Two workers: the machine this is made for has two cores (pytest-xdist).
 test: install xvfb

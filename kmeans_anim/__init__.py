@@ -10,6 +10,7 @@ from .compare import ComparisonAnimation, compare
 from .compose import animate
 from .core import KMeansState, KMeansWarning, Members, Tuning, lloyd
 from .data import Dataset, load_dataset, load_points, make_blobs
+from .notebook import EmbedLimitWarning
 from .palette import cluster_colours, hsv_palette
 from .silhouette import knee, silhouette_score
 from .sweep import KResult, SweepAnimation, sweep
@@ -20,6 +21,7 @@ __version__ = "0.1.0"
 __all__ = [
     "ComparisonAnimation",
     "Dataset",
+    "EmbedLimitWarning",
     "FFmpegError",
     "KMeansAnimation",
     "KMeansState",

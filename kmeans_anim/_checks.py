@@ -19,6 +19,7 @@ __all__ = [
     "ALGORITHMS",
     "DEFAULTS",
     "EMPTY_POLICIES",
+    "FRESH_SEEDS",
     "INITS",
     "RENDERS",
     "STEPS",
@@ -38,6 +39,8 @@ EMPTY_POLICIES = ("farthest", "keep")
 ALGORITHMS = ("auto", "sorted", "grid", "dense")
 STEPS = ("iteration", "split")
 RENDERS = ("auto", "points", "density")
+#: Seeds drawn when none is given are below this: short enough to read out and type.
+FRESH_SEEDS = 1_000_000
 
 
 def _option(default: Any, help: str) -> Any:

@@ -19,6 +19,7 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from . import notebook
 from ._checks import (
     check_real,
     shown,
@@ -57,6 +58,15 @@ class KMeansAnimation(FuncAnimation):
         The figure drawn in.
     fps : float
         Frames per second of the preview, and of saves by default.
+    name : str or None
+        What the run is of, for the window title (``animate(name=...)``).
+    remake : callable or None
+        ``remake(seed, k=None, init=None)`` gives the same recipe's animation for
+        another seed, k or initial centroids, in the same axes (the window's n, + and -).
+    clicks : int
+        Centroids still to be placed by clicks in the live window (``init='click'``).
+    window : Window or None
+        The open live window (the frame it shows is ``window.pos``), else None.
     """
 
     def __init__(
@@ -73,12 +83,18 @@ class KMeansAnimation(FuncAnimation):
         seed: int,
         loop: bool = False,
         panel: Callable[[Axes], Scene] | None = None,
+        name: str | None = None,
+        remake: Callable[..., KMeansAnimation] | None = None,
+        clicks: int = 0,
     ) -> None:
         self.scene = scene
         self._panel = panel  # a fresh scene of the run in another axes: the filmstrip
         self.trace = trace
         self.seed = seed
-        self._paused = False  # the live window's space key
+        self.name = name
+        self.remake = remake
+        self.clicks = clicks
+        self.window: Any = None  # a kmeans_anim.window.Window while one is open
         self._states = states
         self._fps = fps
         self._hold = hold
@@ -156,8 +172,11 @@ class KMeansAnimation(FuncAnimation):
         ----------
         filename : str or path-like
             ``.mp4`` (H.264, yuv420p), ``.gif`` (looping, generated palette), ``.webm``
-            (VP9) or ``.html`` (self-contained page); ``.png``, ``.svg`` or ``.pdf``
-            write one still figure of chosen frames (see :meth:`filmstrip`). The file
+            (VP9) or ``.html`` (a page that needs no network, every frame a PNG in
+            matplotlib's player; past ``notebook.HTML_MAX_PIXELS`` frame pixels, 10⁹,
+            it is refused with a ``ValueError`` before any frame is drawn); ``.png``,
+            ``.svg`` or ``.pdf`` write one still figure of chosen frames (see
+            :meth:`filmstrip`). The file
             is written beside the target under a temporary name and renamed when
             complete: a failed or
             interrupted save leaves an existing file untouched and nothing else behind.
@@ -187,6 +206,7 @@ class KMeansAnimation(FuncAnimation):
             with mpl.rc_context({"animation.ffmpeg_path": ffmpeg_exe()}):
                 super().save(filename, writer, fps=fps, dpi=dpi, **kwargs)
             return Path(filename)
+        self._check_placed()
         path = check_output(filename)
         if fps is None:
             fps = self._fps
@@ -201,12 +221,13 @@ class KMeansAnimation(FuncAnimation):
         suffix = path.suffix.lower()
         if suffix in STILLS:
             return self._write_filmstrip(path, None, dpi)
+        if suffix == ".html":
+            w, h = (round(v * dpi) for v in self.figure.get_size_inches())
+            notebook.check_page(self.frame_count(fps), w, h)
         with interruptible() as check, atomic_output(path) as tmp:
             if suffix == ".html":
-                vars(self).pop("_html_representation", None)  # to_jshtml caches its page
-                with self._resolution(dpi), self._playing_at(fps):
-                    tmp.write_text(self.to_jshtml(fps=fps), encoding="utf-8")
-                vars(self).pop("_html_representation", None)
+                with self._resolution(dpi):
+                    tmp.write_text(notebook.page(self, fps), encoding="utf-8")
             else:
                 self._encode(tmp, suffix, fps, dpi, progress, path.name, check)
             check()  # a Ctrl-C that a cleanup callback swallowed still stops the rename
@@ -239,6 +260,7 @@ class KMeansAnimation(FuncAnimation):
         Path
             The path written.
         """
+        self._check_placed()
         path = check_output(path)
         if path.suffix.lower() not in STILLS:
             raise ValueError(
@@ -321,6 +343,23 @@ class KMeansAnimation(FuncAnimation):
                 writer.write(canvas.buffer_rgba())
                 check()
 
+    def _check_placed(self) -> None:
+        """The edge of every output: a run whose centroids are still to be clicked has
+        no frames to write."""
+        if self.clicks:
+            raise ValueError(
+                "init='click' places the centroids by clicking in the live window (show()); "
+                "to save, pass init='k-means++', 'random' or an array of shape (k, d)."
+            )
+
+    def _become(self, other: KMeansAnimation) -> None:
+        """Take over ``other``'s run (made by :attr:`remake` in the same axes): the
+        window's new runs are then what a later save writes."""
+        self.scene, self.trace, self.seed = other.scene, other.trace, other.seed
+        self.remake, self.clicks, self._states = other.remake, other.clicks, other._states
+        self._panel = other._panel
+        self._save_count = self.frame_count()
+
     @contextlib.contextmanager
     def _playing_at(self, fps: float) -> Iterator[None]:
         """Make matplotlib's own frame sequence hold the last frame as long at ``fps``."""
@@ -339,11 +378,14 @@ class KMeansAnimation(FuncAnimation):
         (even ones for video codecs that need them).
         """
         fig = self.figure
+        stack = contextlib.ExitStack()
         old_canvas, old_dpi, old_size = fig.canvas, fig.dpi, fig.get_size_inches().copy()
         w, h = (round(v * dpi) for v in old_size)
         if even:
             w, h = w + w % 2, h + h % 2
         try:
+            if self.window is not None:  # its slider and key list stay out of saves
+                stack.enter_context(self.window.offscreen())
             canvas = FigureCanvasAgg(fig)
             fig.set_dpi(dpi)
             fig.set_size_inches((w + 1e-3) / dpi, (h + 1e-3) / dpi, forward=False)
@@ -355,84 +397,39 @@ class KMeansAnimation(FuncAnimation):
             fig.set_canvas(old_canvas)
             fig.set_dpi(old_dpi)
             fig.set_size_inches(old_size, forward=False)
+            stack.close()
 
     def show(self, *, block: bool = True) -> None:
-        """Open the live preview window (the interactive backend matplotlib picks),
-        titled ``kmeans-anim: k=3, seed 1234``. Space pauses and plays, q or Esc
-        closes it; matplotlib's own keys (log scales, grid, fullscreen, ...) are off in
-        this window, so a stray key cannot stop the animation.
+        """Open the live window (the interactive backend matplotlib picks), titled
+        ``kmeans-anim: wine, k=3, seed 1234``, driven from the keyboard (h or ? lists
+        the keys) and a frame slider; see :mod:`kmeans_anim.window`.
 
         Raises
         ------
         RuntimeError
             If no interactive backend can be used (no display): use :meth:`save` instead.
         """
-        import matplotlib.pyplot as plt
-        from matplotlib.backends import BackendFilter, backend_registry
+        from .window import show
 
-        backend = plt.get_backend().lower()
-        static = {b.lower() for b in backend_registry.list_builtin(BackendFilter.NON_INTERACTIVE)}
-        if backend in static:
-            raise RuntimeError(
-                f"cannot open a preview window: matplotlib's backend is {backend!r} (no display "
-                "found). Use save('out.mp4') instead, or run where a display is available."
-            )
-        fig = self.figure
-        if fig.canvas.manager is None:  # first show, or the last window was closed
-            try:
-                plt.figure(fig)
-            except Exception as exc:  # the GUI toolkit could not open a window
-                raise RuntimeError(
-                    f"cannot open a preview window ({exc}); use save('out.mp4') instead."
-                ) from exc
-            if fig.canvas.required_interactive_framework is None:  # e.g. notebook inline
-                plt.close(fig)
-                raise RuntimeError(
-                    f"cannot open a preview window with the {backend!r} backend; use "
-                    "save('out.mp4'), or display the animation in a notebook cell."
-                )
-            # A new window: a new timer (the offscreen canvas's never fires), and the
-            # start-on-first-draw and stop-on-close hooks that closing a window removes.
-            self.event_source = fig.canvas.new_timer(interval=self._interval)
-            self.event_source.add_callback(self._step)
-            for cid in (self._first_draw_id, self._close_id):
-                fig.canvas.mpl_disconnect(cid)  # no-op if already gone
-            self._first_draw_id = fig.canvas.mpl_connect("draw_event", self._start)
-            self._close_id = fig.canvas.mpl_connect("close_event", self._stop)
-            # blitting needs a canvas that can; the offscreen one at creation could not
-            # (giving it one earlier would make FuncAnimation draw the figure at once)
-            self._blit = self.scene.blittable and fig.canvas.supports_blit
-            if self._blit:
-                self._setup_blit()
-            self._own_the_keys(fig)
-        plt.show(block=block)
+        show(self, block=block)
 
-    def _own_the_keys(self, fig: Figure) -> None:
-        """In this window only: matplotlib's default keys off (``l`` or ``k`` turn on
-        log scales, which stops a blitted animation), ours on, and a title naming the
-        run. Nothing global changes."""
-        manager = fig.canvas.manager
-        handler = getattr(manager, "key_press_handler_id", None)
-        if handler is not None:
-            fig.canvas.mpl_disconnect(handler)
-            manager.key_press_handler_id = None  # type: ignore[union-attr]
-        fig.canvas.mpl_connect("key_press_event", self._on_key)
-        k = self.trace.centroids.shape[1]
-        manager.set_window_title(f"kmeans-anim: k={k}, seed {self.seed}")  # type: ignore[union-attr]
+    def to_html5_video(self, embed_limit: float | None = None) -> str:
+        """An HTML5 ``<video>`` of every frame (H.264 by imageio-ffmpeg's ffmpeg; no
+        system ffmpeg needed). Over ``embed_limit`` MB (default
+        ``rcParams['animation.embed_limit']``) it warns and embeds a smaller video."""
+        return notebook.video_tag(self, embed_limit)
 
-    def _on_key(self, event: Any) -> None:
-        """Space pauses and plays; q or Esc closes the window; any other key is ignored."""
-        import matplotlib.pyplot as plt
-
-        if event.key == " ":
-            if self._paused:
-                self.resume()
-            else:
-                self.pause()
-            self._paused = not self._paused
-        elif event.key in ("q", "escape"):
-            plt.close(self.figure)
+    def to_jshtml(  # type: ignore[override]
+        self, fps: float | None = None, embed_frames: bool = True, default_mode: Any = None
+    ) -> str:
+        """matplotlib's JavaScript player with every frame and its icons inline. Over
+        ``rcParams['animation.embed_limit']`` it warns and gives the video instead."""
+        if not embed_frames or default_mode is not None:
+            return super().to_jshtml(fps, embed_frames, default_mode)  # type: ignore[no-any-return]
+        fps = self._fps if fps is None else check_real(fps, "fps", minimum=0.0, strict=True)
+        return notebook.jshtml(self, fps)
 
     def _repr_html_(self) -> str:
-        """Display in a Jupyter notebook as an embedded JavaScript player."""
-        return self.to_jshtml()
+        """Display in a notebook as an embedded H.264 video (far smaller than the
+        JavaScript player's PNG per frame)."""
+        return self.to_html5_video()

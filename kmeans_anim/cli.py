@@ -18,7 +18,16 @@ from typing import NoReturn
 import numpy as np
 
 from . import __version__
-from ._checks import ALGORITHMS, DEFAULTS, EMPTY_POLICIES, INITS, RENDERS, STEPS, help_of
+from ._checks import (
+    ALGORITHMS,
+    DEFAULTS,
+    EMPTY_POLICIES,
+    FRESH_SEEDS,
+    INITS,
+    RENDERS,
+    STEPS,
+    help_of,
+)
 from .animation import KMeansAnimation
 from .columns import LEFT_OUT
 from .compare import compare
@@ -191,7 +200,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="number of clusters (default: --clusters for blobs, else 3)",
     )
-    _option(alg, "init", choices=INITS)
+    _option(
+        alg,
+        "init",
+        choices=(*INITS, "click"),
+        more="; click: place the centroids in the --show window",
+    )
     _option(alg, "max_iter", type=int)
     _option(alg, "tol", type=float)
     _option(alg, "empty", choices=EMPTY_POLICIES)
@@ -296,10 +310,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     out.add_argument("--quiet", action="store_true", help="print nothing on success")
     return p
-
-
-#: Seeds drawn when ``--seed`` is not given are below this: short enough to retype.
-FRESH_SEEDS = 1_000_000
 
 
 def _points(args: argparse.Namespace, seed: int) -> tuple[np.ndarray | Dataset, int]:
@@ -443,7 +453,14 @@ def _animate(
             raise UsageError("-k and --sweep both set k; give one")
         runs = "final" if args.sweep_final else "all"
         return sweep(points, args.sweep, runs=runs, **common)
-    return animate(points, k, objective=args.objective, **common)
+    return animate(points, k, objective=args.objective, name=_name(args), **common)
+
+
+def _name(args: argparse.Namespace) -> str | None:
+    """What the run is of, for the window title: the dataset or the file's name."""
+    if args.data is None:
+        return args.dataset  # type: ignore[no-any-return]
+    return None if str(args.data) == "-" else Path(str(args.data)).name
 
 
 def _say(kind: str, message: object) -> None:

@@ -17,9 +17,7 @@ from typing import Any
 import numpy as np
 
 from ._checks import shown
-
-# the state module, not the core package: the core's lloyd() reads frames through here
-from .core.state import KMeansWarning
+from .core import KMeansWarning
 
 #: Text that is a number once its thousands separators go: "1,000", "12,345.6".
 _THOUSANDS = re.compile(r"-?\d{1,3}(,\d{3})+(\.\d*)?")

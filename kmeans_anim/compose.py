@@ -4,7 +4,7 @@ out and the scene built, into a :class:`~kmeans_anim.animation.KMeansAnimation`.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any, Literal
 
@@ -42,7 +42,7 @@ def animate(
     points: ArrayLike,
     k: int,
     *,
-    init: Literal["k-means++", "random"] | ArrayLike = DEFAULTS.init,
+    init: Literal["k-means++", "random", "click"] | ArrayLike = DEFAULTS.init,
     seed: int | np.random.Generator | None = None,
     max_iter: int = DEFAULTS.max_iter,
     tol: float = DEFAULTS.tol,
@@ -71,6 +71,7 @@ def animate(
     truth: ArrayLike | bool | None = None,
     loop: bool = False,
     progress: bool | None = None,
+    name: str | None = None,
 ) -> KMeansAnimation:
     """Animate K-means on ``points``: one frame per iteration.
 
@@ -83,7 +84,9 @@ def animate(
     k : int
         Number of clusters.
     init, seed, max_iter, tol, empty, algorithm, n_threads
-        As for :func:`kmeans_anim.lloyd`. When ``seed`` is None (or a Generator) a seed
+        As for :func:`kmeans_anim.lloyd`; ``init='click'`` (1-D and 2-D data) lets the
+        live window's clicks place the k initial centroids, and such an animation
+        cannot be saved. When ``seed`` is None (or a Generator) a seed
         is drawn once here, so every replay of the animation is the same run.
     standardize : bool, default=False
         Cluster the z-scores of the columns (see :func:`kmeans_anim.lloyd`). Views of 1
@@ -151,6 +154,9 @@ def animate(
     progress : bool or None, default=None
         Count the iterations of a K-means run that takes more than half a second on
         stderr; None counts only when stderr is a terminal.
+    name : str, optional
+        What the run is of (a dataset's or file's name): the live window's title says
+        ``kmeans-anim: wine, k=3, seed 1234``.
 
     Returns
     -------
@@ -158,10 +164,14 @@ def animate(
         Call ``.save("out.mp4")``, ``.show()``, or display it in a notebook.
     """
     data, carried = numeric_columns(points, stacklevel=2)
+    # centroids placed by clicks in the live window: until then, a stand-in run gives
+    # the axes their limits
+    click = isinstance(init, str) and init == "click"
+    given_init = DEFAULTS.init if click else init
     run = plan(
         data,
         k,
-        init=init,
+        init=given_init,
         max_iter=max_iter,
         tol=tol,
         empty=empty,
@@ -199,27 +209,63 @@ def animate(
     elif not isinstance(ax, Axes):
         raise TypeError(f"ax must be a matplotlib Axes; got ax={shown(ax)}.")
     seed = fixed_seed(seed)
+    if name is not None and not isinstance(name, str):
+        raise TypeError(f"name must be a str or None; got name={shown(name)}.")
+    d = look.points.shape[1]
+    if click and d > 2:
+        raise ValueError(
+            f"init='click' places centroids on a 1-D or 2-D plot; the data has {d} columns."
+        )
     # only once every option is known good: a command line prints one line for an error
     look.warn_if_scales_differ(run, stacklevel=2)
-    trace, states = traced(run, seed, progress)
-    d = look.points.shape[1]
-    fig, main_ax, objective_ax = layout(ax, d, look.projection, size, look.dpi, objective)
-    scene = look.scene(main_ax, trace, objective_ax)
-    if look.title:
-        main_ax.set_title(look.title)
-    return KMeansAnimation(
-        fig,
-        scene,
-        states,
-        trace,
-        fps=look.fps,
-        hold=look.hold,
-        steps=look.steps,
-        tween=look.tween,
-        seed=seed,
-        loop=look.loop,
-        panel=partial(look.scene, trace=trace),
-    )
+    axes: list[Any] = []  # (figure, main axes, objective axes), laid out once
+
+    def make(seed: int, k: int | None = None, init: ArrayLike | None = None) -> KMeansAnimation:
+        """The recipe with every checked option, for another seed (and k or init): the
+        live window's n, + and - keys and its clicks re-make the run in the same axes."""
+        nonlocal run
+        if k is not None or init is not None:
+            run = plan(
+                data,
+                run.k if k is None else k,
+                init=given_init if init is None else init,
+                max_iter=max_iter,
+                tol=tol,
+                empty=empty,
+                algorithm=algorithm,
+                n_threads=n_threads,
+                standardize=standardize,
+            )
+        current = replace(look, colours=cluster_colours(palette, run.k))
+        trace, states = traced(run, seed, progress)
+        if axes:  # a re-make: the old run's artists go, the axes stay
+            for old in axes[1:]:
+                if old is not None:
+                    old.cla()
+        else:
+            axes.extend(layout(ax, d, look.projection, size, look.dpi, objective))
+        fig, main_ax, objective_ax = axes
+        scene = current.scene(main_ax, trace, objective_ax)
+        if look.title:
+            main_ax.set_title(look.title)
+        return KMeansAnimation(
+            fig,
+            scene,
+            states,
+            trace,
+            fps=look.fps,
+            hold=look.hold,
+            steps=look.steps,
+            tween=look.tween,
+            seed=seed,
+            loop=look.loop,
+            panel=partial(current.scene, trace=trace),
+            name=name,
+            remake=make,
+            clicks=run.k if click and init is None else 0,
+        )
+
+    return make(seed)
 
 
 @dataclass(frozen=True)
@@ -298,17 +344,15 @@ def check_look(
     render: Any,
     loop: Any,
     title: Any,
-    k: int | None = None,
 ) -> Look:
     """Check the view and playback options for the data of ``run`` (``points`` as the
-    caller gave them, ``carried`` the names they carry); ``k`` colours (default the
-    run's k)."""
+    caller gave them, ``carried`` the names they carry)."""
     x = run.points  # drawn in the data's units, standardised or not
     n, d = x.shape
     names = check_labels(labels, d) if labels is not None else carried
     if names is not None and len(names) != d:  # a frame's names, and a (n, 1) Series
         names = None
-    colours = cluster_colours(palette, run.k if k is None else k)
+    colours = cluster_colours(palette, run.k)
     known = check_truth(truth, points, n)
     fps = check_real(fps, "fps", minimum=0.0, strict=True, maximum=MAX_FPS)
     hold = check_real(hold, "hold", minimum=0.0, strict=False, maximum=MAX_HOLD)

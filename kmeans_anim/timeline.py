@@ -17,7 +17,7 @@ from numpy.typing import NDArray
 
 from .core import KMeansState
 
-__all__ = ["Frame", "Trace", "frame_count", "frames"]
+__all__ = ["Frame", "Trace", "frame_count", "frames", "state_frames"]
 
 
 #: Most bytes of labels a :class:`Trace` keeps so that frames can replay the states.
@@ -120,6 +120,13 @@ def frame_count(n_states: int, steps: Literal["iteration", "split"], tween: int,
     """
     per_state = 2 if steps == "split" else 1
     return per_state * n_states + tween * (n_states - 1) + hold
+
+
+def state_frames(n_states: int, steps: Literal["iteration", "split"], tween: int) -> list[int]:
+    """Index in :func:`frames` of the first frame of each state that is not an
+    in-between one: ``i = N`` (or ``i = N · update``, ``i = 0 · init`` when split)."""
+    per_state = 2 if steps == "split" else 1
+    return [0] + [per_state + (i - 1) * (per_state + tween) + tween for i in range(1, n_states)]
 
 
 def frames(

@@ -8,11 +8,12 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ __all__ = [
     "REPO",
     "CliResult",
     "child_env",
+    "clean_env",
     "decode",
     "listing",
     "n_distinct",
@@ -36,6 +38,7 @@ __all__ = [
     "run_python",
     "sq_dists",
     "to_uint8",
+    "xvfb_display",
 ]
 
 #: The checkout the tests run from.
@@ -202,3 +205,35 @@ def palette_present(frame: NDArray[np.uint8], rgb: Sequence[float], tol: int = 4
     (components in [0, 1]). Lossy codecs shift colours a little; ``tol`` allows for it."""
     diff = np.abs(frame.astype(np.int16) - to_uint8(rgb))
     return bool((diff.max(axis=-1) <= tol).any())
+
+
+def clean_env() -> dict[str, str]:
+    """A child's environment without a display or a backend, warnings as errors."""
+    env = child_env(PYTHONWARNINGS="error")
+    del env["MPLBACKEND"]  # matplotlib picks its backend itself
+    return env
+
+
+@contextlib.contextmanager
+def xvfb_display() -> Iterator[dict[str, str]]:
+    """A fresh Xvfb server: the environment of a child that opens windows on it (TkAgg)."""
+    xvfb = shutil.which("Xvfb")
+    assert xvfb is not None, "Xvfb is not installed: `apt-get install -y xvfb` (make test does)"
+    r, w = os.pipe()
+    server = subprocess.Popen(
+        [xvfb, "-displayfd", str(w), "-screen", "0", "1024x768x24", "-nolisten", "tcp"],
+        pass_fds=(w,),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    os.close(w)
+    try:
+        with os.fdopen(r) as fd:
+            number = fd.readline().strip()
+        assert number.isdigit(), "Xvfb did not start"
+        env = clean_env()
+        env.update(DISPLAY=f":{number}", MPLBACKEND="TkAgg")
+        yield env
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

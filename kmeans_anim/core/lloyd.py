@@ -21,7 +21,6 @@ from .._checks import (
     check_real,
     make_rng,
 )
-from ..columns import numeric_columns
 from .assign import check_algorithm, make_strategy
 from .init import check_init, has_k_distinct, initial_centroids
 from .scaling import Scaling, warn_if_scales_differ
@@ -202,7 +201,10 @@ def lloyd(
         the columns' standard deviations differ tenfold or more; when a data frame's
         non-numeric columns are left out.
     """
-    # a data frame's text columns are left out, named, as animate() and the files do
+    # a data frame's text columns are left out, named, as animate() and the files do;
+    # imported here because the columns module needs the core's warning class
+    from ..columns import numeric_columns
+
     data, names = numeric_columns(points, stacklevel=2)
     run = plan(
         data,

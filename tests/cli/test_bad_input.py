@@ -370,7 +370,8 @@ CASES = [
         ValueError,
         r"init='nope' is not valid; choose one of 'k-means\+\+', 'random'",
         ["--init", "nope"],
-        r"argument --init: invalid choice: 'nope' \(choose from '?k-means\+\+'?, '?random'?\)",
+        r"argument --init: invalid choice: 'nope' "
+        r"\(choose from '?k-means\+\+'?, '?random'?, '?click'?\)",
     ),
     Case(
         "empty-policy-unknown",
