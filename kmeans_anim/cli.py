@@ -9,9 +9,11 @@ from __future__ import annotations
 import argparse
 import inspect
 import itertools
+import math
 import os
 import sys
 import warnings
+from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
@@ -30,7 +32,7 @@ from ._checks import (
 )
 from .animation import KMeansAnimation
 from .columns import LEFT_OUT
-from .compare import compare
+from .compare import MAX_RUNS, compare
 from .compose import animate
 from .core import KMeansWarning
 from .core.scaling import SCALES_DIFFER
@@ -97,12 +99,13 @@ def _compare(text: str) -> tuple[str, list[object]]:
         ) from None
 
 
-def _ks(text: str) -> list[int]:
-    """``--sweep``: ``LO:HI`` (both included) or ``2,3,5``."""
+def _ks(text: str) -> Sequence[int]:
+    """``--sweep``: ``LO:HI`` (both included) or ``2,3,5``; a range stays a range, so
+    that one too long is refused without being built."""
     try:
         if ":" in text:
             lo, hi = (int(t) for t in text.split(":"))
-            return list(range(lo, hi + 1))
+            return range(lo, hi + 1)
         return [int(t) for t in text.split(",")]
     except ValueError:
         raise argparse.ArgumentTypeError(
@@ -400,6 +403,9 @@ def _runs(pairs: list[tuple[str, list[object]]]) -> list[dict[str, object]]:
     keys = [key for key, _ in pairs]
     if len(set(keys)) != len(keys):
         raise UsageError(f"--compare {keys[-1]} is given twice; give each key once")
+    runs = math.prod(len(v) for _, v in pairs)
+    if runs > MAX_RUNS:  # refused before the combinations are made
+        raise UsageError(f"--compare makes {runs:,} runs; at most {MAX_RUNS} fit in one figure")
     return [
         dict(zip(keys, combo, strict=True)) for combo in itertools.product(*(v for _, v in pairs))
     ]

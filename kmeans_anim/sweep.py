@@ -176,10 +176,7 @@ class SweepScene:
     def __init__(self, scenes: Sequence[Scene], elbow: Elbow) -> None:
         self.scenes = list(scenes)
         self.elbow = elbow
-        #: frames in the sequence being drawn: the knee shows on the last
-        self.count = 0
         self.blittable = all(s.blittable for s in self.scenes)
-        self._frame_no = 0
 
     @property
     def artists(self) -> list[Artist]:
@@ -194,13 +191,13 @@ class SweepScene:
         for s in self.scenes:
             s.reset()
         self._show_only(0)
-        self._frame_no = 0
 
     def update(self, step: Step) -> list[Artist]:
         self._show_only(step.index)
         out = self.scenes[step.index].update(step.frame)
-        self._frame_no += 1
-        return out + self.elbow.update(step, last=self._frame_no >= self.count)
+        # the last k's run has ended: its final frame and the hold show the verdict
+        last = step.index == len(self.scenes) - 1 and step.done
+        return out + self.elbow.update(step, last=last)
 
 
 class SweepAnimation(KMeansAnimation):
@@ -234,7 +231,6 @@ class SweepAnimation(KMeansAnimation):
         # frame_count() is called by the base class's constructor
         self._fps, self._hold = kw["fps"], kw["hold"]
         self._steps, self._tween = kw["steps"], kw["tween"]
-        scene.count = self.frame_count()
         super().__init__(
             fig, scene, first.states, first.trace, seed=first.seed, panel=panels[0], **kw
         )
@@ -271,7 +267,6 @@ class SweepAnimation(KMeansAnimation):
     def frames(self, fps: float | None = None) -> Iterator[Step]:  # type: ignore[override]
         fps = self._fps if fps is None else fps
         hold = self._hold_frames(fps)
-        self.scene.count = self.frame_count(fps)  # type: ignore[attr-defined]
         for i, lane in enumerate(self.lanes):
             k = lane.trace.centroids.shape[1]
             seq = list(frames(lane.states, steps=self._steps, tween=self._tween, hold=hold))

@@ -58,6 +58,16 @@ def test_sweep_writes_every_k_in_turn(cli, tmp_path):
         (["--sweep", "1:x"], "invalid --sweep '1:x'"),
         (["--sweep", "5:2"], "ks has no values"),
         (["--sweep", "1:99"], "more than 32"),
+        (["--sweep", "1:300000000000"], "more than 32"),  # refused, not built
+        (
+            [
+                "--compare",
+                "seed=" + ",".join(map(str, range(10**4))),
+                "--compare",
+                "init=random,k-means++",
+            ],
+            "makes 20,000 runs",
+        ),
         (["--sweep", "1:3", "-k", "3"], "-k and --sweep"),
         (["--sweep-final"], "--sweep-final needs --sweep"),
         (["--sweep", "1:3", "--compare", "seed=1"], "--compare or --sweep, not both"),

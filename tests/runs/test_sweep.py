@@ -108,13 +108,13 @@ def test_final_only_shows_one_frame_and_the_hold_per_k():
     assert all("converged" in s.frame.caption for s in seq)
 
 
-def test_saved_sweep_marks_the_knee_on_the_last_frame_only(elbow, tmp_path):
+def test_saved_sweep_marks_the_knee_through_the_final_hold_only(elbow, tmp_path):
     _, frames = decode(elbow.save(tmp_path / "k.mp4"))
     assert len(frames) == elbow.frame_count()
     gold = mcolors.to_rgb(BEST)
-    assert palette_present(frames[-1], gold, tol=30)
-    assert not palette_present(frames[-2], gold, tol=30)
-    assert not palette_present(frames[0], gold, tol=30)
+    held = 2  # the last frame and its hold: 0.5 s at 2 fps after it
+    marked = [palette_present(f, gold, tol=30) for f in frames]
+    assert marked == [False] * (len(frames) - held) + [True] * held
 
 
 @pytest.mark.parametrize(
