@@ -38,7 +38,7 @@ def animate(
     points: ArrayLike,
     k: int,
     *,
-    init: Literal["k-means++", "random"] | ArrayLike = DEFAULTS.init,
+    init: Literal["k-means++", "random", "farthest"] | ArrayLike = DEFAULTS.init,
     seed: int | np.random.Generator | None = None,
     max_iter: int = DEFAULTS.max_iter,
     tol: float = DEFAULTS.tol,
