@@ -8,6 +8,7 @@
 from .animation import KMeansAnimation
 from .compose import animate
 from .core import KMeansState, KMeansWarning, Members, Tuning, lloyd
+from .core.optimum import optimum_1d
 from .data import Dataset, load_dataset, load_points, make_blobs
 from .palette import cluster_colours, hsv_palette
 from .writers import FFmpegError
@@ -30,4 +31,5 @@ __all__ = [
     "load_dataset",
     "load_points",
     "make_blobs",
+    "optimum_1d",
 ]
