@@ -11,11 +11,13 @@ from .core import KMeansState, KMeansWarning, Members, Tuning, lloyd
 from .core.optimum import optimum_1d
 from .data import Dataset, load_dataset, load_points, make_blobs
 from .palette import cluster_colours, hsv_palette
+from .shapes import SHAPES, make_shapes
 from .writers import FFmpegError
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "SHAPES",
     "Dataset",
     "FFmpegError",
     "KMeansAnimation",
@@ -31,5 +33,6 @@ __all__ = [
     "load_dataset",
     "load_points",
     "make_blobs",
+    "make_shapes",
     "optimum_1d",
 ]
