@@ -26,7 +26,7 @@ from .core import KMeansState
 from .layout import check_frame
 from .progress import progress as progress_bar
 from .scenes import Scene
-from .timeline import Frame, Trace, frame_count, frames
+from .timeline import Frame, Seeding, Trace, frame_count, frames
 from .writers import FrameWriter, atomic_output, check_output, ffmpeg_exe, interruptible
 
 __all__ = ["KMeansAnimation"]
@@ -70,8 +70,10 @@ class KMeansAnimation(FuncAnimation):
         tween: int,
         seed: int,
         loop: bool = False,
+        seeding: Seeding | None = None,
     ) -> None:
         self.scene = scene
+        self._seeding = seeding
         self.trace = trace
         self.seed = seed
         self._paused = False  # the live window's space key
@@ -100,7 +102,10 @@ class KMeansAnimation(FuncAnimation):
     def frame_count(self, fps: float | None = None) -> int:
         """Number of frames a save at ``fps`` writes: the run's frames plus the held ones."""
         fps = self._fps if fps is None else fps
-        return frame_count(len(self.trace), self._steps, self._tween, self._hold_frames(fps))
+        seeds = 0 if self._seeding is None else self._seeding.count
+        return frame_count(
+            len(self.trace), self._steps, self._tween, self._hold_frames(fps), seeds
+        )
 
     def _hold_frames(self, fps: float) -> int:
         return round(self._hold * fps)
@@ -124,7 +129,11 @@ class KMeansAnimation(FuncAnimation):
         one repeated for the hold."""
         fps = self._fps if fps is None else fps
         return frames(
-            self._states, steps=self._steps, tween=self._tween, hold=self._hold_frames(fps)
+            self._states,
+            steps=self._steps,
+            tween=self._tween,
+            hold=self._hold_frames(fps),
+            seeding=self._seeding,
         )
 
     def _init(self) -> list[Artist]:

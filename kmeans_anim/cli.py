@@ -24,6 +24,7 @@ from .core import KMeansWarning
 from .core.scaling import SCALES_DIFFER
 from .data import CLASS_COLUMNS, DATASETS, Dataset, load_dataset, make_blobs
 from .scenes import DENSITY_THRESHOLD
+from .shapes import SHAPES, make_shapes, suggested_k
 from .writers import FORMATS, FFmpegError, check_output
 
 DEFAULT_OUTPUT = Path("output") / "kmeans.mp4"
@@ -83,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog="kmeans-anim",
         description="Animate K-means clustering: every iteration becomes a frame. "
-        "Without a data file or --dataset the points are generated blobs.",
+        "Without a data file, --dataset or --shape the points are generated blobs.",
         formatter_class=_Help,
     )
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -108,15 +109,23 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="a bundled dataset instead of a file",
     )
+    src.add_argument(
+        "--shape",
+        choices=sorted(SHAPES),
+        default=None,
+        help="generated data K-means gets wrong, --points in all (default: none)",
+    )
     blob = {k: v.default for k, v in inspect.signature(make_blobs).parameters.items()}
+    n_shape = inspect.signature(make_shapes).parameters["n"].default
     src.add_argument(
         "--clusters", type=int, default=blob["n_clusters"], help="generated blobs: how many"
     )
     src.add_argument(
         "--points",
         type=int,
-        default=blob["points_per_cluster"],
-        help="generated blobs: points per blob",
+        default=None,
+        help=f"generated blobs: points per blob (default: {blob['points_per_cluster']}); "
+        f"--shape: points in all (default: {n_shape})",
     )
     src.add_argument("--dim", type=int, default=blob["dim"], help="generated blobs: dimension")
     src.add_argument("--std", type=float, default=blob["std"], help="generated blobs: spread")
@@ -139,9 +148,10 @@ def build_parser() -> argparse.ArgumentParser:
         "-k",
         type=int,
         default=None,
-        help="number of clusters (default: --clusters for blobs, else 3)",
+        help="number of clusters (default: --clusters for blobs, the number of classes "
+        "for --shape, else 3)",
     )
-    _option(alg, "init", choices=INITS)
+    _option(alg, "init", choices=INITS, more=" ('farthest' is farthest-first, not k-means++)")
     _option(alg, "max_iter", type=int)
     _option(alg, "tol", type=float)
     _option(alg, "empty", choices=EMPTY_POLICIES)
@@ -154,6 +164,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="worker threads (default: the cores this process may use, at most 4)",
     )
     view = p.add_argument_group("view")
+    view.add_argument(
+        "--seeding",
+        action="store_true",
+        help="first a frame per initial centroid: how each one was picked",
+    )
+    view.add_argument(
+        "--optimum",
+        action="store_true",
+        help="1-D: draw the exact optimum under the run and compare inertias",
+    )
     _option(view, "steps", choices=STEPS)
     _option(view, "tween", type=int)
     view.add_argument("--trails", action="store_true", help="draw centroid trails")
@@ -187,10 +207,13 @@ def build_parser() -> argparse.ArgumentParser:
     _option(view, "palette", type=_palette)
     view.add_argument(
         "--truth",
+        nargs="?",
+        const="",
         default=None,
         metavar="COLUMN",
-        help="a column of known classes: marker shapes and the adjusted Rand index "
-        "(default: none)",
+        help="known classes as marker shapes, with the adjusted Rand index: a data "
+        "file's COLUMN; alone, a dataset's classes or the generating classes of --shape "
+        "and blobs (default: none)",
     )
     view.add_argument("--title", default=None, help="title above the plot (default: none)")
     _option(view, "marker_size", type=float)
@@ -225,14 +248,39 @@ FRESH_SEEDS = 1_000_000
 
 
 def _points(args: argparse.Namespace, seed: int) -> tuple[np.ndarray | Dataset, int]:
-    if args.data is not None and args.dataset is not None:
-        raise UsageError("give a data file or --dataset, not both")
+    given = [
+        name
+        for name, v in (
+            ("a data file", args.data),
+            ("--dataset", args.dataset),
+            ("--shape", args.shape),
+        )
+        if v is not None
+    ]
+    if len(given) > 1:
+        raise UsageError(
+            f"give one of a data file, --dataset or --shape; got {' and '.join(given)}"
+        )
     if args.data is not None:
+        if args.truth == "":
+            raise UsageError("--truth needs the COLUMN of the data file that holds the classes")
         return Dataset.from_file(args.data, columns=args.columns, truth=args.truth), 3
     if args.columns is not None:
         raise UsageError("--columns needs a data file")
+    if args.shape is not None:
+        n = {} if args.points is None else {"n": args.points}
+        pts, classes = make_shapes(args.shape, seed=seed, **n)
+        if args.truth:
+            raise UsageError(
+                f"--truth {args.truth!r}: --shape data has no columns; use --truth alone"
+            )
+        return Dataset(pts, None, classes, SHAPES[args.shape]), suggested_k(args.shape)
     if args.dataset is not None:
         data = load_dataset(args.dataset)
+        if args.truth == "":  # alone: the dataset's own class column
+            args.truth = CLASS_COLUMNS.get(args.dataset)
+            if args.truth is None:
+                raise UsageError(f"--truth: the dataset {args.dataset} has no known classes")
         if args.truth is not None and args.truth != CLASS_COLUMNS.get(args.dataset):
             have = CLASS_COLUMNS.get(args.dataset)
             raise UsageError(
@@ -240,10 +288,25 @@ def _points(args: argparse.Namespace, seed: int) -> tuple[np.ndarray | Dataset, 
                 + (f"its classes in {have!r}" if have else "no known classes")
             )
         return data, 3
+    per = {} if args.points is None else {"points_per_cluster": args.points}
     pts, _ = make_blobs(
-        args.clusters, args.points, args.dim, tuple(args.bounds), args.std, seed=seed
+        args.clusters,
+        dim=args.dim,
+        center_bounds=tuple(args.bounds),
+        std=args.std,
+        seed=seed,
+        **per,
     )
-    return pts, args.clusters
+    if args.truth:
+        raise UsageError(
+            f"--truth {args.truth!r}: generated blobs have no columns; use --truth alone"
+        )
+    if args.truth is None:
+        return pts, args.clusters
+    # blob after blob, as make_blobs makes them
+    classes = np.repeat(np.arange(args.clusters), len(pts) // args.clusters)
+    names = tuple(f"blob {c + 1}" for c in range(args.clusters))
+    return Dataset(pts, None, classes, names), args.clusters
 
 
 def _check_not_the_data(data: Path | None, output: str) -> None:
@@ -320,6 +383,8 @@ def _animate(
         palette=args.palette,
         truth=True if args.truth is not None else None,
         loop=args.loop,
+        seeding=args.seeding,
+        optimum=args.optimum,
     )
 
 

@@ -24,11 +24,14 @@ from ._checks import (
 from .animation import MAX_FPS, MAX_HOLD, MAX_TWEEN, KMeansAnimation
 from .columns import check_labels, numeric_columns
 from .core import KMeansState, plan
+from .core.init import SeedStep
+from .core.optimum import optimum_1d
 from .core.scaling import warn_if_scales_differ
 from .layout import DEFAULT_FIGSIZE, OBJECTIVE_FIGSIZE, check_figsize, check_frame, layout
 from .palette import cluster_colours
 from .scenes import DENSITY_THRESHOLD, check_projection, check_view, make_scene
-from .timeline import Trace
+from .scenes.optimum import Optimal
+from .timeline import Seeding, Trace
 from .truth import check_truth
 
 __all__ = ["animate"]
@@ -66,6 +69,8 @@ def animate(
     palette: str | Sequence[Any] = DEFAULTS.palette,
     truth: ArrayLike | bool | None = None,
     loop: bool = False,
+    seeding: bool = False,
+    optimum: bool = False,
 ) -> KMeansAnimation:
     """Animate K-means on ``points``: one frame per iteration.
 
@@ -143,6 +148,20 @@ def animate(
     loop : bool, default=False
         The live window and the notebook player start again after the last frame;
         without it they stop there. (A GIF file always loops.)
+    seeding : bool, default=False
+        Start with one frame per initial centroid, ``seed 2 / 4 · k-means++``: the picks
+        of the run that follows (the same random stream). For k-means++ each point is a
+        disc whose area is its D² sampling probability at that step (in the colour of
+        the centroid being picked), the candidates tried are squares and the one kept is
+        ringed; for ``'random'`` the picks appear one by one; for ``'farthest'`` a
+        dashed line joins the new centroid to its nearest earlier one, the distance
+        being maximised. With ``standardize`` the seeding runs on the z-scores, drawn in
+        the data's units. Not with the density image (it has no per-point markers).
+    optimum : bool, default=False
+        1-D data: compute the exact optimum (:func:`kmeans_anim.optimum_1d`) and draw it
+        under the run, a faint band per optimal cluster and a grey ring at each optimal
+        centroid; the caption compares, ``inertia 41.2 · optimum 38.9 (+5.9%)``, or says
+        ``optimal`` once Lloyd's run reaches it.
 
     Returns
     -------
@@ -184,8 +203,12 @@ def animate(
             ("jitter", jitter),
             ("rotate", rotate),
             ("loop", loop),
+            ("seeding", seeding),
+            ("optimum", optimum),
         )
     }
+    if flags["optimum"] and d != 1:
+        raise ValueError(f"optimum=True applies to 1-D data only; the data has d={d} columns.")
     if title is not None and not isinstance(title, str):
         raise TypeError(f"title must be a str or None; got title={shown(title)}.")
     size = check_figsize(figsize)
@@ -210,6 +233,12 @@ def animate(
             "truth= draws the known classes as marker shapes, which the density image "
             f"has not (it is used above {DENSITY_THRESHOLD:,} points); pass render='points'."
         )
+    if density and flags["seeding"]:
+        raise ValueError(
+            "seeding=True draws each point's sampling probability as a marker, which the "
+            f"density image has not (it is used above {DENSITY_THRESHOLD:,} points); "
+            "pass render='points'."
+        )
     if ax is not None and not isinstance(ax, Axes):
         raise TypeError(f"ax must be a matplotlib Axes; got ax={shown(ax)}.")
     seed = int(seed)
@@ -221,6 +250,20 @@ def animate(
     if run.scaling is None:
         warn_if_scales_differ(x, names, stacklevel=2)
     trace = Trace.of(rerun())
+    best = None
+    if flags["optimum"]:
+        centroids, best_labels, best_inertia = optimum_1d(x, run.k)
+        if run.scaling is not None:  # the states' inertia is that of the z-scores
+            best_inertia /= float(run.scaling.scale[0]) ** 2
+        best = Optimal(centroids, best_labels, best_inertia)
+    picks = None
+    if flags["seeding"]:
+
+        def reseed() -> Iterator[SeedStep]:
+            return run.seeding(make_rng(seed))
+
+        name = run.init if isinstance(run.init, str) else "given"
+        picks = Seeding.of(reseed, name, run.k, n)
     # frames replay the kept states; a run too large to keep is run again instead
     states: Callable[[], Iterator[KMeansState]] = (
         rerun if trace.states is None else partial(iter, trace.states)
@@ -242,6 +285,8 @@ def animate(
         names=names,
         metric=None if run.data is None else run.scaling.scale,
         truth=known,
+        seeding=flags["seeding"],
+        optimum=best,
     )
     if title:
         main_ax.set_title(title)
@@ -256,4 +301,5 @@ def animate(
         tween=tween,
         seed=seed,
         loop=flags["loop"],
+        seeding=picks,
     )
