@@ -19,8 +19,9 @@ def versus_optimum(inertia: float, optimum: float) -> str:
     return f"inertia {inertia:.3g} · optimum {optimum:.3g} (+{excess:.1f}%)"
 
 
-#: Height on the strip of the bands that mark the optimal clusters' extents.
-BAND_Y = -0.3
+#: Height on the strip of the bands that mark the optimal clusters' extents: below
+#: the band that jitter spreads the points over.
+BAND_Y = -0.45
 
 
 @dataclass(frozen=True, eq=False)
