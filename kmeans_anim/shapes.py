@@ -130,8 +130,13 @@ def _anisotropic(rng: Rng, c: int, size: int) -> NDArray[np.float64]:
     return _noisy(rng, np.tile(STRETCHED_CENTRES[c], (size, 1)), 1.0) @ STRETCH
 
 
+#: a wide blob between a medium and a tight one, close enough for K-means' straight
+#: boundaries (halfway between centroids) to cut the wide one's edge off
+SPREAD_CENTRES = np.array([[0.0, 0.0], [-5.0, 3.0], [3.5, 1.0]])
+
+
 def _unequal_variance(rng: Rng, c: int, size: int) -> NDArray[np.float64]:
-    return _noisy(rng, np.tile(BLOB_CENTRES[c], (size, 1)), (1.0, 2.5, 0.5)[c])
+    return _noisy(rng, np.tile(SPREAD_CENTRES[c], (size, 1)), (2.5, 1.0, 0.5)[c])
 
 
 def _uneven_sizes(rng: Rng, c: int, size: int) -> NDArray[np.float64]:

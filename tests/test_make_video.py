@@ -19,6 +19,23 @@ EXAMPLES = [
     "wine.mp4",
     "kmeans_2d_explained.mp4",
 ]
+LESSONS = [
+    f"lessons/{name}.mp4"
+    for name in (
+        "seeding_kmeanspp",
+        "seeding_random",
+        "farthest",
+        "optimum_1d",
+        "moons",
+        "circles",
+        "anisotropic",
+        "unequal_variance",
+        "uneven_sizes",
+        "uniform",
+        "smiley",
+        "rings",
+    )
+]
 
 
 def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
@@ -41,7 +58,7 @@ def test_make_video_writes_every_example(tmp_path):
     )
     assert dry.returncode == 0, dry.stderr
     commands = [ln for ln in dry.stdout.splitlines() if "kmeans-anim" in ln]
-    assert len(commands) == len(EXAMPLES), dry.stdout
+    assert len(commands) == len(EXAMPLES) + len(LESSONS), dry.stdout
     for line in commands:
         assert f"-o {out}/" in line, f"the Makefile does not honour OUT=: {line}"
 
@@ -58,8 +75,9 @@ def test_make_video_writes_every_example(tmp_path):
     assert "Traceback" not in proc.stderr
     assert "warning" not in proc.stderr.lower(), proc.stderr
     assert snapshot(REPO / "output") == before, "make video OUT=... touched output/"
-    assert sorted(p.name for p in out.iterdir()) == sorted(EXAMPLES)
-    for name in EXAMPLES:
+    made = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
+    assert made == sorted(EXAMPLES + LESSONS)
+    for name in EXAMPLES + LESSONS:
         meta, frames = decode(out / name)
         assert len(frames) > 1, name
         assert meta["codec"].rstrip(",") == ("gif" if name.endswith(".gif") else "h264"), name
