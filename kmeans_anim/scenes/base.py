@@ -117,7 +117,7 @@ class Scene:
         self.seeding = (
             Seeding(
                 ax,
-                self.points.coords,  # type: ignore[union-attr]
+                self.points.coords,  # type: ignore[union-attr]  # animate() refuses density
                 colours,
                 size=marker_size,
                 dim=self.view_dim,

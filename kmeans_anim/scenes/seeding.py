@@ -79,8 +79,8 @@ class Seeding:
                 disc.set_color(self.colours[len(view) - 1])
                 self.place(disc, self.coords[level == lv])
         if step is None:
-            for line in self.over:
-                self.place(line, none)  # type: ignore[arg-type]
+            for line in (self.reach, self.tried, self.kept):
+                self.place(line, none)
             return
         new = view[-1:]
         self.place(self.kept, new)

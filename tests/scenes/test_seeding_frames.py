@@ -5,11 +5,9 @@ from __future__ import annotations
 import matplotlib
 import numpy as np
 import pytest
-from helpers import decode, run_main
 
 from kmeans_anim import animate, lloyd, make_blobs, optimum_1d
 from kmeans_anim._checks import INITS
-from kmeans_anim.cli import _animate, _points, build_parser
 from kmeans_anim.scenes.optimum import versus_optimum
 from kmeans_anim.scenes.seeding import LEVELS
 from kmeans_anim.timeline import Seeding
@@ -150,38 +148,3 @@ def test_seeding_and_optimum_refuse_what_they_cannot_draw():
         animate(data(2), 3, seeding=True, render="density")
     with pytest.raises(TypeError, match=r"seeding must be True or False; got seeding='yes'"):
         animate(data(2), 3, seeding="yes")
-
-
-LESSONS = [
-    ["--dim", "2", "--clusters", "3", "--points", "20", "--seeding", "--init", "farthest"],
-    [
-        "--clusters",
-        "4",
-        "--points",
-        "25",
-        "--std",
-        "0.2",
-        "--init",
-        "random",
-        "--optimum",
-        "--seeding",
-    ],
-    ["--shape", "moons", "--points", "120", "--truth", "--regions"],
-]
-
-
-@pytest.mark.parametrize("argv", LESSONS, ids=["farthest", "optimum_1d", "moons"])
-def test_lesson_videos_decode_with_their_frame_counts(tmp_path, argv):
-    argv = [*argv, "--seed", "7", "--fps", "4", "--hold", "0.5", "--dpi", "50"]
-    out = tmp_path / "lesson.mp4"
-    result = run_main([*argv, "--quiet", "-o", str(out)])
-    assert result.code == 0, result.err
-    args = build_parser().parse_args(argv)
-    points, k = _points(args, 7)
-    expected = _animate(args, points, k, 7).frame_count()
-    meta, frames = decode(out)
-    assert len(frames) == expected
-    assert meta["size"] == (320, 240)
-    # not a blank video: the frames differ and hold more than two colours
-    assert not np.array_equal(frames[0], frames[len(frames) // 2])
-    assert len(np.unique(frames[len(frames) // 2].reshape(-1, 3), axis=0)) > 50
