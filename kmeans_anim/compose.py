@@ -246,16 +246,16 @@ def animate(
     def rerun() -> Iterator[KMeansState]:
         return run.states(make_rng(seed))
 
-    # only once every option is known good: a command line prints one line for an error
-    if run.scaling is None:
-        warn_if_scales_differ(x, names, stacklevel=2)
-    trace = Trace.of(rerun())
     best = None
-    if flags["optimum"]:
+    if flags["optimum"]:  # before any warning: it refuses k * n above its bound
         centroids, best_labels, best_inertia = optimum_1d(x, run.k)
         if run.scaling is not None:  # the states' inertia is that of the z-scores
             best_inertia /= float(run.scaling.scale[0]) ** 2
         best = Optimal(centroids, best_labels, best_inertia)
+    # only once every option is known good: a command line prints one line for an error
+    if run.scaling is None:
+        warn_if_scales_differ(x, names, stacklevel=2)
+    trace = Trace.of(rerun())
     picks = None
     if flags["seeding"]:
 

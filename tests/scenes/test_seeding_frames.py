@@ -8,6 +8,7 @@ import pytest
 
 from kmeans_anim import animate, lloyd, make_blobs, optimum_1d
 from kmeans_anim._checks import INITS
+from kmeans_anim.core.optimum import MAX_CELLS
 from kmeans_anim.scenes.optimum import versus_optimum
 from kmeans_anim.scenes.seeding import LEVELS
 from kmeans_anim.timeline import Seeding
@@ -146,5 +147,8 @@ def test_seeding_and_optimum_refuse_what_they_cannot_draw():
         ValueError, match=r"seeding=True draws each point's sampling .* render='points'"
     ):
         animate(data(2), 3, seeding=True, render="density")
+    n = MAX_CELLS // 2 + 1  # refused before any K-means work
+    with pytest.raises(ValueError, match=rf"k=2 times n={n} is .* cells; at most"):
+        animate(np.arange(n, dtype=float), 2, optimum=True)
     with pytest.raises(TypeError, match=r"seeding must be True or False; got seeding='yes'"):
         animate(data(2), 3, seeding="yes")
