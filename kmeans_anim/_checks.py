@@ -34,7 +34,7 @@ __all__ = [
     "shown",
 ]
 
-INITS = ("k-means++", "random")
+INITS = ("k-means++", "random", "farthest")
 EMPTY_POLICIES = ("farthest", "keep")
 ALGORITHMS = ("auto", "sorted", "grid", "dense")
 STEPS = ("iteration", "split")

@@ -29,7 +29,7 @@ from .filmstrip import STILLS, Cell, check_picks, default_picks, shows_state, wr
 from .layout import check_frame, grid_shape
 from .progress import progress as progress_bar
 from .scenes import Scene
-from .timeline import Frame, Trace, frame_count, frames
+from .timeline import Frame, Seeding, Trace, frame_count, frames
 from .writers import FrameWriter, atomic_output, check_output, ffmpeg_exe, interruptible
 
 __all__ = ["KMeansAnimation"]
@@ -86,9 +86,11 @@ class KMeansAnimation(FuncAnimation):
         name: str | None = None,
         remake: Callable[..., KMeansAnimation] | None = None,
         clicks: int = 0,
+        seeding: Seeding | None = None,
     ) -> None:
         self.scene = scene
         self._panel = panel  # a fresh scene of the run in another axes: the filmstrip
+        self._seeding = seeding
         self.trace = trace
         self.seed = seed
         self.name = name
@@ -120,7 +122,10 @@ class KMeansAnimation(FuncAnimation):
     def frame_count(self, fps: float | None = None) -> int:
         """Number of frames a save at ``fps`` writes: the run's frames plus the held ones."""
         fps = self._fps if fps is None else fps
-        return frame_count(len(self.trace), self._steps, self._tween, self._hold_frames(fps))
+        seeds = 0 if self._seeding is None else self._seeding.count
+        return frame_count(
+            len(self.trace), self._steps, self._tween, self._hold_frames(fps), seeds
+        )
 
     def _hold_frames(self, fps: float) -> int:
         return round(self._hold * fps)
@@ -144,7 +149,11 @@ class KMeansAnimation(FuncAnimation):
         one repeated for the hold."""
         fps = self._fps if fps is None else fps
         return frames(
-            self._states, steps=self._steps, tween=self._tween, hold=self._hold_frames(fps)
+            self._states,
+            steps=self._steps,
+            tween=self._tween,
+            hold=self._hold_frames(fps),
+            seeding=self._seeding,
         )
 
     def _init(self) -> list[Artist]:
@@ -357,7 +366,7 @@ class KMeansAnimation(FuncAnimation):
         window's new runs are then what a later save writes."""
         self.scene, self.trace, self.seed = other.scene, other.trace, other.seed
         self.remake, self.clicks, self._states = other.remake, other.clicks, other._states
-        self._panel = other._panel
+        self._panel, self._seeding = other._panel, other._seeding
         self._save_count = self.frame_count()
 
     @contextlib.contextmanager

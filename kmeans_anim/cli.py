@@ -40,6 +40,7 @@ from .data import CLASS_COLUMNS, DATASETS, Dataset, load_dataset, make_blobs
 from .filmstrip import STILLS
 from .progress import status
 from .scenes import DENSITY_THRESHOLD
+from .shapes import SHAPES, make_shapes, suggested_k
 from .sweep import sweep
 from .writers import FORMATS, FFmpegError, check_output
 
@@ -144,7 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog="kmeans-anim",
         description="Animate K-means clustering: every iteration becomes a frame. "
-        "Without a data file or --dataset the points are generated blobs.",
+        "Without a data file, --dataset or --shape the points are generated blobs.",
         formatter_class=_Help,
     )
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -170,15 +171,23 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="a bundled dataset instead of a file",
     )
+    src.add_argument(
+        "--shape",
+        choices=sorted(SHAPES),
+        default=None,
+        help="generated data K-means gets wrong, --points in all (default: none)",
+    )
     blob = {k: v.default for k, v in inspect.signature(make_blobs).parameters.items()}
+    n_shape = inspect.signature(make_shapes).parameters["n"].default
     src.add_argument(
         "--clusters", type=int, default=blob["n_clusters"], help="generated blobs: how many"
     )
     src.add_argument(
         "--points",
         type=int,
-        default=blob["points_per_cluster"],
-        help="generated blobs: points per blob",
+        default=None,
+        help=f"generated blobs: points per blob (default: {blob['points_per_cluster']}); "
+        f"--shape: points in all (default: {n_shape})",
     )
     src.add_argument("--dim", type=int, default=blob["dim"], help="generated blobs: dimension")
     src.add_argument("--std", type=float, default=blob["std"], help="generated blobs: spread")
@@ -201,13 +210,15 @@ def build_parser() -> argparse.ArgumentParser:
         "-k",
         type=int,
         default=None,
-        help="number of clusters (default: --clusters for blobs, else 3)",
+        help="number of clusters (default: --clusters for blobs, the number of classes "
+        "for --shape, else 3)",
     )
     _option(
         alg,
         "init",
         choices=(*INITS, "click"),
-        more="; click: place the centroids in the --show window",
+        more=" ('farthest' is farthest-first, not k-means++; 'click': place the centroids "
+        "in the --show window)",
     )
     _option(alg, "max_iter", type=int)
     _option(alg, "tol", type=float)
@@ -221,6 +232,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="worker threads (default: the cores this process may use, at most 4)",
     )
     view = p.add_argument_group("view")
+    view.add_argument(
+        "--seeding",
+        action="store_true",
+        help="first a frame per initial centroid: how each one was picked",
+    )
+    view.add_argument(
+        "--optimum",
+        action="store_true",
+        help="1-D: draw the exact optimum under the run and compare inertias",
+    )
     _option(view, "steps", choices=STEPS)
     _option(view, "tween", type=int)
     view.add_argument("--trails", action="store_true", help="draw centroid trails")
@@ -254,10 +275,13 @@ def build_parser() -> argparse.ArgumentParser:
     _option(view, "palette", type=_palette)
     view.add_argument(
         "--truth",
+        nargs="?",
+        const="",
         default=None,
         metavar="COLUMN",
-        help="a column of known classes: marker shapes and the adjusted Rand index "
-        "(default: none)",
+        help="known classes as marker shapes, with the adjusted Rand index: a data "
+        "file's COLUMN; alone, a dataset's classes or the generating classes of --shape "
+        "and blobs (default: none)",
     )
     view.add_argument("--title", default=None, help="title above the plot (default: none)")
     _option(view, "marker_size", type=float)
@@ -316,15 +340,40 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _points(args: argparse.Namespace, seed: int) -> tuple[np.ndarray | Dataset, int]:
-    if args.data is not None and args.dataset is not None:
-        raise UsageError("give a data file or --dataset, not both")
+    given = [
+        name
+        for name, v in (
+            ("a data file", args.data),
+            ("--dataset", args.dataset),
+            ("--shape", args.shape),
+        )
+        if v is not None
+    ]
+    if len(given) > 1:
+        raise UsageError(
+            f"give one of a data file, --dataset or --shape; got {' and '.join(given)}"
+        )
     if args.data is not None:
+        if args.truth == "":
+            raise UsageError("--truth needs the COLUMN of the data file that holds the classes")
         with status(_reading(args.data), None if _large(args.data) and not args.quiet else False):
             return Dataset.from_file(args.data, columns=args.columns, truth=args.truth), 3
     if args.columns is not None:
         raise UsageError("--columns needs a data file")
+    if args.shape is not None:
+        n = {} if args.points is None else {"n": args.points}
+        pts, classes = make_shapes(args.shape, seed=seed, **n)
+        if args.truth:
+            raise UsageError(
+                f"--truth {args.truth!r}: --shape data has no columns; use --truth alone"
+            )
+        return Dataset(pts, None, classes, SHAPES[args.shape]), suggested_k(args.shape)
     if args.dataset is not None:
         data = load_dataset(args.dataset)
+        if args.truth == "":  # alone: the dataset's own class column
+            args.truth = CLASS_COLUMNS.get(args.dataset)
+            if args.truth is None:
+                raise UsageError(f"--truth: the dataset {args.dataset} has no known classes")
         if args.truth is not None and args.truth != CLASS_COLUMNS.get(args.dataset):
             have = CLASS_COLUMNS.get(args.dataset)
             raise UsageError(
@@ -332,10 +381,25 @@ def _points(args: argparse.Namespace, seed: int) -> tuple[np.ndarray | Dataset, 
                 + (f"its classes in {have!r}" if have else "no known classes")
             )
         return data, 3
+    per = {} if args.points is None else {"points_per_cluster": args.points}
     pts, _ = make_blobs(
-        args.clusters, args.points, args.dim, tuple(args.bounds), args.std, seed=seed
+        args.clusters,
+        dim=args.dim,
+        center_bounds=tuple(args.bounds),
+        std=args.std,
+        seed=seed,
+        **per,
     )
-    return pts, args.clusters
+    if args.truth:
+        raise UsageError(
+            f"--truth {args.truth!r}: generated blobs have no columns; use --truth alone"
+        )
+    if args.truth is None:
+        return pts, args.clusters
+    # blob after blob, as make_blobs makes them
+    classes = np.repeat(np.arange(args.clusters), len(pts) // args.clusters)
+    names = tuple(f"blob {c + 1}" for c in range(args.clusters))
+    return Dataset(pts, None, classes, names), args.clusters
 
 
 #: Files from this size up say that they are being read (on a terminal).
@@ -450,8 +514,13 @@ def _animate(
     if args.compare is not None or args.sweep is not None:
         if args.compare is not None and args.sweep is not None:
             raise UsageError("give --compare or --sweep, not both")
-        if args.objective:
-            raise UsageError("--objective is for a single run; --sweep draws the elbow")
+        for flag, given in (
+            ("--objective", args.objective),
+            ("--seeding", args.seeding),
+            ("--optimum", args.optimum),
+        ):
+            if given:
+                raise UsageError(f"{flag} is for a single run, not --compare or --sweep")
     if args.compare is not None:
         return compare(points, k, _runs(args.compare), **common)
     if args.sweep is not None:
@@ -459,7 +528,15 @@ def _animate(
             raise UsageError("-k and --sweep both set k; give one")
         runs = "final" if args.sweep_final else "all"
         return sweep(points, args.sweep, runs=runs, **common)
-    return animate(points, k, objective=args.objective, name=_name(args), **common)
+    return animate(
+        points,
+        k,
+        objective=args.objective,
+        name=_name(args),
+        seeding=args.seeding,
+        optimum=args.optimum,
+        **common,
+    )
 
 
 def _name(args: argparse.Namespace) -> str | None:

@@ -25,14 +25,17 @@ from ._checks import (
 from .animation import MAX_FPS, MAX_HOLD, MAX_TWEEN, KMeansAnimation
 from .columns import check_labels, numeric_columns
 from .core import KMeansState, plan
+from .core.init import SeedStep
 from .core.lloyd import Run
+from .core.optimum import optimum_1d
 from .core.scaling import warn_if_scales_differ
 from .layout import DEFAULT_FIGSIZE, OBJECTIVE_FIGSIZE, check_figsize, check_frame, layout
 from .palette import cluster_colours
 from .progress import counting
 from .scenes import DENSITY_THRESHOLD, Scene, check_projection, check_view, make_scene
 from .scenes.layers import Colour
-from .timeline import Trace
+from .scenes.optimum import Optimal
+from .timeline import Seeding, Trace
 from .truth import Truth, check_truth
 
 __all__ = ["Look", "animate", "check_look", "fixed_seed", "traced"]
@@ -42,7 +45,7 @@ def animate(
     points: ArrayLike,
     k: int,
     *,
-    init: Literal["k-means++", "random", "click"] | ArrayLike = DEFAULTS.init,
+    init: Literal["k-means++", "random", "farthest", "click"] | ArrayLike = DEFAULTS.init,
     seed: int | np.random.Generator | None = None,
     max_iter: int = DEFAULTS.max_iter,
     tol: float = DEFAULTS.tol,
@@ -72,6 +75,8 @@ def animate(
     loop: bool = False,
     progress: bool | None = None,
     name: str | None = None,
+    seeding: bool = False,
+    optimum: bool = False,
 ) -> KMeansAnimation:
     """Animate K-means on ``points``: one frame per iteration.
 
@@ -157,6 +162,20 @@ def animate(
     name : str, optional
         What the run is of (a dataset's or file's name): the live window's title says
         ``kmeans-anim: wine, k=3, seed 1234``.
+    seeding : bool, default=False
+        Start with one frame per initial centroid, ``seed 2 / 4 · k-means++``: the picks
+        of the run that follows (the same random stream). For k-means++ each point is a
+        disc whose area is its D² sampling probability at that step (in the colour of
+        the centroid being picked), the candidates tried are squares and the one kept is
+        ringed; for ``'random'`` the picks appear one by one; for ``'farthest'`` a
+        dashed line joins the new centroid to its nearest earlier one, the distance
+        being maximised. With ``standardize`` the seeding runs on the z-scores, drawn in
+        the data's units. Not with the density image (it has no per-point markers).
+    optimum : bool, default=False
+        1-D data: compute the exact optimum (:func:`kmeans_anim.optimum_1d`) and draw it
+        under the run, a faint band per optimal cluster and a grey ring at each optimal
+        centroid; the caption compares, ``inertia 41.2 · optimum 38.9 (+5.9%)``, or says
+        ``optimal`` once Lloyd's run reaches it.
 
     Returns
     -------
@@ -202,7 +221,9 @@ def animate(
         render=render,
         loop=loop,
         title=title,
+        seeding=seeding,
     )
+    optimum = check_bool(optimum, "optimum")
     size = check_figsize(figsize)
     if ax is None:
         check_frame(size or (OBJECTIVE_FIGSIZE if objective else DEFAULT_FIGSIZE), look.dpi)
@@ -216,6 +237,9 @@ def animate(
         raise ValueError(
             f"init='click' places centroids on a 1-D or 2-D plot; the data has {d} columns."
         )
+    if optimum and d != 1:
+        raise ValueError(f"optimum=True applies to 1-D data only; the data has d={d} columns.")
+    best = _optimum(run) if optimum else None  # before any warning: it refuses large k * n
     # only once every option is known good: a command line prints one line for an error
     look.warn_if_scales_differ(run, stacklevel=2)
     axes: list[Any] = []  # (figure, main axes, objective axes), laid out once
@@ -223,7 +247,7 @@ def animate(
     def make(seed: int, k: int | None = None, init: ArrayLike | None = None) -> KMeansAnimation:
         """The recipe with every checked option, for another seed (and k or init): the
         live window's n, + and - keys and its clicks re-make the run in the same axes."""
-        nonlocal run
+        nonlocal run, best
         if k is not None or init is not None:
             run = plan(
                 data,
@@ -236,8 +260,18 @@ def animate(
                 n_threads=n_threads,
                 standardize=standardize,
             )
+            best = _optimum(run) if optimum else None
         current = replace(look, colours=cluster_colours(palette, run.k))
         trace, states = traced(run, seed, progress)
+        picks = None
+        if look.seeding:
+            checked = run
+
+            def reseed() -> Iterator[SeedStep]:
+                return checked.seeding(make_rng(seed))
+
+            init_name = run.init if isinstance(run.init, str) else "given"
+            picks = Seeding.of(reseed, init_name, run.k, len(look.points))
         if axes:  # a re-make: the old run's artists go, the axes stay
             for old in axes[1:]:
                 if old is not None:
@@ -245,7 +279,7 @@ def animate(
         else:
             axes.extend(layout(ax, d, look.projection, size, look.dpi, objective))
         fig, main_ax, objective_ax = axes
-        scene = current.scene(main_ax, trace, objective_ax)
+        scene = current.scene(main_ax, trace, objective_ax, best)
         if look.title:
             main_ax.set_title(look.title)
         return KMeansAnimation(
@@ -259,13 +293,23 @@ def animate(
             tween=look.tween,
             seed=seed,
             loop=look.loop,
-            panel=partial(current.scene, trace=trace),
+            panel=partial(current.scene, trace=trace, optimum=best),
             name=name,
             remake=make,
             clicks=run.k if click and init is None else 0,
+            seeding=picks,
         )
 
     return make(seed)
+
+
+def _optimum(run: Run) -> Optimal:
+    """The exact optimum of a 1-D run's data for its k, its inertia in the units of
+    the states' (z-scores when standardised)."""
+    centroids, labels, inertia = optimum_1d(run.points, run.k)
+    if run.scaling is not None:
+        inertia /= float(run.scaling.scale[0]) ** 2
+    return Optimal(centroids, labels, inertia)
 
 
 @dataclass(frozen=True)
@@ -295,9 +339,17 @@ class Look:
     tween: int
     loop: bool
     title: str | None
+    seeding: bool
 
-    def scene(self, ax: Axes, trace: Trace, objective_ax: Axes | None = None) -> Scene:
-        """The scene of one run drawn in ``ax``."""
+    def scene(
+        self,
+        ax: Axes,
+        trace: Trace,
+        objective_ax: Axes | None = None,
+        optimum: Optimal | None = None,
+    ) -> Scene:
+        """The scene of one run drawn in ``ax`` (with ``optimum``, the exact 1-D one
+        under it)."""
         return make_scene(
             ax,
             self.points,
@@ -314,6 +366,8 @@ class Look:
             names=self.names,
             metric=self.metric,
             truth=self.truth,
+            seeding=self.seeding,
+            optimum=optimum,
         )
 
     def warn_if_scales_differ(self, run: Run, stacklevel: int) -> None:
@@ -344,6 +398,7 @@ def check_look(
     render: Any,
     loop: Any,
     title: Any,
+    seeding: Any = False,
 ) -> Look:
     """Check the view and playback options for the data of ``run`` (``points`` as the
     caller gave them, ``carried`` the names they carry)."""
@@ -368,6 +423,7 @@ def check_look(
             ("jitter", jitter),
             ("rotate", rotate),
             ("loop", loop),
+            ("seeding", seeding),
         )
     }
     if title is not None and not isinstance(title, str):
@@ -386,6 +442,12 @@ def check_look(
         raise ValueError(
             "truth= draws the known classes as marker shapes, which the density image "
             f"has not (it is used above {DENSITY_THRESHOLD:,} points); pass render='points'."
+        )
+    if density and flags["seeding"]:
+        raise ValueError(
+            "seeding=True draws each point's sampling probability as a marker, which the "
+            f"density image has not (it is used above {DENSITY_THRESHOLD:,} points); "
+            "pass render='points'."
         )
     return Look(
         points=x,
@@ -407,6 +469,7 @@ def check_look(
         tween=tween,
         loop=flags["loop"],
         title=title,
+        seeding=flags["seeding"],
     )
 
 

@@ -1,23 +1,27 @@
 """From states to frames: what each frame of the animation shows.
 
-The core yields one state per iteration. A video needs more: two frames per iteration
-when the assign and update steps are shown apart, eased in-between frames that carry
-the centroids, and the final frame held. This module turns states into
+The core yields one state per iteration. A video needs more: the seeding shown pick by
+pick before the first state, two frames per iteration when the assign and update steps
+are shown apart, eased in-between frames that carry the centroids, and the final frame
+held. This module turns states into
 :class:`Frame` values; scenes draw frames and never see the core.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
 
 from .core import KMeansState
+from .core.init import SeedStep
 
-__all__ = ["Frame", "Trace", "frame_count", "frames", "state_frames"]
+__all__ = ["Frame", "Seeding", "Trace", "frame_count", "frames", "state_frames"]
 
 
 #: Most bytes of labels a :class:`Trace` keeps so that frames can replay the states.
@@ -79,6 +83,41 @@ class Trace:
 
 
 @dataclass(frozen=True)
+class Seeding:
+    """The seeding of a run, one frame per pick, shown before its first state.
+
+    Attributes
+    ----------
+    steps : callable returning an iterator of SeedStep
+        The picks, from the same random stream as the run's first state: kept when
+        their probabilities fit in ``KEEP_BYTES``, else made again on each replay.
+    name : str
+        What the captions call the initialisation: ``'k-means++'``, ``'random'``,
+        ``'farthest'`` or ``'given'`` (an ``init`` array).
+    count : int
+        The number of picks, k.
+    """
+
+    steps: Callable[[], Iterator[SeedStep]]
+    name: str
+    count: int
+
+    @classmethod
+    def of(
+        cls,
+        steps: Callable[[], Iterator[SeedStep]],
+        name: str,
+        k: int,
+        n: int,
+        keep_bytes: int = KEEP_BYTES,
+    ) -> Seeding:
+        """The seeding made by ``steps``, kept if k probability arrays of n fit."""
+        if k * n * 8 > keep_bytes:
+            return cls(steps, name, k)
+        return cls(partial(iter, tuple(steps())), name, k)
+
+
+@dataclass(frozen=True)
 class Frame:
     """What one frame shows.
 
@@ -97,6 +136,9 @@ class Frame:
         The state whose centroids are shown or being moved to: ``iteration`` itself,
         except for in-between frames of ``steps='iteration'``, which belong to the
         iteration they leave. Trails end at the centroids of the states before it.
+    seed : SeedStep or None
+        For a seeding frame, its pick; ``centroids`` then holds the picks so far (the
+        last one this frame's), ``colours`` is None and ``iteration`` 0.
     """
 
     iteration: int
@@ -104,6 +146,7 @@ class Frame:
     colours: KMeansState | None
     caption: str
     heading: int
+    seed: SeedStep | None = None
 
 
 def ease(t: float) -> float:
@@ -111,22 +154,29 @@ def ease(t: float) -> float:
     return t * t * (3.0 - 2.0 * t)
 
 
-def frame_count(n_states: int, steps: Literal["iteration", "split"], tween: int, hold: int) -> int:
+def frame_count(
+    n_states: int, steps: Literal["iteration", "split"], tween: int, hold: int, seeds: int = 0
+) -> int:
     """Number of frames :func:`frames` yields for a run of ``n_states`` states.
 
-    ``iteration``: one frame per state; ``split``: two (assign and update). Each of the
-    ``n_states - 1`` moves of the centroids adds ``tween`` in-between frames, and the
-    last frame is repeated ``hold`` more times.
+    ``seeds`` frames of seeding first; then ``iteration``: one frame per state;
+    ``split``: two (assign and update). Each of the ``n_states - 1`` moves of the
+    centroids adds ``tween`` in-between frames, and the last frame is repeated ``hold``
+    more times.
     """
     per_state = 2 if steps == "split" else 1
-    return per_state * n_states + tween * (n_states - 1) + hold
+    return seeds + per_state * n_states + tween * (n_states - 1) + hold
 
 
-def state_frames(n_states: int, steps: Literal["iteration", "split"], tween: int) -> list[int]:
+def state_frames(
+    n_states: int, steps: Literal["iteration", "split"], tween: int, seeds: int = 0
+) -> list[int]:
     """Index in :func:`frames` of the first frame of each state that is not an
-    in-between one: ``i = N`` (or ``i = N · update``, ``i = 0 · init`` when split)."""
+    in-between one: ``i = N`` (or ``i = N · update``, ``i = 0 · init`` when split),
+    after ``seeds`` frames of seeding."""
     per_state = 2 if steps == "split" else 1
-    return [0] + [per_state + (i - 1) * (per_state + tween) + tween for i in range(1, n_states)]
+    firsts = [0] + [per_state + (i - 1) * (per_state + tween) + tween for i in range(1, n_states)]
+    return [seeds + i for i in firsts]
 
 
 def frames(
@@ -135,6 +185,7 @@ def frames(
     steps: Literal["iteration", "split"] = "iteration",
     tween: int = 0,
     hold: int = 0,
+    seeding: Seeding | None = None,
 ) -> Iterator[Frame]:
     """Yield the frames of one run.
 
@@ -153,12 +204,22 @@ def frames(
         colours, before the frame that shows the new centroids.
     hold : int
         Extra copies of the last frame.
+    seeding : Seeding or None
+        First one frame per pick, ``seed 2 / 4 · k-means++``: the picks so far over
+        grey points, placed where the first state has its centroids.
     """
+    run = states()
+    if seeding is not None:
+        first = next(run)
+        for j, step in enumerate(seeding.steps()):
+            caption = f"seed {j + 1} / {seeding.count} · {seeding.name}"
+            yield Frame(0, first.centroids[: j + 1], None, caption, 0, step)
+        run = itertools.chain([first], run)
     prev: KMeansState | None = None
     # A state's last frame waits until the next state arrives: only then is it known
     # whether the run ended there, and the final frame says why it stopped.
     last: Frame | None = None
-    for state in states():
+    for state in run:
         if last is not None:
             yield last
         i = state.iteration

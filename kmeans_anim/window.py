@@ -193,7 +193,8 @@ class Window:
         """Show the animation's (new) run from its first frame."""
         anim = self.anim
         self.frames = FrameList(anim)
-        self.starts = state_frames(len(anim.trace), anim._steps, anim._tween)
+        seeds = 0 if anim._seeding is None else anim._seeding.count
+        self.starts = state_frames(len(anim.trace), anim._steps, anim._tween, seeds)
         last = max(len(self.frames) - 1, 1)
         self.slider.valmax = last
         self.slider.ax.set_xlim(0, last)

@@ -1,14 +1,18 @@
-"""`make video` renders every example, into the folder given as ``OUT``."""
+"""`make video` renders every example and lesson, into the folder given as ``OUT``."""
 
 from __future__ import annotations
 
+import shlex
 import shutil
 import subprocess
 from pathlib import Path
 
 import matplotlib.image as mimage
+import numpy as np
 import pytest
-from helpers import REPO, decode
+from helpers import REPO, decode, run_main
+
+from kmeans_anim.cli import _animate, _points, build_parser
 
 EXAMPLES = [
     "kmeans_1d.mp4",
@@ -24,6 +28,23 @@ EXAMPLES = [
 ]
 #: Still figures of frames (a filmstrip).
 STILLS = ["kmeans_2d_filmstrip.png"]
+LESSONS = [
+    f"lessons/{name}.mp4"
+    for name in (
+        "seeding_kmeanspp",
+        "seeding_random",
+        "farthest",
+        "optimum_1d",
+        "moons",
+        "circles",
+        "anisotropic",
+        "unequal_variance",
+        "uneven_sizes",
+        "uniform",
+        "smiley",
+        "rings",
+    )
+]
 
 
 def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
@@ -32,29 +53,63 @@ def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
     return {p.name: (p.stat().st_size, p.stat().st_mtime_ns) for p in folder.iterdir()}
 
 
-@pytest.mark.slow
-def test_make_video_writes_every_example(tmp_path):
+def commands(target: str, out: Path) -> list[str]:
+    """The kmeans-anim command lines ``make -n target OUT=out`` would run."""
     make = shutil.which("make")
     assert make is not None, "make is not installed"
-    out = tmp_path / "videos"
-    # a dry run first: the commands must write into OUT, never into the repo's output/
     dry = subprocess.run(
-        [make, "-n", "-C", str(REPO), "video", f"OUT={out}"],
+        [make, "-n", "-C", str(REPO), "-o", ".venv/.installed", target, f"OUT={out}"],
         capture_output=True,
         text=True,
         timeout=60,
     )
     assert dry.returncode == 0, dry.stderr
-    commands = [ln for ln in dry.stdout.splitlines() if "kmeans-anim" in ln]
-    assert len(commands) == len(EXAMPLES) + len(STILLS), dry.stdout
-    for line in commands:
+    return [ln for ln in dry.stdout.splitlines() if "kmeans-anim" in ln]
+
+
+def test_make_video_commands_write_into_out(tmp_path):
+    out = tmp_path / "videos"
+    lines = commands("video", out)
+    assert len(lines) == len(EXAMPLES) + len(STILLS) + len(LESSONS), lines
+    # the commands must write into OUT, never into the repo's output/
+    for line in lines:
         assert f"-o {out}/" in line, f"the Makefile does not honour OUT=: {line}"
+    assert sorted(ln.rsplit("/", 1)[-1] for ln in commands("lessons", out)) == sorted(
+        name.rsplit("/", 1)[-1] for name in LESSONS
+    )
+
+
+@pytest.mark.parametrize("name", ["seeding_kmeanspp", "farthest", "optimum_1d", "smiley"])
+def test_lesson_videos_decode_with_their_frame_counts(tmp_path, name):
+    """A lesson's own command line from the Makefile, run in this process (smaller)."""
+    line = next(ln for ln in commands("lessons", tmp_path) if ln.endswith(f"/{name}.mp4"))
+    argv = shlex.split(line)[2:]  # after the program and --quiet
+    argv = [*argv, "--dpi", "40", "--quiet"]
+    (tmp_path / "lessons").mkdir()  # the recipe's mkdir
+    result = run_main(argv)
+    assert result.code == 0, result.err
+    args = build_parser().parse_args(argv)
+    points, k = _points(args, args.seed)
+    meta, frames = decode(tmp_path / "lessons" / f"{name}.mp4")
+    assert len(frames) == _animate(args, points, k, args.seed).frame_count()
+    assert meta["size"] == (256, 192)
+    # not a blank video: the frames differ and the middle one holds many colours
+    assert not np.array_equal(frames[0], frames[len(frames) // 2])
+    assert len(np.unique(frames[len(frames) // 2].reshape(-1, 3), axis=0)) > 50
+
+
+@pytest.mark.slow
+def test_make_video_writes_every_example(tmp_path):
+    make = shutil.which("make")
+    assert make is not None, "make is not installed"
+    out = tmp_path / "videos"
 
     before = snapshot(REPO / "output")
     # -o: the suite runs in the installed venv; an edited pyproject.toml must not make
     # this test reinstall it (pip's own notices would land on stderr)
+    # the examples only: the lessons' command lines are run (smaller) above
     proc = subprocess.run(
-        [make, "-C", str(REPO), "-o", ".venv/.installed", "video", f"OUT={out}"],
+        [make, "-C", str(REPO), "-o", ".venv/.installed", "examples", f"OUT={out}"],
         capture_output=True,
         text=True,
         timeout=600,

@@ -22,7 +22,7 @@ from .._checks import (
     make_rng,
 )
 from .assign import check_algorithm, make_strategy
-from .init import check_init, has_k_distinct, initial_centroids
+from .init import SeedStep, check_init, has_k_distinct, initial_centroids, seeding_steps
 from .scaling import Scaling, warn_if_scales_differ
 from .state import KMeansState, KMeansWarning, readonly
 from .tuning import Tuning, check_threads
@@ -64,6 +64,11 @@ class Run:
         if self.scaling is None:
             return states
         return _in_data_units(states, self.scaling, mapped=self.data is not None)
+
+    def seeding(self, rng: np.random.Generator) -> Iterator[SeedStep]:
+        """The k picks that :meth:`states` starts from with the same ``rng`` (rows of
+        :attr:`points`; for k-means++ with each step's sampling probabilities)."""
+        return seeding_steps(self.x, self.k, self.init, rng, self.tuning.block, probabilities=True)
 
 
 def plan(
@@ -127,7 +132,7 @@ def lloyd(
     points: ArrayLike,
     k: int,
     *,
-    init: Literal["k-means++", "random"] | ArrayLike = DEFAULTS.init,
+    init: Literal["k-means++", "random", "farthest"] | ArrayLike = DEFAULTS.init,
     seed: int | np.random.Generator | None = None,
     max_iter: int = DEFAULTS.max_iter,
     tol: float = DEFAULTS.tol,
@@ -145,10 +150,14 @@ def lloyd(
         non-numeric columns are left out, with a warning that names them.
     k : int
         Number of clusters, ``1 <= k <= n``.
-    init : {'k-means++', 'random'} or array-like of shape (k, d), default='k-means++'
+    init : {'k-means++', 'random', 'farthest'} or array-like of shape (k, d), default='k-means++'
         ``'random'`` picks k distinct rows uniformly (the tutorial's method);
-        ``'k-means++'`` is greedy D² sampling as in scikit-learn; an array gives the
-        initial centroids (shape ``(k,)`` is accepted for 1-D data).
+        ``'k-means++'`` is greedy D² sampling as in scikit-learn; ``'farthest'`` is
+        farthest-first traversal (a uniformly random first point, then each time the
+        point farthest from its nearest chosen one, ties to the lowest index). It is
+        not k-means++: nothing is sampled after the first pick, so outliers are always
+        chosen. An array gives the initial centroids (shape ``(k,)`` is accepted for
+        1-D data).
     seed : int, numpy.random.Generator or None, default=None
         Source of randomness for the initialisation. The same int gives the same states.
     max_iter : int, default=300

@@ -23,6 +23,8 @@ from .layers import (
     Trails,
     place_2d,
 )
+from .optimum import Optimal, Optimum
+from .seeding import Seeding
 
 #: Characters an axis label may have before it is cut (with an ellipsis): a long column
 #: name must not run off the frame or into the objective panel.
@@ -67,6 +69,11 @@ class Scene:
         PCA) is that of ``points / metric``. None: plain distances.
     truth : Truth or None
         Known classes: a marker shape each, and the adjusted Rand index in the caption.
+    seeding : bool
+        Draw how each initial centroid was picked on seeding frames (not with
+        ``density``).
+    optimum : Optimal or None
+        1-D data: the exact optimum, drawn under the run and compared in the caption.
     """
 
     #: Whether the static background may be drawn once and reused for every frame.
@@ -89,6 +96,8 @@ class Scene:
         names: Sequence[str] | None = None,
         metric: NDArray[np.float64] | None = None,
         truth: Truth | None = None,
+        seeding: bool = False,
+        optimum: Optimal | None = None,
     ) -> None:
         self.ax = ax
         self.metric = metric
@@ -105,12 +114,27 @@ class Scene:
             else self.make_points(points, colours, marker_size)
         )
         csize = max(9.0, 1.6 * marker_size)
+        self.seeding = (
+            Seeding(
+                ax,
+                self.points.coords,  # type: ignore[union-attr]  # animate() refuses density
+                colours,
+                size=marker_size,
+                dim=self.view_dim,
+                place=self.place,
+            )
+            if seeding
+            else None
+        )
+        self.optimum = (
+            Optimum(ax, points[:, 0], optimum, size=csize) if optimum is not None else None
+        )
         self.centroids = Centroids(ax, colours, size=csize, dim=self.view_dim, place=self.place)
         history = np.stack([self.view(c) for c in trace.centroids])
         self.trails = (
             Trails(ax, colours, history, dim=self.view_dim, place=self.place) if trails else None
         )
-        self.caption = Caption(ax, truth)
+        self.caption = Caption(ax, truth, None if optimum is None else optimum.inertia)
         self.objective = Objective(objective_ax, trace) if objective_ax is not None else None
 
     # -- for subclasses ---------------------------------------------------------------
@@ -170,25 +194,32 @@ class Scene:
     @property
     def artists(self) -> list[Artist]:
         """Every artist that changes from frame to frame, bottom to top."""
-        layers = [
-            self.regions,
-            self.points,
-            self.trails,
-            self.centroids,
-            self.caption,
-            self.objective,
+        seeding = self.seeding
+        return [
+            *(self.regions.artists if self.regions is not None else []),
+            *(self.optimum.artists if self.optimum is not None else []),
+            *(seeding.under if seeding is not None else []),
+            *self.points.artists,
+            *(self.trails.artists if self.trails is not None else []),
+            *self.centroids.artists,
+            *(seeding.over if seeding is not None else []),
+            *self.caption.artists,
+            *(self.objective.artists if self.objective is not None else []),
         ]
-        return [a for layer in layers if layer is not None for a in layer.artists]
 
     def update(self, frame: Frame) -> list[Artist]:
         """Show ``frame``; returns the artists that changed."""
         view = self.view(frame.centroids)
-        out = self.regions.update(view) if self.regions is not None else []
-        out += self.points.update(frame)
+        if self.regions is not None:
+            self.regions.update(view)
+        self.points.update(frame)
         if self.trails is not None:
-            out += self.trails.update(frame, view)
-        out += self.centroids.update(view)
-        out += self.caption.update(frame)
+            self.trails.update(frame, view)
+        self.centroids.update(view)
+        if self.seeding is not None:
+            self.seeding.update(frame, view)
+        self.caption.update(frame)
         if self.objective is not None:
-            out += self.objective.update(frame)
-        return out
+            self.objective.update(frame)
+        # every layer sets all its artists each frame: all of them, in drawing order
+        return self.artists

@@ -19,7 +19,15 @@ import numpy as np
 import pytest
 from helpers import CliResult, listing
 
-from kmeans_anim import Dataset, animate, lloyd, load_dataset, load_points, make_blobs
+from kmeans_anim import (
+    Dataset,
+    animate,
+    lloyd,
+    load_dataset,
+    load_points,
+    make_blobs,
+    make_shapes,
+)
 from kmeans_anim.cli import main as cli_main
 from kmeans_anim.core import Run
 
@@ -303,8 +311,55 @@ CASES = [
         ValueError,
         "",
         ["data.csv", "--dataset", "iris"],
-        r"give a data file or --dataset, not both",
+        r"give one of a data file, --dataset or --shape; got a data file and --dataset",
         files={"data.csv": FIVE_ROWS},
+    ),
+    Case(
+        "shape-and-dataset",
+        None,
+        ValueError,
+        "",
+        ["--shape", "moons", "--dataset", "iris"],
+        r"give one of a data file, --dataset or --shape; got --dataset and --shape",
+    ),
+    Case(
+        "shape-unknown",
+        lambda d: make_shapes("blobs"),
+        ValueError,
+        r"kind='blobs' is not valid; choose one of 'moons', 'circles'",
+        ["--shape", "blobs"],
+        r"argument --shape: invalid choice: 'blobs'",
+    ),
+    Case(
+        "shape-points-zero",
+        lambda d: make_shapes("moons", n=0),
+        ValueError,
+        r"n=0 should be >= 1",
+        ["--shape", "moons", "--points", "0"],
+    ),
+    Case(
+        "truth-column-for-a-shape",
+        None,
+        ValueError,
+        "",
+        ["--shape", "moons", "--truth", "kind"],
+        r"--truth 'kind': --shape data has no columns; use --truth alone",
+    ),
+    Case(
+        "truth-alone-for-a-file",
+        None,
+        ValueError,
+        "",
+        ["data.csv", "--truth"],
+        r"--truth needs the COLUMN of the data file that holds the classes",
+        files={"data.csv": FIVE_ROWS},
+    ),
+    Case(
+        "optimum-on-2d-data",
+        lambda d: animate(np.zeros((4, 2)) + np.arange(4)[:, None], 2, optimum=True),
+        ValueError,
+        r"optimum=True applies to 1-D data only; the data has d=2 columns",
+        ["--dim", "2", "--optimum"],
     ),
     Case(
         "columns-without-file",
@@ -368,10 +423,10 @@ CASES = [
         "init-unknown",
         lambda d: animate(X, 2, init="nope"),
         ValueError,
-        r"init='nope' is not valid; choose one of 'k-means\+\+', 'random'",
+        r"init='nope' is not valid; choose one of 'k-means\+\+', 'random', 'farthest'",
         ["--init", "nope"],
         r"argument --init: invalid choice: 'nope' "
-        r"\(choose from '?k-means\+\+'?, '?random'?, '?click'?\)",
+        r"\(choose from '?k-means\+\+'?, '?random'?, '?farthest'?, '?click'?\)",
     ),
     Case(
         "empty-policy-unknown",

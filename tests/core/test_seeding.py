@@ -1,0 +1,107 @@
+"""The seeding, pick by pick: what the frames show is what the run starts from."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from kmeans_anim import lloyd
+from kmeans_anim._checks import INITS, make_rng
+from kmeans_anim.core import plan
+
+
+def blobs(seed: int, n: int = 120, d: int = 2) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    centres = rng.uniform(-5, 5, size=(4, d))
+    x = centres[rng.integers(4, size=n)] + rng.normal(scale=0.6, size=(n, d))
+    return x * np.array([1.0, 30.0][:d] + [1.0] * (d - 2))[:d]  # unequal scales
+
+
+def brute_sq_dist(x: np.ndarray, rows: list[int]) -> np.ndarray:
+    """Each point's squared distance to its nearest of ``rows``, one row at a time."""
+    return np.min([((x - x[r]) ** 2).sum(axis=1) for r in rows], axis=0)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 7])
+@pytest.mark.parametrize("d", [1, 2, 5])
+def test_kmeanspp_probabilities_are_d2_over_the_sum(seed, d):
+    x = blobs(seed, d=d)
+    steps = list(plan(x, 5).seeding(make_rng(seed)))
+    assert len(steps) == 5
+    np.testing.assert_array_equal(steps[0].probabilities, np.full(len(x), 1 / len(x)))
+    for c in range(1, 5):
+        d2 = brute_sq_dist(x, [s.index for s in steps[:c]])
+        np.testing.assert_allclose(steps[c].probabilities, d2 / d2.sum(), rtol=1e-9, atol=1e-15)
+
+
+@pytest.mark.parametrize("seed", [0, 3])
+def test_kmeanspp_keeps_the_candidate_that_lowers_the_potential_most(seed):
+    x = blobs(seed)
+    steps = list(plan(x, 6).seeding(make_rng(seed)))
+    for c in range(1, 6):
+        chosen = [s.index for s in steps[:c]]
+        assert len(steps[c].candidates) == 2 + int(np.log(6))
+        pots = [brute_sq_dist(x, [*chosen, int(i)]).sum() for i in steps[c].candidates]
+        assert steps[c].index == int(steps[c].candidates[int(np.argmin(pots))])
+
+
+@pytest.mark.parametrize("standardize", [False, True])
+@pytest.mark.parametrize("init", INITS)
+@pytest.mark.parametrize("d", [1, 2, 3])
+def test_seeding_picks_are_the_initial_centroids(init, standardize, d):
+    for seed in (0, 1, 2, 3, 42):
+        x = blobs(seed, d=d)
+        run = plan(x, 4, init=init, standardize=standardize)
+        picks = [s.index for s in run.seeding(make_rng(seed))]
+        first = next(lloyd(x, 4, init=init, seed=seed, standardize=standardize))
+        np.testing.assert_allclose(x[picks], first.centroids, rtol=1e-12, atol=1e-12)
+        assert len(set(picks)) == 4
+
+
+def test_seeding_of_an_init_array_gives_its_rows():
+    x = blobs(0)
+    steps = list(plan(x, 3, init=x[:3] + 0.5).seeding(make_rng(0)))
+    assert [s.index for s in steps] == [-1, -1, -1]
+
+
+def brute_farthest(x: np.ndarray, k: int, first: int) -> list[int]:
+    """Farthest-first by the definition: max over points of the min over chosen."""
+    chosen = [first]
+    while len(chosen) < k:
+        best, best_d = -1, -1.0
+        for i in range(len(x)):
+            d = min(float(((x[i] - x[j]) ** 2).sum()) for j in chosen)
+            if d > best_d:  # strictly: ties go to the lowest index
+                best, best_d = i, d
+        chosen.append(best)
+    return chosen
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_farthest_first_matches_a_brute_force_loop(seed):
+    rng = np.random.default_rng(seed)
+    # rounded: many equal distances, so the tie rule matters
+    x = np.round(rng.normal(size=(60, 2)) * 2) / 2
+    steps = list(plan(x, 5, init="farthest").seeding(make_rng(seed)))
+    picks = [s.index for s in steps]
+    assert picks == brute_farthest(x, 5, picks[0])
+    assert picks[0] == make_rng(seed).integers(len(x))
+    for c, s in enumerate(steps[1:], start=1):  # the line drawn: to the nearest chosen
+        d = [((x[s.index] - x[j]) ** 2).sum() for j in picks[:c]]
+        assert s.nearest == int(np.argmin(d))
+
+
+def test_farthest_first_ties_go_to_the_lowest_index():
+    x = np.array([[0.0, 0.0], [1.0, 0.0], [-1.0, 0.0], [0.0, 1.0]])
+    steps = plan(x, 2, init="farthest").seeding(make_rng(0))
+    first = next(steps).index
+    if first == 0:  # rows 1, 2 and 3 are all at distance 1
+        assert next(steps).index == 1
+
+
+def test_farthest_first_with_fewer_distinct_points_than_k_takes_distinct_rows():
+    x = np.array([[1.0], [1.0], [2.0], [2.0]])
+    with pytest.warns(Warning, match="fewer distinct"):
+        run = plan(x, 3, init="farthest")
+    picks = [s.index for s in run.seeding(make_rng(0))]
+    assert len(set(picks)) == 3
