@@ -333,6 +333,103 @@ def rendering_report(ws: list[Workload]) -> list[str]:
     return out
 
 
+# --------------------------------------------------------------------------- density
+
+
+@dataclass
+class DensityCase:
+    """A density-view save against ffmpeg alone on the same frames, per changing frame."""
+
+    name: str
+    n: int
+    d: int
+    k: int = 8
+    #: Iteration counts of the short and the long run (hold 0, one frame per state):
+    #: the per-frame cost is the marginal one, so that set-up (the first draw, binning
+    #: the points, starting ffmpeg) counts for neither side.
+    short: int = 5
+    long: int = 25
+    results: dict[str, Any] = field(default_factory=dict)
+
+
+def run_density(case: DensityCase, reps: int, tmp: Path) -> None:
+    rng = np.random.default_rng(12345)
+    # uniform noise: every iteration moves points, so every frame changes
+    x = rng.uniform(-1.0, 1.0, size=(case.n, case.d))
+    c0 = x[np.sort(rng.choice(case.n, size=case.k, replace=False))].copy()
+    anims, kept, frames = {}, {}, {}
+    for m in (case.short, case.long):
+        log(f"density {case.name}: animate(max_iter={m})")
+        anims[m] = anim = animate(
+            x, case.k, init=c0, max_iter=m, render="density", hold=0, figsize=FIGSIZE,
+            dpi=DPI, fps=10.0,
+        )  # fmt: skip
+        frames[m] = anim.frame_count(10.0)
+        kept[m] = draw_frames(anim, 10.0, DPI, keep=True)["frames"]
+    times: dict[str, dict[int, list[float]]] = {
+        "save": {case.short: [], case.long: []},
+        "floor": {case.short: [], case.long: []},
+    }
+    for rep in range(reps):
+        log(f"density {case.name}: round {rep + 1}/{reps}")
+        for m in (case.short, case.long):
+            anim, path = anims[m], tmp / f"density-{case.name}-{m}.mp4"
+            for name in ("save", "floor"):
+                t0 = time.perf_counter()
+                if name == "save":
+                    anim.save(path, progress=False)
+                else:
+                    floor_encode(anim, kept[m], path, 10.0, DPI)
+                times[name][m].append(time.perf_counter() - t0)
+                path.unlink(missing_ok=True)
+    case.results = {
+        "times": times,
+        "frames": frames,
+        "kept": all(a.trace.states is not None for a in anims.values()),
+        "layer": type(anims[case.long].scene.points).__name__,
+    }
+    for m in kept:
+        kept[m].clear()
+
+
+def density_per_frame(case: DensityCase, key: str) -> float:
+    """Milliseconds per changing frame: the long save minus the short one, per extra
+    frame."""
+    t, f = case.results["times"][key], case.results["frames"]
+    return 1e3 * (median(t[case.long]) - median(t[case.short])) / (f[case.long] - f[case.short])
+
+
+def density_report(cases: list[DensityCase], reps: int) -> list[str]:
+    out = [
+        "## 1b. Density view: save vs ffmpeg alone",
+        "",
+        f"Uniform noise in [-1, 1]^d, k=8 from the same start, `render='density'`, hold 0, "
+        f"{WIDTH}×{HEIGHT}: one frame per state, every frame different. **save** is "
+        "`anim.save(path)`; **floor** pipes the same frames, drawn beforehand and kept in "
+        "memory, through the same ffmpeg writer. Per frame is the marginal cost (a run of "
+        "25 iterations minus one of 5, per extra frame) on both sides, so the one-time "
+        f"set-up (binning the points, the background, starting ffmpeg) is in neither. "
+        f"Median of {reps} runs each, interleaved.",
+        "",
+        "| case | n | frames | states kept | save ms/frame | floor ms/frame | save/floor "
+        "| whole save s (long) | whole floor s (long) |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for c in cases:
+        r = c.results
+        if not r:
+            continue
+        sv, fl = density_per_frame(c, "save"), density_per_frame(c, "floor")
+        out.append(
+            f"| {c.name} | {c.n:,} | {r['frames'][c.short]}/{r['frames'][c.long]} | "
+            f"{'yes' if r['kept'] else '**no: saves re-run K-means**'} | {fmt(sv, 2)} | "
+            f"{fmt(fl, 2)} | {fmt(ratio(sv, fl), 2)}× | "
+            f"{fmt(median(r['times']['save'][c.long]), 2)} | "
+            f"{fmt(median(r['times']['floor'][c.long]), 2)} |"
+        )
+    return out
+
+
 # --------------------------------------------------------------------------- core
 
 
@@ -621,6 +718,7 @@ def targets(
     cases: dict[str, CoreCase],
     mem_ratio: float | None,
     load: tuple[float | None, float | None] = (None, None),
+    density: dict[str, DensityCase] | None = None,
 ) -> list[str]:
     rows: list[tuple[str, str, bool | str | None]] = []
 
@@ -641,6 +739,15 @@ def targets(
         add("W2: fast ≤ 1.5 × (floor + draw)", None, bool, "")
     v = ms_per_frame(w3, "fast") if w3 and w3.results.get("times") else None
     add("W3: fast < 50 ms/frame", v, lambda v: v < 50, f"{fmt(v)} ms/frame")
+    for key, c in (density or {}).items():
+        dv = (
+            ratio(density_per_frame(c, "save"), density_per_frame(c, "floor"))
+            if c.results
+            else None
+        )
+        add(
+            f"density {key}: save ≤ 1.5× floor per frame", dv, lambda v: v <= 1.5, f"{fmt(dv, 2)}×"
+        )
     core = {key: c.results["times"] for key, c in cases.items() if c.results}
     # Per iteration is the marginal cost on both sides; the 1-D path's one-time sort is
     # in the whole-run ratio, which depends on how many iterations share it: shown, not
@@ -686,8 +793,8 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="fewer reps, smaller sizes")
     ap.add_argument(
         "--only",
-        default="render,core,memory,load",
-        help="comma-separated sections to run: render, core, memory, load",
+        default="render,density,core,memory,load",
+        help="comma-separated sections to run: render, density, core, memory, load",
     )
     ap.add_argument("--out", type=Path, default=HERE / "results.md")
     ap.add_argument("--memory-child", type=int, help=argparse.SUPPRESS)
@@ -719,6 +826,11 @@ def main() -> None:
                  blobs(8, w3_n // 8, 2, 1, 0.3), 8, 30, seed=1, max_iter=9,
                  reps=2 if q else 3, slow_reps=1),
     ]  # fmt: skip
+    density_cases = [
+        DensityCase("2-D", 200_000 if q else 1_000_000, 2),
+        DensityCase("1-D", 200_000 if q else 1_000_000, 1),
+    ]
+    density_reps = 2 if q else 5
     core_reps = 2 if q else 7
     scale = 10 if q else 1
     cases = [
@@ -748,6 +860,11 @@ def main() -> None:
             for w in workloads:
                 run_workload(w, Path(tmp))
         body += ["", *rendering_report(workloads)]
+    if "density" in only:
+        with tempfile.TemporaryDirectory(prefix="kmeans-bench-") as tmp:
+            for dc in density_cases:
+                run_density(dc, density_reps, Path(tmp))
+        body += ["", *density_report(density_cases, density_reps)]
     if "core" in only:
         for c in cases:
             run_core(c, core_reps)
@@ -767,7 +884,11 @@ def main() -> None:
         f"- load average at end: {load}; whole run {time.perf_counter() - started:.0f} s",
         "",
         *targets(
-            {w.name: w for w in workloads}, {c.name: c for c in cases}, mem_ratio, load_figures
+            {w.name: w for w in workloads},
+            {c.name: c for c in cases},
+            mem_ratio,
+            load_figures,
+            {c.name: c for c in density_cases},
         ),
         *body,
         "",

@@ -11,7 +11,8 @@ from numpy.typing import NDArray
 
 from ..timeline import Trace
 from .base import Scene
-from .layers import Colour, Density, Regions, padded
+from .density import Density
+from .layers import Colour, Regions, padded
 
 
 class PlaneScene(Scene):
@@ -42,9 +43,7 @@ class PlaneScene(Scene):
         return Regions(self.ax, colours, self.xlim, self.ylim, self.pixels(), weights=weights)
 
     def make_density(self, points: NDArray[np.float64], colours: Sequence[Colour]) -> Density:
-        return Density(
-            self.ax, self.view(points), colours, (*self.xlim, *self.ylim), self.pixels()
-        )
+        return Density(self.ax, self.view(points), colours, (*self.xlim, *self.ylim))
 
 
 class ProjectionScene(PlaneScene):

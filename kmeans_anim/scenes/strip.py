@@ -11,7 +11,8 @@ from numpy.typing import NDArray
 
 from ..timeline import Trace
 from .base import Scene
-from .layers import Colour, Density, Points, Regions, padded
+from .density import Density
+from .layers import Colour, Points, Regions, padded
 
 #: Half-height of the band that ``jitter=True`` spreads the points over.
 JITTER = 0.3
@@ -74,11 +75,13 @@ class StripScene(Scene):
     def make_density(self, points: NDArray[np.float64], colours: Sequence[Colour]) -> Density:
         # a band about as tall as the markers would be (or the jitter band)
         half = 1.1 * JITTER if self.jitter else 0.06
-        rows, cols = self.pixels(fraction=half)
-        if not self.jitter:
-            rows = 1  # every point is on y = 0: one row, stretched over the band
+        # without jitter every point is on y = 0: one row, repeated over the band
         return Density(
-            self.ax, self.coords(points), colours, (*self.xlim, -half, half), (rows, cols)
+            self.ax,
+            self.coords(points),
+            colours,
+            (*self.xlim, -half, half),
+            one_row=not self.jitter,
         )
 
     def make_regions(self, colours: Sequence[Colour]) -> Regions:
