@@ -22,11 +22,12 @@ from .._checks import (
     make_rng,
 )
 from .assign import check_algorithm, make_strategy
+from .chunked import chunked_lloyd, is_dask
 from .init import check_init, has_k_distinct, initial_centroids
 from .scaling import Scaling, warn_if_scales_differ
 from .state import KMeansState, KMeansWarning, readonly
 from .tuning import Tuning, check_threads
-from .update import converged, means, relocate_empty
+from .update import converged, largest_move, means, relocate_empty
 
 __all__ = ["Run", "lloyd", "plan"]
 
@@ -140,8 +141,12 @@ def lloyd(
 
     Parameters
     ----------
-    points : array-like of shape (n,) or (n, d)
-        Real, finite data. Computed in float64.
+    points : array-like or dask.array.Array of shape (n,) or (n, d)
+        Real, finite data. Computed in float64. A dask array (the ``[dask]`` extra) is
+        run chunk by chunk, one pass over the chunks per iteration, on dask's scheduler
+        (a ``distributed.Client`` when one is active); its states hold the clusters'
+        sizes but no labels, and seeding uses a sample (see
+        :mod:`kmeans_anim.core.chunked`).
     k : int
         Number of clusters, ``1 <= k <= n``.
     init : {'k-means++', 'random'} or array-like of shape (k, d), default='k-means++'
@@ -199,6 +204,15 @@ def lloyd(
         When the data has fewer distinct points than k; without ``standardize``, when
         the columns' standard deviations differ tenfold or more.
     """
+    if is_dask(points):
+        if standardize is not False or algorithm != "auto":
+            raise ValueError(
+                "a dask array runs with standardize=False and algorithm='auto' only; got "
+                f"standardize={standardize!r}, algorithm={algorithm!r}."
+            )
+        return chunked_lloyd(
+            points, k, init=init, seed=seed, max_iter=max_iter, tol=tol, empty=empty
+        )
     run = plan(
         points,
         k,
@@ -273,8 +287,3 @@ def _state(
         converged=converged,
         members=steps.members(),
     )
-
-
-def largest_move(c: NDArray[np.float64], prev: NDArray[np.float64]) -> float:
-    """How far the centroid that moved most travelled: a state's ``shift``."""
-    return float(np.sqrt(((c - prev) ** 2).sum(axis=1)).max())

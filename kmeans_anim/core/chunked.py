@@ -1,0 +1,243 @@
+"""Lloyd's algorithm over a dask array: one pass over the chunks per iteration.
+
+Each pass computes, chunk by chunk, every point's nearest centroid (a direct float64
+search, ties to the lowest index, as the in-memory strategies give), and reduces them
+to what the update needs: per-cluster sums and counts, the inertia, and how many points
+changed cluster (their nearest of the previous centroids is found in the same pass).
+Labels are never kept, for a chunk or for the data. The chunks are computed by dask's
+scheduler: the local one, or a ``distributed.Client`` when one is active.
+
+Seeding with a method (``'k-means++'``, ``'random'``) runs it on a seeded uniform
+sample of :data:`SEED_SAMPLE` rows (all rows if fewer), read once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .._checks import DEFAULTS, EMPTY_POLICIES, check_choice, check_int, check_real, make_rng
+from .init import check_init, initial_centroids
+from .state import KMeansState, Members, readonly
+from .tuning import Tuning
+from .update import Sums, converged, largest_move, means, move_to_farthest
+
+__all__ = ["SEED_SAMPLE", "ChunkedMembers", "chunked_lloyd", "is_dask", "require_dask"]
+
+#: Rows that seeding (k-means++ or random) draws from, uniformly with a fixed seed.
+SEED_SAMPLE = 100_000
+
+
+def is_dask(points: Any) -> bool:
+    """Whether ``points`` is a dask array (checked without importing dask)."""
+    return type(points).__module__.split(".")[0] == "dask" and hasattr(points, "chunks")
+
+
+def require_dask() -> Any:
+    """``dask.array``, or an ImportError that names the extra to install."""
+    try:
+        import dask.array as da
+    except ImportError:
+        raise ImportError("dask input needs dask: pip install 'kmeans-anim[dask]'.") from None
+    return da
+
+
+class ChunkedMembers(Members):
+    """The clusters of a dask run: their sizes only; the labels are never materialised."""
+
+    def __init__(self, counts: NDArray[np.intp]) -> None:
+        edges = np.concatenate(([0], np.cumsum(counts))).astype(np.intp)
+        self._edges = readonly(edges)
+
+    @property
+    def starts(self) -> NDArray[np.intp]:
+        return self._edges[:-1]
+
+    @property
+    def stops(self) -> NDArray[np.intp]:
+        return self._edges[1:]
+
+    @property
+    def order(self) -> NDArray[np.intp]:
+        raise TypeError("a dask run does not materialise its labels or their order.")
+
+    @property
+    def labels(self) -> NDArray[np.intp]:
+        raise TypeError("a dask run does not materialise its labels or their order.")
+
+    @property
+    def own_bytes(self) -> int:
+        return self._edges.nbytes
+
+
+def nearest(x: NDArray[np.float64], c: NDArray[np.float64]) -> tuple[NDArray[np.intp], Any]:
+    """Each row's nearest centroid (ties to the lowest index) and squared distance to it,
+    one centroid at a time so that the temporaries stay the size of the chunk."""
+    best = np.full(len(x), np.inf)
+    lab = np.zeros(len(x), np.intp)
+    for j in range(len(c)):
+        dj = ((x - c[j]) ** 2).sum(axis=1)
+        closer = dj < best
+        best[closer] = dj[closer]
+        lab[closer] = j
+    return lab, best
+
+
+@dataclass
+class _Pass:
+    """What one pass over the chunks returns, summed over them."""
+
+    sums: NDArray[np.float64]
+    counts: NDArray[np.intp]
+    inertia: float
+    moved: int
+    finite: bool
+
+
+def _chunk_pass(
+    x: NDArray[np.float64], c: NDArray[np.float64], prev: NDArray[np.float64] | None
+) -> _Pass:
+    x = np.asarray(x, dtype=np.float64)
+    k = len(c)
+    lab, dist = nearest(x, c)
+    counts = np.bincount(lab, minlength=k)
+    sums = np.zeros_like(c)
+    for col in range(x.shape[1]):
+        sums[:, col] = np.bincount(lab, weights=x[:, col], minlength=k)
+    moved = len(x) if prev is None else int(np.count_nonzero(nearest(x, prev)[0] != lab))
+    return _Pass(sums, counts, float(dist.sum()), moved, bool(np.isfinite(x).all()))
+
+
+def _combine(parts: list[_Pass]) -> _Pass:
+    return _Pass(
+        np.sum([p.sums for p in parts], axis=0),
+        np.sum([p.counts for p in parts], axis=0),
+        float(sum(p.inertia for p in parts)),
+        sum(p.moved for p in parts),
+        all(p.finite for p in parts),
+    )
+
+
+def _chunk_farthest(
+    x: NDArray[np.float64], c: NDArray[np.float64], m: int, offset: int
+) -> tuple[NDArray[np.float64], NDArray[np.intp], NDArray[np.intp], NDArray[np.float64]]:
+    """The ``m`` rows farthest from their own centroid: distances, global indices,
+    labels and the rows, farthest first (ties to the lowest index)."""
+    x = np.asarray(x, dtype=np.float64)
+    lab, dist = nearest(x, c)
+    top = np.argsort(-dist, kind="stable")[:m]
+    return dist[top], top + offset, lab[top], x[top]
+
+
+class _Chunks:
+    """The dask array's row blocks as delayed objects, with their first rows' indices."""
+
+    def __init__(self, x: Any) -> None:
+        import dask
+
+        self.dask = dask
+        self.blocks = list(x.to_delayed().ravel())
+        self.offsets = np.concatenate(([0], np.cumsum(x.chunks[0])))[:-1]
+
+    def summary(self, c: NDArray[np.float64], prev: NDArray[np.float64] | None) -> _Pass:
+        f = self.dask.delayed(_chunk_pass, pure=True)
+        return _combine(list(self.dask.compute(*[f(b, c, prev) for b in self.blocks])))
+
+    def farthest(self, c: NDArray[np.float64], m: int) -> tuple[Any, Any, Any]:
+        f = self.dask.delayed(_chunk_farthest, pure=True)
+        got = self.dask.compute(
+            *[f(b, c, m, int(o)) for b, o in zip(self.blocks, self.offsets, strict=True)]
+        )
+        dist, index, lab, rows = (np.concatenate(col) for col in zip(*got, strict=True))
+        top = np.lexsort((index, -dist))[:m]  # the in-memory order: farthest, then first
+        return dist[top], lab[top], rows[top]
+
+
+def chunked_lloyd(
+    points: Any,
+    k: int,
+    *,
+    init: Any = DEFAULTS.init,
+    seed: int | np.random.Generator | None = None,
+    max_iter: int = DEFAULTS.max_iter,
+    tol: float = DEFAULTS.tol,
+    empty: str = DEFAULTS.empty,
+) -> Iterator[KMeansState]:
+    """:func:`~kmeans_anim.lloyd` for a ``dask.array.Array`` of shape (n,) or (n, d).
+
+    The same states as the in-memory run from the same initial centroids (centroids
+    equal to rounding, the same iterations), except that their members hold the
+    clusters' sizes only. Checks its input when called; data that is not finite is
+    found in the first pass and raises ValueError then.
+    """
+    da = require_dask()
+    x = points if points.ndim == 2 else points.reshape(-1, 1)
+    if x.ndim != 2 or not x.shape[0]:
+        raise ValueError(f"points must have shape (n,) or (n, d) with n >= 1; got {points.shape}.")
+    if x.dtype.kind not in "iuf":
+        raise TypeError(f"points must hold real numbers; got dtype {x.dtype}.")
+    x = x.astype(np.float64).rechunk({1: -1})
+    n, d = x.shape
+    k = check_int(k, "k", 1)
+    if k > n:
+        raise ValueError(f"n_samples={n} should be >= k={k}.")
+    max_iter = check_int(max_iter, "max_iter", 1)
+    tol = check_real(tol, "tol", minimum=0.0, strict=False)
+    empty = check_choice(empty, "empty", EMPTY_POLICIES)
+    init = check_init(init, k, d)
+    rng = make_rng(seed)
+    return _loop(da, x, k, init, rng, max_iter, tol, empty)
+
+
+def _loop(
+    da: Any,
+    x: Any,
+    k: int,
+    init: str | NDArray[np.float64],
+    rng: np.random.Generator,
+    max_iter: int,
+    tol: float,
+    empty: str,
+) -> Iterator[KMeansState]:
+    n = x.shape[0]
+    if isinstance(init, str):
+        rows = np.sort(rng.choice(n, size=min(n, SEED_SAMPLE), replace=False))
+        sample = np.asarray(x[rows].compute())
+        c = initial_centroids(sample, k, init, rng, Tuning().block)
+    else:
+        c = init
+    tol_abs = tol * float(da.var(x, axis=0).mean().compute()) if tol > 0 else None
+    chunks = _Chunks(x)
+    p = chunks.summary(c, None)
+    if not p.finite:
+        raise ValueError("points must be finite; got NaN or infinity in the dask array.")
+    yield _state(0, c, None, p, False)
+    for i in range(1, max_iter + 1):
+        s = Sums(p.sums, p.counts, np.zeros_like(c))
+        if empty == "farthest" and (s.counts == 0).any():
+            move_to_farthest(s, *chunks.farthest(c, int((s.counts == 0).sum())))
+        new_c = means(c, s)
+        p = chunks.summary(new_c, c)
+        done = converged(p.moved == 0, new_c, c, tol_abs)
+        yield _state(i, new_c, c, p, done)
+        if done:
+            return
+        c = new_c
+
+
+def _state(
+    i: int, c: NDArray[np.float64], prev: NDArray[np.float64] | None, p: _Pass, done: bool
+) -> KMeansState:
+    return KMeansState(
+        iteration=i,
+        centroids=readonly(c.copy()),
+        inertia=p.inertia,
+        shift=0.0 if prev is None else largest_move(c, prev),
+        moved=p.moved,
+        converged=done,
+        members=ChunkedMembers(p.counts),
+    )

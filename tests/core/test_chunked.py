@@ -1,0 +1,98 @@
+"""Lloyd over a dask array: the same states as in memory, chunk by chunk."""
+
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+import pytest
+
+from kmeans_anim import lloyd, make_blobs
+
+da = pytest.importorskip("dask.array")
+
+
+def _agree(x: np.ndarray, dx: object, k: int, c0: np.ndarray, **kw: object) -> int:
+    ref = list(lloyd(x, k, init=c0, **kw))
+    got = list(lloyd(dx, k, init=c0, **kw))
+    assert [s.iteration for s in got] == [s.iteration for s in ref]
+    for a, b in zip(ref, got, strict=True):
+        np.testing.assert_allclose(b.centroids, a.centroids, rtol=1e-9, atol=1e-12)
+        assert b.moved == a.moved and b.converged == a.converged
+        np.testing.assert_array_equal(b.counts(), a.counts())
+        assert b.inertia == pytest.approx(a.inertia, rel=1e-9)
+    return len(ref)
+
+
+@pytest.mark.parametrize("dim", [1, 2, 5])
+@pytest.mark.parametrize("chunking", ["one-row", "uneven", "empty-chunk"])
+def test_dask_states_equal_in_memory_ones(dim: int, chunking: str) -> None:
+    x, _ = make_blobs(4, 12 if chunking == "one-row" else 3_000, dim=dim, std=0.6, seed=dim)
+    x = x.reshape(len(x), dim)
+    n = len(x)
+    rows = {
+        "one-row": (1,) * n,
+        "uneven": (1, 7, n // 2, n - n // 2 - 8),
+        "empty-chunk": (n // 3, 0, n - n // 3),
+    }[chunking]
+    dx = da.from_array(x, chunks=(rows, dim))
+    c0 = x[[0, 1, 2, 3]].copy()
+    assert _agree(x, dx if dim > 1 else dx[:, 0], 4, c0) > 2
+
+
+def test_dask_relocates_an_empty_cluster_as_in_memory() -> None:
+    # a centroid far from every point loses them all at once and moves to the point
+    # farthest from its own centroid
+    x, _ = make_blobs(3, 500, dim=2, std=0.5, seed=7)
+    c0 = np.vstack((x[:3], [[100.0, 100.0]]))
+    dx = da.from_array(x, chunks=(333, 2))
+    ref = list(lloyd(x, 4, init=c0))
+    assert (ref[0].counts() == 0).any()
+    _agree(x, dx, 4, c0)
+
+
+def test_dask_on_a_two_worker_distributed_cluster_gives_the_same_states() -> None:
+    distributed = pytest.importorskip("distributed")
+    x, _ = make_blobs(3, 2_000, dim=2, std=0.5, seed=2)
+    dx = da.from_array(x, chunks=(1_000, 2))
+    c0 = x[:3].copy()
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        _agree(x, dx, 3, c0)
+        assert client.run(lambda: 1)  # the work went to the cluster's two workers
+        assert len(client.scheduler_info()["workers"]) == 2
+
+
+def test_dask_seeding_is_a_seeded_sample_and_states_hold_no_labels() -> None:
+    x, _ = make_blobs(3, 1_000, dim=2, seed=1)
+    dx = da.from_array(x, chunks=(500, 2))
+    a = [s.centroids for s in lloyd(dx, 3, seed=5)]
+    b = [s.centroids for s in lloyd(dx, 3, seed=5)]
+    np.testing.assert_array_equal(np.array(a), np.array(b))
+    state = next(lloyd(dx, 3, seed=5))
+    assert state.counts().sum() == len(x)
+    with pytest.raises(TypeError, match="does not materialise its labels"):
+        _ = state.labels
+
+
+def test_dask_bad_input_names_the_parameter() -> None:
+    dx = da.from_array(np.zeros((10, 2)), chunks=(5, 2))
+    with pytest.raises(ValueError, match="n_samples=10 should be >= k=11"):
+        lloyd(dx, 11)
+    with pytest.raises(ValueError, match="standardize=True"):
+        lloyd(dx, 2, standardize=True)
+    bad = da.from_array(np.array([[0.0, 1.0], [np.nan, 2.0]]), chunks=(1, 2))
+    with pytest.raises(ValueError, match="must be finite"):
+        list(lloyd(bad, 1))
+
+
+def test_missing_dask_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kmeans_anim.core.chunked import require_dask
+
+    monkeypatch.setitem(sys.modules, "dask.array", None)
+    with pytest.raises(ImportError, match=r"pip install 'kmeans-anim\[dask\]'"):
+        require_dask()
