@@ -76,11 +76,20 @@ class ChunkedMembers(Members):
 
 def nearest(x: NDArray[np.float64], c: NDArray[np.float64]) -> tuple[NDArray[np.intp], Any]:
     """Each row's nearest centroid (ties to the lowest index) and squared distance to it,
-    one centroid at a time so that the temporaries stay the size of the chunk."""
+    one centroid at a time on the columns (contiguous), so that the temporaries stay a
+    few columns of the chunk."""
+    cols = np.ascontiguousarray(x.T)
     best = np.full(len(x), np.inf)
     lab = np.zeros(len(x), np.intp)
+    dj = np.empty(len(x))
+    tmp = np.empty(len(x))
     for j in range(len(c)):
-        dj = ((x - c[j]) ** 2).sum(axis=1)
+        np.subtract(cols[0], c[j, 0], out=dj)
+        np.multiply(dj, dj, out=dj)
+        for col in range(1, len(cols)):
+            np.subtract(cols[col], c[j, col], out=tmp)
+            np.multiply(tmp, tmp, out=tmp)
+            dj += tmp
         closer = dj < best
         best[closer] = dj[closer]
         lab[closer] = j

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from kmeans_anim import lloyd, make_blobs
+from kmeans_anim import lloyd, load_points, make_blobs
 
 da = pytest.importorskip("dask.array")
 
@@ -96,3 +98,57 @@ def test_missing_dask_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "dask.array", None)
     with pytest.raises(ImportError, match=r"pip install 'kmeans-anim\[dask\]'"):
         require_dask()
+
+
+_MEMORY_CHILD = """
+import sys
+import numpy as np
+from kmeans_anim import lloyd
+from kmeans_anim import load_points
+
+def peak():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM"):
+            return int(line.split()[1]) * 1024
+
+x = load_points(sys.argv[1], chunks=int(sys.argv[2]))
+list(lloyd(x[:1000], 4, init=np.eye(4, 2), max_iter=1))  # imports and threads warmed up
+before = peak()
+states = list(lloyd(x, 4, init=np.eye(4, 2), max_iter=1))
+print(len(x), states[-1].counts().sum(), peak() - before)
+"""
+
+
+def test_sharded_data_runs_in_memory_bounded_by_the_chunk_size(tmp_path: Path) -> None:
+    # 48 MB of shards read in chunks of 25,000 rows (0.4 MB): the peak rise of the
+    # process's memory is bounded by a few chunks (and a fixed overhead), not the data
+    rng = np.random.default_rng(0)
+    for i in range(6):
+        np.save(tmp_path / f"part{i}.npy", rng.normal(size=(500_000, 2)))
+    chunk = 25_000
+    out = subprocess.run(
+        [sys.executable, "-c", _MEMORY_CHILD, str(tmp_path / "*.npy"), str(chunk)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    n, counted, rise = map(int, out)
+    assert n == counted == 3_000_000
+    data_bytes, chunk_bytes = n * 16, chunk * 16
+    assert rise < 16 * chunk_bytes + 8 * 2**20 < data_bytes / 3, (rise, chunk_bytes)
+
+
+def test_load_points_with_chunks_stacks_npy_shards_in_name_order(tmp_path: Path) -> None:
+    a, b = np.arange(10.0).reshape(5, 2), np.arange(10.0, 16.0).reshape(3, 2)
+    np.save(tmp_path / "p1.npy", b)
+    np.save(tmp_path / "p0.npy", a.astype(np.float32))
+    x = load_points(tmp_path / "p*.npy", chunks=2)
+    assert x.chunks[0] == (2, 2, 1, 2, 1) and x.dtype == np.float64
+    np.testing.assert_array_equal(x.compute(), np.vstack((a, b)))
+    with pytest.raises(ValueError, match="chunks=0"):
+        load_points(tmp_path / "p*.npy", chunks=0)
+    with pytest.raises(ValueError, match="no file matches"):
+        load_points(tmp_path / "q*.npy", chunks=2)
+    np.save(tmp_path / "p2.npy", np.zeros((2, 3)))
+    with pytest.raises(ValueError, match="has 3 columns; the shards before it have 2"):
+        load_points(tmp_path / "p*.npy", chunks=2)
