@@ -24,6 +24,7 @@ from ._checks import (
 from .animation import MAX_FPS, MAX_HOLD, MAX_TWEEN, KMeansAnimation
 from .columns import check_labels, numeric_columns
 from .core import KMeansState, plan
+from .core.chunked import in_memory, is_dask
 from .core.scaling import warn_if_scales_differ
 from .layout import DEFAULT_FIGSIZE, OBJECTIVE_FIGSIZE, check_figsize, check_frame, layout
 from .palette import cluster_colours
@@ -74,7 +75,9 @@ def animate(
     points : array-like of shape (n,) or (n, d), DataFrame, Series or Dataset
         The data. 1 column is drawn on a line, 2 on the plane, 3 in 3-D space, more as a
         projection onto a plane. The names of a pandas or polars DataFrame's columns, a
-        Series' name or a :class:`Dataset`'s columns label the axes.
+        Series' name or a :class:`Dataset`'s columns label the axes. A
+        ``dask.array.Array`` of at most 20,000,000 values is read into memory first;
+        a larger one raises ValueError (run :func:`lloyd` on it instead).
     k : int
         Number of clusters.
     init, seed, max_iter, tol, empty, algorithm, n_threads
@@ -149,6 +152,8 @@ def animate(
     KMeansAnimation
         Call ``.save("out.mp4")``, ``.show()``, or display it in a notebook.
     """
+    if is_dask(points):  # every view draws every point: only a dask array that fits
+        points = in_memory(points)
     data, carried = numeric_columns(points, stacklevel=2)
     run = plan(
         data,

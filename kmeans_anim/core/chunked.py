@@ -26,10 +26,21 @@ from .state import KMeansState, Members, readonly
 from .tuning import Tuning
 from .update import Sums, converged, largest_move, means, move_to_farthest
 
-__all__ = ["SEED_SAMPLE", "ChunkedMembers", "chunked_lloyd", "is_dask", "require_dask"]
+__all__ = [
+    "MAX_IN_MEMORY",
+    "SEED_SAMPLE",
+    "ChunkedMembers",
+    "chunked_lloyd",
+    "in_memory",
+    "is_dask",
+    "require_dask",
+]
 
 #: Rows that seeding (k-means++ or random) draws from, uniformly with a fixed seed.
 SEED_SAMPLE = 100_000
+#: Most values (rows times columns) of a dask array that views drawing every point read
+#: into memory (160 MB of float64).
+MAX_IN_MEMORY = 20_000_000
 
 
 def is_dask(points: Any) -> bool:
@@ -44,6 +55,19 @@ def require_dask() -> Any:
     except ImportError:
         raise ImportError("dask input needs dask: pip install 'kmeans-anim[dask]'.") from None
     return da
+
+
+def in_memory(points: Any) -> NDArray[Any]:
+    """A dask array of at most :data:`MAX_IN_MEMORY` values, computed into memory;
+    ValueError for a larger one (the animation views draw every point)."""
+    size = int(np.prod(points.shape))
+    if size > MAX_IN_MEMORY:
+        raise ValueError(
+            f"points is a dask array of shape {points.shape} ({size:,} values); animate() "
+            f"reads at most {MAX_IN_MEMORY:,} values of one into memory. Run lloyd() on it "
+            "(chunk by chunk), or animate a sample of its rows."
+        )
+    return np.asarray(points.compute())
 
 
 class ChunkedMembers(Members):

@@ -152,3 +152,19 @@ def test_load_points_with_chunks_stacks_npy_shards_in_name_order(tmp_path: Path)
     np.save(tmp_path / "p2.npy", np.zeros((2, 3)))
     with pytest.raises(ValueError, match="has 3 columns; the shards before it have 2"):
         load_points(tmp_path / "p*.npy", chunks=2)
+
+
+def test_animate_reads_a_small_dask_array_and_refuses_a_large_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from kmeans_anim import animate
+    from kmeans_anim.core import chunked
+
+    x, _ = make_blobs(3, 100, dim=2, seed=0)
+    dx = da.from_array(x, chunks=(50, 2))
+    a = animate(dx, 3, seed=1, max_iter=3)
+    b = animate(x, 3, seed=1, max_iter=3)
+    np.testing.assert_array_equal(a.trace.centroids, b.trace.centroids)
+    monkeypatch.setattr(chunked, "MAX_IN_MEMORY", 599)
+    with pytest.raises(ValueError, match=r"shape \(300, 2\) \(600 values\).*Run lloyd\(\)"):
+        animate(dx, 3)
