@@ -7,7 +7,6 @@ import itertools
 from collections.abc import Callable, Sequence
 
 import numpy as np
-from matplotlib import patheffects
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.image import AxesImage
@@ -23,8 +22,8 @@ Colour = tuple[float, float, float]
 Place = Callable[[Line2D, NDArray[np.float64]], None]
 
 UNASSIGNED = "0.6"
-#: The black edge drawn around a centroid's white one.
-HALO = [patheffects.Stroke(linewidth=4.5, foreground="black"), patheffects.Normal()]
+#: Width of the black edge drawn around a centroid's white one (points).
+HALO_WIDTH = 4.5
 CAPTION_STYLE = {"fontsize": 12, "family": "monospace"}
 
 
@@ -172,7 +171,10 @@ class Points:
 class Centroids:
     """One black-edged circle per cluster, with a white ring inside the black edge: a
     centroid stands out from its own points on any palette (black ones included) and on
-    dark styles."""
+    dark styles.
+
+    The black edges of all clusters are one line drawn first (one draw for k markers,
+    where a path effect per centroid drew each marker twice)."""
 
     def __init__(
         self,
@@ -184,26 +186,18 @@ class Centroids:
         place: Place = place_2d,
     ) -> None:
         self.place = place
+        style = {"ls": "none", "marker": "o", "ms": size, "zorder": 4}
+        self.halo = ax.plot(*[[]] * dim, color="black", mew=HALO_WIDTH, **style)[0]
         self.lines = [
-            ax.plot(
-                *[[]] * dim,
-                ls="none",
-                marker="o",
-                ms=size,
-                mec="white",
-                mew=1.5,
-                color=c,
-                zorder=4,
-                path_effects=HALO,
-            )[0]
-            for c in colours
+            ax.plot(*[[]] * dim, mec="white", mew=1.5, color=c, **style)[0] for c in colours
         ]
 
     @property
     def artists(self) -> list[Artist]:
-        return list(self.lines)
+        return [self.halo, *self.lines]
 
     def update(self, view: NDArray[np.float64]) -> list[Artist]:
+        self.place(self.halo, view)
         for j, line in enumerate(self.lines):
             self.place(line, view[j : j + 1])
         return self.artists
