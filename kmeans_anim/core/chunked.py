@@ -30,6 +30,7 @@ __all__ = [
     "MAX_IN_MEMORY",
     "SEED_SAMPLE",
     "ChunkedMembers",
+    "Chunks",
     "chunked_lloyd",
     "in_memory",
     "is_dask",
@@ -132,7 +133,7 @@ class _Pass:
 
 
 def _chunk_pass(
-    x: NDArray[np.float64], c: NDArray[np.float64], prev: NDArray[np.float64] | None
+    x: NDArray[np.float64], _offset: int, c: NDArray[np.float64], prev: NDArray[np.float64] | None
 ) -> _Pass:
     x = np.asarray(x, dtype=np.float64)
     k = len(c)
@@ -156,7 +157,7 @@ def _combine(parts: list[_Pass]) -> _Pass:
 
 
 def _chunk_farthest(
-    x: NDArray[np.float64], c: NDArray[np.float64], m: int, offset: int
+    x: NDArray[np.float64], offset: int, c: NDArray[np.float64], m: int
 ) -> tuple[NDArray[np.float64], NDArray[np.intp], NDArray[np.intp], NDArray[np.float64]]:
     """The ``m`` rows farthest from their own centroid: distances, global indices,
     labels and the rows, farthest first (ties to the lowest index)."""
@@ -166,25 +167,28 @@ def _chunk_farthest(
     return dist[top], top + offset, lab[top], x[top]
 
 
-class _Chunks:
-    """The dask array's row blocks as delayed objects, with their first rows' indices."""
+class Chunks:
+    """A dask array's row blocks as delayed objects, with their first rows' indices."""
 
     def __init__(self, x: Any) -> None:
         import dask
 
         self.dask = dask
-        self.blocks = list(x.to_delayed().ravel())
+        self.blocks = list(x.rechunk({1: -1}).to_delayed().ravel())
         self.offsets = np.concatenate(([0], np.cumsum(x.chunks[0])))[:-1]
 
+    def map(self, func: Any, *args: Any) -> list[Any]:
+        """``func(block, offset, *args)`` for every block, computed in one pass, in the
+        blocks' order."""
+        f = self.dask.delayed(func, pure=True)
+        jobs = [f(b, int(o), *args) for b, o in zip(self.blocks, self.offsets, strict=True)]
+        return list(self.dask.compute(*jobs))
+
     def summary(self, c: NDArray[np.float64], prev: NDArray[np.float64] | None) -> _Pass:
-        f = self.dask.delayed(_chunk_pass, pure=True)
-        return _combine(list(self.dask.compute(*[f(b, c, prev) for b in self.blocks])))
+        return _combine(self.map(_chunk_pass, c, prev))
 
     def farthest(self, c: NDArray[np.float64], m: int) -> tuple[Any, Any, Any]:
-        f = self.dask.delayed(_chunk_farthest, pure=True)
-        got = self.dask.compute(
-            *[f(b, c, m, int(o)) for b, o in zip(self.blocks, self.offsets, strict=True)]
-        )
+        got = self.map(_chunk_farthest, c, m)
         dist, index, lab, rows = (np.concatenate(col) for col in zip(*got, strict=True))
         top = np.lexsort((index, -dist))[:m]  # the in-memory order: farthest, then first
         return dist[top], lab[top], rows[top]
@@ -244,7 +248,7 @@ def _loop(
     else:
         c = init
     tol_abs = tol * float(da.var(x, axis=0).mean().compute()) if tol > 0 else None
-    chunks = _Chunks(x)
+    chunks = Chunks(x)
     p = chunks.summary(c, None)
     if not p.finite:
         raise ValueError("points must be finite; got NaN or infinity in the dask array.")

@@ -19,6 +19,7 @@ from matplotlib.colors import to_rgb
 from numpy.typing import NDArray
 
 from ..core import KMeansState
+from ..core.chunked import ChunkedMembers, Chunks, is_dask, nearest
 from ..timeline import Frame
 from .layers import UNASSIGNED, Colour, rgba8
 
@@ -83,6 +84,9 @@ class Grid:
         RGBA bytes with zero colour, viewed as one uint32.
     rep_values : ndarray of shape (m,)
         The representatives' first coordinates (1-D: their values).
+    rep_rows : ndarray of shape (m, d) or None
+        For dask data, the representatives' rows of the data: a state of a dask run has
+        no labels, so their clusters are their nearest centroids.
     """
 
     cells: NDArray[np.intp]
@@ -90,10 +94,26 @@ class Grid:
     rgba: NDArray[np.uint8]
     alpha: NDArray[np.uint32]
     rep_values: NDArray[np.float64]
+    rep_rows: NDArray[np.float64] | None = None
     #: What ``rgba`` shows now: the state it was coloured by (None: grey).
     shows: Any = field(default=NOTHING)
     #: 1-D: the representatives' positions among a run's sorted values.
     pos: tuple[NDArray[np.float64], NDArray[np.intp]] | None = None
+
+
+def _chunk_bins(
+    coords: NDArray[np.float64],
+    offset: int,
+    extent: tuple[float, float, float, float],
+    rows: int,
+    cols: int,
+) -> tuple[NDArray[np.intp], NDArray[np.intp], NDArray[np.intp]]:
+    """One chunk's count of points per cell, its cells that hold points, and the global
+    index of each such cell's first point."""
+    cell, counts = bin_points(np.asarray(coords, dtype=np.float64), extent, rows, cols)
+    cells = np.flatnonzero(counts)
+    order = np.argsort(cell, kind="stable")
+    return counts, cells, order[np.searchsorted(cell[order], cells)] + offset
 
 
 def bin_points(
@@ -119,6 +139,11 @@ class Density:
     are found among the sorted values, without building the labels. With ``one_row``
     (every point on one line) the points are binned into one row, repeated over the
     extent's height.
+
+    ``coords`` may be a dask array (with ``data``, the dask array of the points it
+    shows): each screen size is then binned in one pass over the chunks (counts and
+    first point per pixel, as for numpy), and only the representatives' rows are read
+    into memory; a state without labels colours them by their nearest centroid.
     """
 
     def __init__(
@@ -129,8 +154,10 @@ class Density:
         extent: tuple[float, float, float, float],
         *,
         one_row: bool = False,
+        data: Any = None,
     ) -> None:
         self.coords = coords
+        self.data = data
         self.one_row = one_row
         # RGBA bytes with zero alpha viewed as one uint32 per colour: a cell's pixel is
         # then one OR with its alpha, much cheaper than setting three bytes per cell
@@ -150,10 +177,20 @@ class Density:
     def grid(self, rows: int, cols: int) -> Grid:
         """The points binned for an image of (rows, cols) pixels (made on first use)."""
         if (rows, cols) not in self.grids:
-            cell, counts = bin_points(self.coords, self.image.extent, rows, cols)
-            cells = np.flatnonzero(counts)
-            order = np.argsort(cell, kind="stable")
-            rep = order[np.searchsorted(cell[order], cells)]
+            if is_dask(self.coords):
+                parts = Chunks(self.coords).map(_chunk_bins, self.image.extent, rows, cols)
+                counts = np.sum([p[0] for p in parts], axis=0)
+                # chunks in order: a cell's first occurrence is in the first chunk it is in
+                cells, first = np.unique(np.concatenate([p[1] for p in parts]), return_index=True)
+                rep = np.concatenate([p[2] for p in parts])[first]
+                rep_coords = np.asarray(self.coords[rep].compute())
+                rep_rows = np.asarray(self.data[rep].compute()).reshape(len(rep), -1)
+            else:
+                cell, counts = bin_points(self.coords, self.image.extent, rows, cols)
+                cells = np.flatnonzero(counts)
+                order = np.argsort(cell, kind="stable")
+                rep = order[np.searchsorted(cell[order], cells)]
+                rep_coords, rep_rows = self.coords[rep], None
             level = np.log1p(counts[cells]) / np.log1p(counts.max())
             alpha = np.zeros((len(cells), 4), np.uint8)
             alpha[:, 3] = np.rint(255 * (0.35 + 0.65 * level))
@@ -162,13 +199,17 @@ class Density:
                 rep,
                 np.zeros((rows, cols, 4), np.uint8),
                 alpha.view(np.uint32)[:, 0],
-                self.coords[rep, 0],
+                rep_coords[:, 0],
+                rep_rows,
             )
         return self.grids[rows, cols]
 
     def rep_labels(self, state: KMeansState, grid: Grid) -> NDArray[np.intp]:
         """The cluster of each of ``grid``'s representative points."""
         members = state.members
+        if isinstance(members, ChunkedMembers):
+            assert grid.rep_rows is not None  # a dask run is drawn from dask data
+            return nearest(grid.rep_rows, state.centroids)[0]
         if members.values is None:
             return members.labels[grid.rep]
         if grid.pos is None or grid.pos[0] is not members.values:

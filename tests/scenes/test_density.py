@@ -10,7 +10,7 @@ import pytest
 from helpers import decode
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-from kmeans_anim import animate, hsv_palette, make_blobs
+from kmeans_anim import animate, hsv_palette, lloyd, make_blobs
 from kmeans_anim.scenes import DENSITY_THRESHOLD
 from kmeans_anim.scenes.density import Density
 from kmeans_anim.scenes.layers import Points
@@ -141,3 +141,31 @@ def test_density_image_is_drawn_one_cell_per_screen_pixel(dpi: int) -> None:
     assert np.abs(shown[inner] - expected[inner]).max() <= 2
     # the picture is of the points: a cell is coloured where the points are
     assert (a[inner] > 0).mean() > 0.1 and (a[inner] == 0).mean() > 0.1
+
+
+@pytest.mark.parametrize("dim", [1, 2])
+def test_density_of_a_dask_run_equals_the_in_memory_one_pixel_for_pixel(dim: int) -> None:
+    da = pytest.importorskip("dask.array")
+    import matplotlib.pyplot as plt
+
+    points, _ = make_blobs(4, 5_000, dim=dim, std=0.5, seed=6)
+    x = points.reshape(len(points), dim)
+    dx = da.from_array(x, chunks=((7_000, 0, 13_000), dim))
+    coords = np.column_stack((x[:, 0], x[:, 1] if dim == 2 else np.zeros(len(x))))
+    dcoords = dx if dim == 2 else da.concatenate((dx, da.zeros_like(dx)), axis=1)
+    lo, hi = coords.min(axis=0) - 0.1, coords.max(axis=0) + 0.1
+    extent = (lo[0], hi[0], lo[1], hi[1])
+    c0 = x[[0, 5_000, 10_000, 15_000]]
+    colours = hsv_palette(4)
+    fig, ax = plt.subplots()
+    try:
+        memory = Density(ax, coords, colours, extent, one_row=dim == 1)
+        chunked = Density(ax, dcoords, colours, extent, one_row=dim == 1, data=dx)
+        ref, got = list(lloyd(points, 4, init=c0)), list(lloyd(dx, 4, init=c0))
+        assert len(ref) == len(got) > 2
+        for a, b in zip(ref, got, strict=True):
+            memory.state, chunked.state = a, b
+            np.testing.assert_array_equal(chunked.paint(90, 120), memory.paint(90, 120))
+        assert len(np.unique(memory.paint(90, 120)[..., :3].reshape(-1, 3), axis=0)) >= 4
+    finally:
+        plt.close(fig)
