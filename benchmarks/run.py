@@ -718,6 +718,88 @@ def load_report(
     return out, rat, peaks["ours"]
 
 
+# --------------------------------------------------------------------------- dask
+
+DASK_METHODS = ("ours", "dask-ml")
+
+
+def dask_child(method: str, pattern: str, m: int, k: int, chunk: int) -> None:
+    """Run ``m`` Lloyd iterations on the shards ``pattern``; print seconds, iterations
+    and peak RSS as JSON."""
+    from kmeans_anim import load_points
+
+    x = load_points(pattern, chunks=chunk)
+    c0 = np.asarray(x[:k].compute())
+    t0 = time.perf_counter()
+    if method == "ours":
+        iters = sum(1 for _ in lloyd(x, k, init=c0, max_iter=m)) - 1
+    else:
+        from dask_ml.cluster import KMeans as DaskKMeans
+
+        iters = int(DaskKMeans(n_clusters=k, init=c0, max_iter=m, tol=0).fit(x).n_iter_)
+    secs = time.perf_counter() - t0
+    print(json.dumps({"seconds": secs, "iters": iters, "hwm_kb": vm_status("VmHWM")}))
+
+
+def run_dask(n: int, shards: int, chunk: int, k: int, iters: tuple[int, int], reps: int) -> Any:
+    try:
+        import dask_ml  # noqa: F401
+
+        methods = DASK_METHODS
+    except ImportError:
+        methods = ("ours",)
+    out: dict[str, dict[int, list[dict[str, Any]]]] = {m: {i: [] for i in iters} for m in methods}
+    with tempfile.TemporaryDirectory(prefix="kmeans-bench-dask-") as tmp:
+        log(f"dask: writing {n:,} x 2 points in {shards} .npy shards")
+        rng = np.random.default_rng(0)
+        for i in range(shards):  # uniform noise: the run does not converge
+            np.save(Path(tmp) / f"part{i:03d}.npy", rng.uniform(-1, 1, size=(n // shards, 2)))
+        pattern = str(Path(tmp) / "part*.npy")
+        for rep in range(reps):
+            for it in iters:
+                for method in methods:
+                    log(f"dask: {method}, {it} iterations, run {rep + 1}/{reps}")
+                    cmd = [sys.executable, str(Path(__file__).resolve()), "--dask-child"]
+                    cmd += [method, pattern, str(it), str(k), str(chunk)]
+                    res = subprocess.run(cmd, check=True, capture_output=True, text=True)
+                    out[method][it].append(json.loads(res.stdout.strip().splitlines()[-1]))
+    return out
+
+
+def dask_report(res: Any, n: int, chunk: int, k: int, iters: tuple[int, int]) -> list[str]:
+    short, long = iters
+    lines = [
+        "## 5. Dask: data in .npy shards, `lloyd()` vs dask-ml",
+        "",
+        f"{n:,} × 2 uniform points (float64, {16 * n / 1e9:.2f} GB) in .npy shards, read "
+        f"with `load_points(glob, chunks={chunk:,})`, k={k}, both from the first k rows. "
+        "Ours: `lloyd(x, k, init=C0, max_iter=m)`; dask-ml: `KMeans(n_clusters=k, init=C0, "
+        f"max_iter=m, tol=0).fit(x)`; each run in a fresh subprocess on dask's local "
+        f"scheduler. Per iteration is the marginal cost ({long} − {short} iterations); "
+        "peak is the child's VmHWM.",
+        "",
+        "| method | runs | iterations | s/iter | peak RSS (MB) |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    per: dict[str, float] = {}
+    for method, by_m in res.items():
+        t = {m: median([r["seconds"] for r in rs]) for m, rs in by_m.items()}
+        per[method] = (t[long] - t[short]) / (long - short)
+        peak = max(r["hwm_kb"] for rs in by_m.values() for r in rs) / 1024
+        got = "/".join(str(rs[0]["iters"]) for rs in by_m.values())
+        lines.append(
+            f"| {method} | {len(by_m[long])} | {got} | {fmt(per[method], 2)} | {fmt(peak)} |"
+        )
+    if "dask-ml" in per:
+        lines += [
+            "",
+            f"dask-ml/ours per iteration: **{fmt(ratio(per['dask-ml'], per['ours']), 2)}×**.",
+        ]
+    else:
+        lines += ["", "dask-ml is not installed: only our figures."]
+    return lines
+
+
 # --------------------------------------------------------------------------- main
 
 
@@ -801,14 +883,22 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="fewer reps, smaller sizes")
     ap.add_argument(
         "--only",
-        default="render,density,core,memory,load",
-        help="comma-separated sections to run: render, density, core, memory, load",
+        default="render,density,core,memory,load,dask",
+        help="comma-separated sections to run: render, density, core, memory, load, dask",
     )
     ap.add_argument("--out", type=Path, default=HERE / "results.md")
     ap.add_argument("--memory-child", type=int, help=argparse.SUPPRESS)
     ap.add_argument("--memory-points", type=int, default=100_000, help=argparse.SUPPRESS)
     ap.add_argument("--load-child", nargs=2, metavar=("METHOD", "PATH"), help=argparse.SUPPRESS)
+    ap.add_argument("--dask-child", nargs=5, help=argparse.SUPPRESS)
+    ap.add_argument(
+        "--dask-points", type=int, default=20_000_000, help="points of the dask section"
+    )
     args = ap.parse_args()
+    if args.dask_child:
+        method, pattern, m, k, chunk = args.dask_child
+        dask_child(method, pattern, int(m), int(k), int(chunk))
+        return
     if args.load_child:
         load_child(args.load_child[0], Path(args.load_child[1]))
         return
@@ -887,6 +977,11 @@ def main() -> None:
         lines, *figures = load_report(run_load(load_n, load_reps), load_n)
         load_figures = (figures[0], figures[1])
         body += ["", *lines]
+    if "dask" in only:
+        dn = 2_000_000 if q else args.dask_points
+        d_iters = (2, 5)
+        res = run_dask(dn, 10, 1_000_000, 8, d_iters, 1)
+        body += ["", *dask_report(res, dn, 1_000_000, 8, d_iters)]
     load = " ".join(f"{v:.2f}" for v in os.getloadavg())
     doc += [
         f"- load average at end: {load}; whole run {time.perf_counter() - started:.0f} s",

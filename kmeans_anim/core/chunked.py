@@ -21,7 +21,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .._checks import DEFAULTS, EMPTY_POLICIES, check_choice, check_int, check_real, make_rng
+from .arrays import chunks
+from .distances import Two, direct_two
 from .init import check_init, initial_centroids
+from .rounding import SLACK
 from .state import KMeansState, Members, readonly
 from .tuning import Tuning
 from .update import Sums, converged, largest_move, means, move_to_farthest
@@ -100,25 +103,45 @@ class ChunkedMembers(Members):
 
 
 def nearest(x: NDArray[np.float64], c: NDArray[np.float64]) -> tuple[NDArray[np.intp], Any]:
-    """Each row's nearest centroid (ties to the lowest index) and squared distance to it,
-    one centroid at a time on the columns (contiguous), so that the temporaries stay a
-    few columns of the chunk."""
-    cols = np.ascontiguousarray(x.T)
-    best = np.full(len(x), np.inf)
-    lab = np.zeros(len(x), np.intp)
-    dj = np.empty(len(x))
-    tmp = np.empty(len(x))
-    for j in range(len(c)):
-        np.subtract(cols[0], c[j, 0], out=dj)
-        np.multiply(dj, dj, out=dj)
-        for col in range(1, len(cols)):
-            np.subtract(cols[col], c[j, col], out=tmp)
-            np.multiply(tmp, tmp, out=tmp)
-            dj += tmp
-        closer = dj < best
-        best[closer] = dj[closer]
-        lab[closer] = j
-    return lab, best
+    """Each row's nearest centroid (ties to the lowest index) and squared distance to it:
+    the core's direct float64 search, on blocks of rows that stay in cache."""
+    lab, own, _ = nearest_two(x, c)
+    return lab, own
+
+
+def nearest_two(x: NDArray[np.float64], c: NDArray[np.float64]) -> Two:
+    """:func:`nearest`, and the squared distance to the second nearest centroid."""
+    lab, own, second = np.empty(len(x), np.intp), np.empty(len(x)), np.empty(len(x))
+    for s in chunks(len(x), x.shape[1] + 4, Tuning().cache_block):
+        lab[s], own[s], second[s] = direct_two(x[s], c)
+    return lab, own, second
+
+
+def moved_from(
+    x: NDArray[np.float64],
+    lab: NDArray[np.intp],
+    own: NDArray[np.float64],
+    second: NDArray[np.float64],
+    c: NDArray[np.float64],
+    prev: NDArray[np.float64],
+) -> int:
+    """How many rows have a nearest of ``prev`` other than ``lab`` (their nearest of
+    ``c``, at squared distances ``own``, the second nearest at ``second``).
+
+    A row whose nearest centroid moved by at most ``drift[lab]`` and every other one by
+    at most the largest drift is still nearest to its own one if
+    ``sqrt(own) + drift[lab] < sqrt(second) - max(drift)`` (triangle inequality); with a
+    margin of 1e-6 of the values' magnitude, far above the rounding of the computed
+    distances, the rows that pass need no search. The others are searched again.
+    """
+    drift = np.sqrt(((c - prev) ** 2).sum(axis=1))
+    scale = max(
+        float(np.abs(x).max(initial=0.0)), float(np.abs(c).max()), float(np.abs(prev).max())
+    )
+    near = np.sqrt(own) + drift[lab] * (1.0 + SLACK)
+    far = np.sqrt(second) - drift.max() * (1.0 + SLACK)
+    unsure = np.flatnonzero(~(near + 1e-6 * scale < far))  # NaN and inf: searched
+    return int(np.count_nonzero(nearest(x[unsure], prev)[0] != lab[unsure]))
 
 
 @dataclass
@@ -137,12 +160,12 @@ def _chunk_pass(
 ) -> _Pass:
     x = np.asarray(x, dtype=np.float64)
     k = len(c)
-    lab, dist = nearest(x, c)
+    lab, dist, second = nearest_two(x, c)
     counts = np.bincount(lab, minlength=k)
     sums = np.zeros_like(c)
     for col in range(x.shape[1]):
         sums[:, col] = np.bincount(lab, weights=x[:, col], minlength=k)
-    moved = len(x) if prev is None else int(np.count_nonzero(nearest(x, prev)[0] != lab))
+    moved = len(x) if prev is None else moved_from(x, lab, dist, second, c, prev)
     return _Pass(sums, counts, float(dist.sum()), moved, bool(np.isfinite(x).all()))
 
 

@@ -168,3 +168,17 @@ def test_animate_reads_a_small_dask_array_and_refuses_a_large_one(
     monkeypatch.setattr(chunked, "MAX_IN_MEMORY", 599)
     with pytest.raises(ValueError, match=r"shape \(300, 2\) \(600 values\).*Run lloyd\(\)"):
         animate(dx, 3)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_moved_count_skips_searches_only_where_the_label_cannot_change(seed: int) -> None:
+    from kmeans_anim.core.chunked import moved_from, nearest, nearest_two
+
+    rng = np.random.default_rng(seed)
+    # integer points and centroids on a half-integer lattice: many exact ties
+    x = rng.integers(-6, 7, size=(4_000, 2)).astype(float) * (1e6 if seed == 5 else 1)
+    prev = rng.integers(-12, 13, size=(5, 2)) / 2 * (1e6 if seed == 5 else 1)
+    c = prev + rng.choice([0.0, 0.5, 1e-9, 2.0], size=(5, 2)) * (1e6 if seed == 5 else 1)
+    lab, own, second = nearest_two(x, c)
+    brute = int(np.count_nonzero(nearest(x, prev)[0] != lab))
+    assert moved_from(x, lab, own, second, c, prev) == brute
