@@ -24,7 +24,7 @@ from ._checks import (
 from .animation import MAX_FPS, MAX_HOLD, MAX_TWEEN, KMeansAnimation
 from .columns import check_labels, numeric_columns
 from .core import KMeansState, plan
-from .core.chunked import in_memory, is_dask
+from .core.chunked import check_chunked_view, fits_in_memory, is_dask, plan_chunked
 from .core.scaling import warn_if_scales_differ
 from .layout import DEFAULT_FIGSIZE, OBJECTIVE_FIGSIZE, check_figsize, check_frame, layout
 from .palette import cluster_colours
@@ -77,7 +77,8 @@ def animate(
         projection onto a plane. The names of a pandas or polars DataFrame's columns, a
         Series' name or a :class:`Dataset`'s columns label the axes. A
         ``dask.array.Array`` of at most 20,000,000 values is read into memory first;
-        a larger one raises ValueError (run :func:`lloyd` on it instead).
+        a larger one (1-D or 2-D) is run and drawn chunk by chunk, in the density view
+        only (other views raise ValueError).
     k : int
         Number of clusters.
     init, seed, max_iter, tol, empty, algorithm, n_threads
@@ -152,10 +153,11 @@ def animate(
     KMeansAnimation
         Call ``.save("out.mp4")``, ``.show()``, or display it in a notebook.
     """
-    if is_dask(points):  # every view draws every point: only a dask array that fits
-        points = in_memory(points)
-    data, carried = numeric_columns(points, stacklevel=2)
-    run = plan(
+    chunked = is_dask(points) and not fits_in_memory(points)
+    if is_dask(points) and not chunked:
+        points = np.asarray(points.compute())
+    data, carried = (points, None) if chunked else numeric_columns(points, stacklevel=2)
+    run = (plan_chunked if chunked else plan)(
         data,
         k,
         init=init,
@@ -210,6 +212,8 @@ def animate(
         regions=flags["regions"],
         render=render,
     )
+    if chunked:
+        check_chunked_view(points, density, flags["jitter"])
     if density and known is not None:
         raise ValueError(
             "truth= draws the known classes as marker shapes, which the density image "
@@ -223,7 +227,7 @@ def animate(
         return run.states(make_rng(seed))
 
     # only once every option is known good: a command line prints one line for an error
-    if run.scaling is None:
+    if run.scaling is None and not chunked:
         warn_if_scales_differ(x, names, stacklevel=2)
     trace = Trace.of(rerun())
     # frames replay the kept states; a run too large to keep is run again instead

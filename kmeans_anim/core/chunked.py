@@ -33,10 +33,14 @@ __all__ = [
     "MAX_IN_MEMORY",
     "SEED_SAMPLE",
     "ChunkedMembers",
+    "ChunkedRun",
     "Chunks",
+    "check_chunked_view",
     "chunked_lloyd",
-    "in_memory",
+    "extremes",
+    "fits_in_memory",
     "is_dask",
+    "plan_chunked",
     "require_dask",
 ]
 
@@ -61,17 +65,23 @@ def require_dask() -> Any:
     return da
 
 
-def in_memory(points: Any) -> NDArray[Any]:
-    """A dask array of at most :data:`MAX_IN_MEMORY` values, computed into memory;
-    ValueError for a larger one (the animation views draw every point)."""
-    size = int(np.prod(points.shape))
-    if size > MAX_IN_MEMORY:
+def fits_in_memory(points: Any) -> bool:
+    """Whether a dask array has at most :data:`MAX_IN_MEMORY` values: views read such
+    an array into memory; a larger one is drawn chunk by chunk (the density view)."""
+    return int(np.prod(points.shape)) <= MAX_IN_MEMORY
+
+
+def check_chunked_view(points: Any, density: bool, jitter: bool) -> None:
+    """Refuse a view of a dask array too large for memory that would need every point:
+    markers (and 3-D, projections, jitter); the density view of 1-D and 2-D data draws
+    it chunk by chunk."""
+    size, d = int(np.prod(points.shape)), 1 if points.ndim == 1 else points.shape[1]
+    if not density or d > 2 or jitter:
         raise ValueError(
-            f"points is a dask array of shape {points.shape} ({size:,} values); animate() "
-            f"reads at most {MAX_IN_MEMORY:,} values of one into memory. Run lloyd() on it "
-            "(chunk by chunk), or animate a sample of its rows."
+            f"points is a dask array of shape {points.shape} ({size:,} values, more than "
+            f"{MAX_IN_MEMORY:,}): only the density view of 1-D or 2-D data draws it, "
+            "chunk by chunk (render='density' or 'auto', no jitter, at most 2 columns)."
         )
-    return np.asarray(points.compute())
 
 
 class ChunkedMembers(Members):
@@ -217,24 +227,56 @@ class Chunks:
         return dist[top], lab[top], rows[top]
 
 
-def chunked_lloyd(
+@dataclass(frozen=True)
+class ChunkedRun:
+    """A checked run over a dask array, ready to start (the chunked :class:`Run`)."""
+
+    x: Any
+    k: int
+    init: str | NDArray[np.float64]
+    max_iter: int
+    tol_abs: float | None
+    empty: str
+    scaling: None = None
+    data: None = None
+
+    @property
+    def points(self) -> Any:
+        """The data, a dask array of shape (n, d)."""
+        return self.x
+
+    def states(self, rng: np.random.Generator) -> Iterator[KMeansState]:
+        """The run's states, with ``rng`` for the seeding sample."""
+        x, n = self.x, self.x.shape[0]
+        if isinstance(self.init, str):
+            rows = np.sort(rng.choice(n, size=min(n, SEED_SAMPLE), replace=False))
+            sample = np.asarray(x[rows].compute())
+            c = initial_centroids(sample, self.k, self.init, rng, Tuning().block)
+        else:
+            c = self.init
+        return _loop(self, c)
+
+
+def plan_chunked(
     points: Any,
     k: int,
     *,
     init: Any = DEFAULTS.init,
-    seed: int | np.random.Generator | None = None,
     max_iter: int = DEFAULTS.max_iter,
     tol: float = DEFAULTS.tol,
     empty: str = DEFAULTS.empty,
-) -> Iterator[KMeansState]:
-    """:func:`~kmeans_anim.lloyd` for a ``dask.array.Array`` of shape (n,) or (n, d).
-
-    The same states as the in-memory run from the same initial centroids (centroids
-    equal to rounding, the same iterations), except that their members hold the
-    clusters' sizes only. Checks its input when called; data that is not finite is
-    found in the first pass and raises ValueError then.
-    """
+    algorithm: str = DEFAULTS.algorithm,
+    standardize: bool = DEFAULTS.standardize,
+    **_ignored: Any,
+) -> ChunkedRun:
+    """Check a run over the dask array ``points`` once (see :func:`chunked_lloyd`).
+    Data that is not finite is found in the first pass, and raises ValueError then."""
     da = require_dask()
+    if standardize is not False or algorithm != "auto":
+        raise ValueError(
+            "a dask array runs with standardize=False and algorithm='auto' only; got "
+            f"standardize={standardize!r}, algorithm={algorithm!r}."
+        )
     x = points if points.ndim == 2 else points.reshape(-1, 1)
     if x.ndim != 2 or not x.shape[0]:
         raise ValueError(f"points must have shape (n,) or (n, d) with n >= 1; got {points.shape}.")
@@ -249,44 +291,53 @@ def chunked_lloyd(
     tol = check_real(tol, "tol", minimum=0.0, strict=False)
     empty = check_choice(empty, "empty", EMPTY_POLICIES)
     init = check_init(init, k, d)
-    rng = make_rng(seed)
-    return _loop(da, x, k, init, rng, max_iter, tol, empty)
-
-
-def _loop(
-    da: Any,
-    x: Any,
-    k: int,
-    init: str | NDArray[np.float64],
-    rng: np.random.Generator,
-    max_iter: int,
-    tol: float,
-    empty: str,
-) -> Iterator[KMeansState]:
-    n = x.shape[0]
-    if isinstance(init, str):
-        rows = np.sort(rng.choice(n, size=min(n, SEED_SAMPLE), replace=False))
-        sample = np.asarray(x[rows].compute())
-        c = initial_centroids(sample, k, init, rng, Tuning().block)
-    else:
-        c = init
     tol_abs = tol * float(da.var(x, axis=0).mean().compute()) if tol > 0 else None
-    chunks = Chunks(x)
+    return ChunkedRun(x, k, init, max_iter, tol_abs, empty)
+
+
+def chunked_lloyd(
+    points: Any,
+    k: int,
+    *,
+    seed: int | np.random.Generator | None = None,
+    **options: Any,
+) -> Iterator[KMeansState]:
+    """:func:`~kmeans_anim.lloyd` for a ``dask.array.Array`` of shape (n,) or (n, d).
+
+    The same states as the in-memory run from the same initial centroids (centroids
+    equal to rounding, the same iterations), except that their members hold the
+    clusters' sizes only. ``options`` are :func:`plan_chunked`'s.
+    """
+    return plan_chunked(points, k, **options).states(make_rng(seed))
+
+
+def _loop(run: ChunkedRun, c: NDArray[np.float64]) -> Iterator[KMeansState]:
+    chunks = Chunks(run.x)
     p = chunks.summary(c, None)
     if not p.finite:
         raise ValueError("points must be finite; got NaN or infinity in the dask array.")
     yield _state(0, c, None, p, False)
-    for i in range(1, max_iter + 1):
+    for i in range(1, run.max_iter + 1):
         s = Sums(p.sums, p.counts, np.zeros_like(c))
-        if empty == "farthest" and (s.counts == 0).any():
+        if run.empty == "farthest" and (s.counts == 0).any():
             move_to_farthest(s, *chunks.farthest(c, int((s.counts == 0).sum())))
         new_c = means(c, s)
         p = chunks.summary(new_c, c)
-        done = converged(p.moved == 0, new_c, c, tol_abs)
+        done = converged(p.moved == 0, new_c, c, run.tol_abs)
         yield _state(i, new_c, c, p, done)
         if done:
             return
         c = new_c
+
+
+def extremes(a: Any) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """The minimum and maximum of each column of a numpy or dask array (one pass)."""
+    if is_dask(a):
+        import dask
+
+        lo, hi = dask.compute(a.min(axis=0), a.max(axis=0))
+        return np.asarray(lo), np.asarray(hi)
+    return a.min(axis=0), a.max(axis=0)
 
 
 def _state(

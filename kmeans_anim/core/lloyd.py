@@ -205,13 +205,16 @@ def lloyd(
         the columns' standard deviations differ tenfold or more.
     """
     if is_dask(points):
-        if standardize is not False or algorithm != "auto":
-            raise ValueError(
-                "a dask array runs with standardize=False and algorithm='auto' only; got "
-                f"standardize={standardize!r}, algorithm={algorithm!r}."
-            )
         return chunked_lloyd(
-            points, k, init=init, seed=seed, max_iter=max_iter, tol=tol, empty=empty
+            points,
+            k,
+            seed=seed,
+            init=init,
+            max_iter=max_iter,
+            tol=tol,
+            empty=empty,
+            algorithm=algorithm,
+            standardize=standardize,
         )
     run = plan(
         points,

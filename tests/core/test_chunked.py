@@ -154,7 +154,7 @@ def test_load_points_with_chunks_stacks_npy_shards_in_name_order(tmp_path: Path)
         load_points(tmp_path / "p*.npy", chunks=2)
 
 
-def test_animate_reads_a_small_dask_array_and_refuses_a_large_one(
+def test_animate_reads_a_small_dask_array_and_refuses_a_large_one_as_markers(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from kmeans_anim import animate
@@ -166,8 +166,32 @@ def test_animate_reads_a_small_dask_array_and_refuses_a_large_one(
     b = animate(x, 3, seed=1, max_iter=3)
     np.testing.assert_array_equal(a.trace.centroids, b.trace.centroids)
     monkeypatch.setattr(chunked, "MAX_IN_MEMORY", 599)
-    with pytest.raises(ValueError, match=r"shape \(300, 2\) \(600 values\).*Run lloyd\(\)"):
-        animate(dx, 3)
+    with pytest.raises(ValueError, match=r"shape \(300, 2\) \(600 values, more than 599\)"):
+        animate(dx, 3, render="points")
+    with pytest.raises(ValueError, match="only the density view of 1-D or 2-D data"):
+        animate(da.from_array(np.hstack((x, x)), chunks=(50, 4)), 3, render="density")
+
+
+@pytest.mark.parametrize("dim", [1, 2])
+def test_a_large_dask_array_animates_as_the_in_memory_density_video(
+    dim: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from helpers import decode
+
+    from kmeans_anim import animate
+    from kmeans_anim.core import chunked
+
+    x, _ = make_blobs(4, 3_000, dim=dim, std=0.5, seed=3)
+    dx = da.from_array(x.reshape(len(x), dim), chunks=(5_000, dim))
+    c0 = x[[0, 3_000, 6_000, 9_000]].reshape(4, dim)
+    monkeypatch.setattr(chunked, "MAX_IN_MEMORY", 1_000)
+    common = dict(init=c0, render="density", hold=0, figsize=(3.2, 2.4), dpi=100)
+    big = animate(dx, 4, **common)
+    assert isinstance(big.trace.states[0].members, chunked.ChunkedMembers)
+    _, got = decode(big.save(tmp_path / "dask.mp4"))
+    _, want = decode(animate(x, 4, **common).save(tmp_path / "memory.mp4"))
+    assert len(got) == len(want) > 2
+    np.testing.assert_array_equal(np.asarray(got), np.asarray(want))
 
 
 @pytest.mark.parametrize("seed", range(6))
