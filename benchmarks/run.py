@@ -333,6 +333,111 @@ def rendering_report(ws: list[Workload]) -> list[str]:
     return out
 
 
+# --------------------------------------------------------------------------- density
+
+
+@dataclass
+class DensityCase:
+    """A density-view save against ffmpeg alone on the same frames, per changing frame."""
+
+    name: str
+    n: int
+    d: int
+    k: int = 8
+    #: Iteration counts of the short and the long run (hold 0, one frame per state):
+    #: the per-frame cost is the marginal one, so that set-up (the first draw, binning
+    #: the points, starting ffmpeg) counts for neither side.
+    short: int = 5
+    long: int = 25
+    results: dict[str, Any] = field(default_factory=dict)
+
+
+def run_density(case: DensityCase, reps: int, tmp: Path) -> None:
+    rng = np.random.default_rng(12345)
+    # uniform noise: every iteration moves points, so every frame changes
+    x = rng.uniform(-1.0, 1.0, size=(case.n, case.d))
+    c0 = x[np.sort(rng.choice(case.n, size=case.k, replace=False))].copy()
+    anims, kept, frames = {}, {}, {}
+    for m in (case.short, case.long):
+        log(f"density {case.name}: animate(max_iter={m})")
+        anims[m] = anim = animate(
+            x, case.k, init=c0, max_iter=m, render="density", hold=0, figsize=FIGSIZE,
+            dpi=DPI, fps=10.0,
+        )  # fmt: skip
+        frames[m] = anim.frame_count(10.0)
+        kept[m] = draw_frames(anim, 10.0, DPI, keep=True)["frames"]
+    times: dict[str, dict[int, list[float]]] = {
+        key: {case.short: [], case.long: []} for key in ("save", "floor", "draw")
+    }
+    for rep in range(reps):
+        log(f"density {case.name}: round {rep + 1}/{reps}")
+        for m in (case.short, case.long):
+            anim, path = anims[m], tmp / f"density-{case.name}-{m}.mp4"
+            for name in ("save", "floor", "draw"):
+                t0 = time.perf_counter()
+                if name == "save":
+                    anim.save(path, progress=False)
+                elif name == "floor":
+                    floor_encode(anim, kept[m], path, 10.0, DPI)
+                else:
+                    d = draw_frames(anim, 10.0, DPI)
+                times[name][m].append(
+                    d["draw"] + d["update"] if name == "draw" else time.perf_counter() - t0
+                )
+                path.unlink(missing_ok=True)
+    case.results = {
+        "times": times,
+        "frames": frames,
+        "kept": all(a.trace.states is not None for a in anims.values()),
+        "layer": type(anims[case.long].scene.points).__name__,
+    }
+    for m in kept:
+        kept[m].clear()
+
+
+def density_per_frame(case: DensityCase, key: str) -> float:
+    """Milliseconds per changing frame: the long save minus the short one, per extra
+    frame."""
+    t, f = case.results["times"][key], case.results["frames"]
+    return 1e3 * (median(t[case.long]) - median(t[case.short])) / (f[case.long] - f[case.short])
+
+
+def density_report(cases: list[DensityCase], reps: int) -> list[str]:
+    out = [
+        "## 1b. Density view: save vs ffmpeg alone",
+        "",
+        f"Uniform noise in [-1, 1]^d, k=8 from the same start, `render='density'`, hold 0, "
+        f"{WIDTH}×{HEIGHT}: one frame per state, every frame different. **save** is "
+        "`anim.save(path)`; **floor** pipes the same frames, drawn beforehand and kept in "
+        "memory, through the same ffmpeg writer; **draw** is the save's drawing alone "
+        "(`scene.update`, restore the background, draw the changed artists; no encoding). "
+        "On two idle cores drawing overlaps encoding, so save ≈ floor needs draw < floor; "
+        "on a loaded machine they add up. Per frame is the marginal cost (a run of "
+        "25 iterations minus one of 5, per extra frame) on both sides, so the one-time "
+        f"set-up (binning the points, the background, starting ffmpeg) is in neither. "
+        f"Median of {reps} runs each, interleaved.",
+        "",
+        "| case | n | frames | states kept | save ms/frame | floor ms/frame | draw ms/frame "
+        "| save/floor | draw/floor | whole save s (long) | whole floor s (long) |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for c in cases:
+        r = c.results
+        if not r:
+            continue
+        sv, fl = density_per_frame(c, "save"), density_per_frame(c, "floor")
+        dr = density_per_frame(c, "draw")
+        out.append(
+            f"| {c.name} | {c.n:,} | {r['frames'][c.short]}/{r['frames'][c.long]} | "
+            f"{'yes' if r['kept'] else '**no: saves re-run K-means**'} | {fmt(sv, 2)} | "
+            f"{fmt(fl, 2)} | {fmt(dr, 2)} | {fmt(ratio(sv, fl), 2)}× | "
+            f"{fmt(ratio(dr, fl), 2)}× | "
+            f"{fmt(median(r['times']['save'][c.long]), 2)} | "
+            f"{fmt(median(r['times']['floor'][c.long]), 2)} |"
+        )
+    return out
+
+
 # --------------------------------------------------------------------------- core
 
 
@@ -613,6 +718,88 @@ def load_report(
     return out, rat, peaks["ours"]
 
 
+# --------------------------------------------------------------------------- dask
+
+DASK_METHODS = ("ours", "dask-ml")
+
+
+def dask_child(method: str, pattern: str, m: int, k: int, chunk: int) -> None:
+    """Run ``m`` Lloyd iterations on the shards ``pattern``; print seconds, iterations
+    and peak RSS as JSON."""
+    from kmeans_anim import load_points
+
+    x = load_points(pattern, chunks=chunk)
+    c0 = np.asarray(x[:k].compute())
+    t0 = time.perf_counter()
+    if method == "ours":
+        iters = sum(1 for _ in lloyd(x, k, init=c0, max_iter=m)) - 1
+    else:
+        from dask_ml.cluster import KMeans as DaskKMeans
+
+        iters = int(DaskKMeans(n_clusters=k, init=c0, max_iter=m, tol=0).fit(x).n_iter_)
+    secs = time.perf_counter() - t0
+    print(json.dumps({"seconds": secs, "iters": iters, "hwm_kb": vm_status("VmHWM")}))
+
+
+def run_dask(n: int, shards: int, chunk: int, k: int, iters: tuple[int, int], reps: int) -> Any:
+    try:
+        import dask_ml  # noqa: F401
+
+        methods = DASK_METHODS
+    except ImportError:
+        methods = ("ours",)
+    out: dict[str, dict[int, list[dict[str, Any]]]] = {m: {i: [] for i in iters} for m in methods}
+    with tempfile.TemporaryDirectory(prefix="kmeans-bench-dask-") as tmp:
+        log(f"dask: writing {n:,} x 2 points in {shards} .npy shards")
+        rng = np.random.default_rng(0)
+        for i in range(shards):  # uniform noise: the run does not converge
+            np.save(Path(tmp) / f"part{i:03d}.npy", rng.uniform(-1, 1, size=(n // shards, 2)))
+        pattern = str(Path(tmp) / "part*.npy")
+        for rep in range(reps):
+            for it in iters:
+                for method in methods:
+                    log(f"dask: {method}, {it} iterations, run {rep + 1}/{reps}")
+                    cmd = [sys.executable, str(Path(__file__).resolve()), "--dask-child"]
+                    cmd += [method, pattern, str(it), str(k), str(chunk)]
+                    res = subprocess.run(cmd, check=True, capture_output=True, text=True)
+                    out[method][it].append(json.loads(res.stdout.strip().splitlines()[-1]))
+    return out
+
+
+def dask_report(res: Any, n: int, chunk: int, k: int, iters: tuple[int, int]) -> list[str]:
+    short, long = iters
+    lines = [
+        "## 5. Dask: data in .npy shards, `lloyd()` vs dask-ml",
+        "",
+        f"{n:,} × 2 uniform points (float64, {16 * n / 1e9:.2f} GB) in .npy shards, read "
+        f"with `load_points(glob, chunks={chunk:,})`, k={k}, both from the first k rows. "
+        "Ours: `lloyd(x, k, init=C0, max_iter=m)`; dask-ml: `KMeans(n_clusters=k, init=C0, "
+        f"max_iter=m, tol=0).fit(x)`; each run in a fresh subprocess on dask's local "
+        f"scheduler. Per iteration is the marginal cost ({long} − {short} iterations); "
+        "peak is the child's VmHWM.",
+        "",
+        "| method | runs | iterations | s/iter | peak RSS (MB) |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    per: dict[str, float] = {}
+    for method, by_m in res.items():
+        t = {m: median([r["seconds"] for r in rs]) for m, rs in by_m.items()}
+        per[method] = (t[long] - t[short]) / (long - short)
+        peak = max(r["hwm_kb"] for rs in by_m.values() for r in rs) / 1024
+        got = "/".join(str(rs[0]["iters"]) for rs in by_m.values())
+        lines.append(
+            f"| {method} | {len(by_m[long])} | {got} | {fmt(per[method], 2)} | {fmt(peak)} |"
+        )
+    if "dask-ml" in per:
+        lines += [
+            "",
+            f"dask-ml/ours per iteration: **{fmt(ratio(per['dask-ml'], per['ours']), 2)}×**.",
+        ]
+    else:
+        lines += ["", "dask-ml is not installed: only our figures."]
+    return lines
+
+
 # --------------------------------------------------------------------------- main
 
 
@@ -621,6 +808,7 @@ def targets(
     cases: dict[str, CoreCase],
     mem_ratio: float | None,
     load: tuple[float | None, float | None] = (None, None),
+    density: dict[str, DensityCase] | None = None,
 ) -> list[str]:
     rows: list[tuple[str, str, bool | str | None]] = []
 
@@ -641,6 +829,15 @@ def targets(
         add("W2: fast ≤ 1.5 × (floor + draw)", None, bool, "")
     v = ms_per_frame(w3, "fast") if w3 and w3.results.get("times") else None
     add("W3: fast < 50 ms/frame", v, lambda v: v < 50, f"{fmt(v)} ms/frame")
+    for key, c in (density or {}).items():
+        dv = (
+            ratio(density_per_frame(c, "save"), density_per_frame(c, "floor"))
+            if c.results
+            else None
+        )
+        add(
+            f"density {key}: save ≤ 1.5× floor per frame", dv, lambda v: v <= 1.5, f"{fmt(dv, 2)}×"
+        )
     core = {key: c.results["times"] for key, c in cases.items() if c.results}
     # Per iteration is the marginal cost on both sides; the 1-D path's one-time sort is
     # in the whole-run ratio, which depends on how many iterations share it: shown, not
@@ -686,14 +883,22 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="fewer reps, smaller sizes")
     ap.add_argument(
         "--only",
-        default="render,core,memory,load",
-        help="comma-separated sections to run: render, core, memory, load",
+        default="render,density,core,memory,load,dask",
+        help="comma-separated sections to run: render, density, core, memory, load, dask",
     )
     ap.add_argument("--out", type=Path, default=HERE / "results.md")
     ap.add_argument("--memory-child", type=int, help=argparse.SUPPRESS)
     ap.add_argument("--memory-points", type=int, default=100_000, help=argparse.SUPPRESS)
     ap.add_argument("--load-child", nargs=2, metavar=("METHOD", "PATH"), help=argparse.SUPPRESS)
+    ap.add_argument("--dask-child", nargs=5, help=argparse.SUPPRESS)
+    ap.add_argument(
+        "--dask-points", type=int, default=20_000_000, help="points of the dask section"
+    )
     args = ap.parse_args()
+    if args.dask_child:
+        method, pattern, m, k, chunk = args.dask_child
+        dask_child(method, pattern, int(m), int(k), int(chunk))
+        return
     if args.load_child:
         load_child(args.load_child[0], Path(args.load_child[1]))
         return
@@ -719,6 +924,11 @@ def main() -> None:
                  blobs(8, w3_n // 8, 2, 1, 0.3), 8, 30, seed=1, max_iter=9,
                  reps=2 if q else 3, slow_reps=1),
     ]  # fmt: skip
+    density_cases = [
+        DensityCase("2-D", 200_000 if q else 1_000_000, 2),
+        DensityCase("1-D", 200_000 if q else 1_000_000, 1),
+    ]
+    density_reps = 2 if q else 5
     core_reps = 2 if q else 7
     scale = 10 if q else 1
     cases = [
@@ -748,6 +958,11 @@ def main() -> None:
             for w in workloads:
                 run_workload(w, Path(tmp))
         body += ["", *rendering_report(workloads)]
+    if "density" in only:
+        with tempfile.TemporaryDirectory(prefix="kmeans-bench-") as tmp:
+            for dc in density_cases:
+                run_density(dc, density_reps, Path(tmp))
+        body += ["", *density_report(density_cases, density_reps)]
     if "core" in only:
         for c in cases:
             run_core(c, core_reps)
@@ -762,12 +977,21 @@ def main() -> None:
         lines, *figures = load_report(run_load(load_n, load_reps), load_n)
         load_figures = (figures[0], figures[1])
         body += ["", *lines]
+    if "dask" in only:
+        dn = 2_000_000 if q else args.dask_points
+        d_iters = (2, 5)
+        res = run_dask(dn, 10, 1_000_000, 8, d_iters, 1)
+        body += ["", *dask_report(res, dn, 1_000_000, 8, d_iters)]
     load = " ".join(f"{v:.2f}" for v in os.getloadavg())
     doc += [
         f"- load average at end: {load}; whole run {time.perf_counter() - started:.0f} s",
         "",
         *targets(
-            {w.name: w for w in workloads}, {c.name: c for c in cases}, mem_ratio, load_figures
+            {w.name: w for w in workloads},
+            {c.name: c for c in cases},
+            mem_ratio,
+            load_figures,
+            {c.name: c for c in density_cases},
         ),
         *body,
         "",

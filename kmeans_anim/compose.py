@@ -25,6 +25,7 @@ from ._checks import (
 from .animation import MAX_FPS, MAX_HOLD, MAX_TWEEN, KMeansAnimation
 from .columns import check_labels, numeric_columns
 from .core import KMeansState, plan
+from .core.chunked import check_chunked_view, fits_in_memory, is_dask, plan_chunked
 from .core.init import SeedStep
 from .core.lloyd import Run
 from .core.optimum import optimum_1d
@@ -85,7 +86,10 @@ def animate(
     points : array-like of shape (n,) or (n, d), DataFrame, Series or Dataset
         The data. 1 column is drawn on a line, 2 on the plane, 3 in 3-D space, more as a
         projection onto a plane. The names of a pandas or polars DataFrame's columns, a
-        Series' name or a :class:`Dataset`'s columns label the axes.
+        Series' name or a :class:`Dataset`'s columns label the axes. A
+        ``dask.array.Array`` of at most 20,000,000 values is read into memory first;
+        a larger one (1-D or 2-D) is run and drawn chunk by chunk, in the density view
+        only (other views raise ValueError).
     k : int
         Number of clusters.
     init, seed, max_iter, tol, empty, algorithm, n_threads
@@ -182,12 +186,17 @@ def animate(
     KMeansAnimation
         Call ``.save("out.mp4")``, ``.show()``, or display it in a notebook.
     """
-    data, carried = numeric_columns(points, stacklevel=2)
+    # a dask array too large for memory is run and drawn chunk by chunk
+    chunked = is_dask(points) and not fits_in_memory(points)
+    if is_dask(points) and not chunked:
+        points = np.asarray(points.compute())
+    data, carried = (points, None) if chunked else numeric_columns(points, stacklevel=2)
+    planner = plan_chunked if chunked else plan
     # centroids placed by clicks in the live window: until then, a stand-in run gives
     # the axes their limits
     click = isinstance(init, str) and init == "click"
     given_init = DEFAULTS.init if click else init
-    run = plan(
+    run = planner(
         data,
         k,
         init=given_init,
@@ -224,6 +233,10 @@ def animate(
         seeding=seeding,
     )
     optimum = check_bool(optimum, "optimum")
+    if chunked:
+        check_chunked_view(points, look.density, look.jitter)
+        if optimum:
+            raise ValueError("optimum=True needs the points in memory; got a dask array.")
     size = check_figsize(figsize)
     if ax is None:
         check_frame(size or (OBJECTIVE_FIGSIZE if objective else DEFAULT_FIGSIZE), look.dpi)
@@ -249,7 +262,7 @@ def animate(
         live window's n, + and - keys and its clicks re-make the run in the same axes."""
         nonlocal run, best
         if k is not None or init is not None:
-            run = plan(
+            run = planner(
                 data,
                 run.k if k is None else k,
                 init=given_init if init is None else init,
@@ -371,8 +384,9 @@ class Look:
         )
 
     def warn_if_scales_differ(self, run: Run, stacklevel: int) -> None:
-        """Warn, unless the run standardises, when the columns' scales differ tenfold."""
-        if run.scaling is None:
+        """Warn, unless the run standardises, when the columns' scales differ tenfold
+        (not for a dask array, which would take a pass of its own)."""
+        if run.scaling is None and not is_dask(self.points):
             warn_if_scales_differ(self.points, self.names, stacklevel=stacklevel + 1)
 
 
@@ -438,6 +452,8 @@ def check_look(
         regions=flags["regions"],
         render=render,
     )
+    if chunked:
+        check_chunked_view(points, density, flags["jitter"])
     if density and known is not None:
         raise ValueError(
             "truth= draws the known classes as marker shapes, which the density image "

@@ -20,6 +20,7 @@ from ._checks import as_points, check_int, check_real, make_rng, shown
 from .columns import warn_left_out
 from .core import KMeansWarning
 from .readers import read_column, read_points, split_npz_key, stdin_to_file
+from .shards import load_shards
 from .truth import encode_labels
 
 __all__ = ["DATASETS", "Dataset", "load_dataset", "load_points", "make_blobs"]
@@ -186,8 +187,11 @@ def make_blobs(
 
 
 def load_points(
-    path: str | os.PathLike[str], columns: str | int | list[str | int] | None = None
-) -> NDArray[np.float64]:
+    path: str | os.PathLike[str],
+    columns: str | int | list[str | int] | None = None,
+    *,
+    chunks: int | None = None,
+) -> Any:
     """Read points from a CSV file (with or without a header row) or an array file.
 
     CSV is read by numpy's compiled ``np.loadtxt`` once its first 64 KB have told the
@@ -206,11 +210,16 @@ def load_points(
         Columns to read, by header name or 0-based index; a string may list several
         separated by commas (``"x,y"``; a name holding a comma in double quotes,
         ``'"price, usd",x'``). None takes every numeric column.
+    chunks : int or None, default=None
+        Rows per chunk (1 to 10,000,000): ``path`` is then a glob of ``.npy`` shards
+        (``"parts/*.npy"``, sorted by name, stacked by rows) and the result a
+        ``dask.array.Array`` read a chunk at a time (needs
+        ``pip install 'kmeans-anim[dask]'``). ``columns`` must then be None.
 
     Returns
     -------
     ndarray of shape (n,) for one column, else (n, d)
-        Finite float64 values.
+        Finite float64 values (a dask array of shape (n, d) with ``chunks``).
 
     Raises
     ------
@@ -220,6 +229,10 @@ def load_points(
         where numbers are expected, names a column it does not have, or holds NaN or
         infinite values.
     """
+    if chunks is not None:
+        if columns is not None:
+            raise ValueError(f"columns={columns!r} cannot be combined with chunks={chunks!r}.")
+        return load_shards(path, chunks)
     return _load(path, columns).points
 
 

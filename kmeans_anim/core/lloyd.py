@@ -22,11 +22,12 @@ from .._checks import (
     make_rng,
 )
 from .assign import check_algorithm, make_strategy
+from .chunked import chunked_lloyd, is_dask
 from .init import SeedStep, check_init, has_k_distinct, initial_centroids, seeding_steps
 from .scaling import Scaling, warn_if_scales_differ
 from .state import KMeansState, KMeansWarning, readonly
 from .tuning import Tuning, check_threads
-from .update import converged, means, relocate_empty
+from .update import converged, largest_move, means, relocate_empty
 
 __all__ = ["Run", "lloyd", "plan"]
 
@@ -145,9 +146,13 @@ def lloyd(
 
     Parameters
     ----------
-    points : array-like of shape (n,) or (n, d), DataFrame or Series
+    points : array-like or dask.array.Array of shape (n,) or (n, d), DataFrame or Series
         Real, finite data. Computed in float64. A pandas or polars DataFrame's
-        non-numeric columns are left out, with a warning that names them.
+        non-numeric columns are left out, with a warning that names them. A dask array
+        (the ``[dask]`` extra) is run chunk by chunk, one pass over the chunks per
+        iteration, on dask's scheduler (a ``distributed.Client`` when one is active);
+        its states hold the clusters' sizes but no labels, and seeding uses a sample
+        (see :mod:`kmeans_anim.core.chunked`).
     k : int
         Number of clusters, ``1 <= k <= n``.
     init : {'k-means++', 'random', 'farthest'} or array-like of shape (k, d), default='k-means++'
@@ -210,6 +215,18 @@ def lloyd(
         the columns' standard deviations differ tenfold or more; when a data frame's
         non-numeric columns are left out.
     """
+    if is_dask(points):
+        return chunked_lloyd(
+            points,
+            k,
+            seed=seed,
+            init=init,
+            max_iter=max_iter,
+            tol=tol,
+            empty=empty,
+            algorithm=algorithm,
+            standardize=standardize,
+        )
     # a data frame's text columns are left out, named, as animate() and the files do;
     # imported here because the columns module needs the core's warning class
     from ..columns import numeric_columns
@@ -289,8 +306,3 @@ def _state(
         converged=converged,
         members=steps.members(),
     )
-
-
-def largest_move(c: NDArray[np.float64], prev: NDArray[np.float64]) -> float:
-    """How far the centroid that moved most travelled: a state's ``shift``."""
-    return float(np.sqrt(((c - prev) ** 2).sum(axis=1)).max())

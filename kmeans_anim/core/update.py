@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["Sums", "converged", "means", "relocate_empty"]
+__all__ = ["Sums", "converged", "largest_move", "means", "move_to_farthest", "relocate_empty"]
 
 
 @dataclass
@@ -38,14 +38,23 @@ def relocate_empty(
     if not len(empty) or dist.max() <= 0.0:
         return
     far = np.argsort(-dist, kind="stable")[: len(empty)]
-    for j, p in zip(empty, far, strict=True):
-        if dist[p] <= 0.0:
+    move_to_farthest(s, dist[far], labels[far], x[far])
+
+
+def move_to_farthest(
+    s: Sums, dist: NDArray[np.float64], labels: NDArray[np.intp], points: NDArray[np.float64]
+) -> None:
+    """Move the empty clusters, lowest index first, to ``points`` (the farthest from
+    their own centroids, farthest first, at squared distances ``dist``, in clusters
+    ``labels``); stop at a point at distance 0."""
+    empty = np.flatnonzero(s.counts == 0)
+    for j, d, old, p in zip(empty, dist, labels, points, strict=False):
+        if d <= 0.0:
             break
-        old = labels[p]
-        s.sums[old] -= x[p] - s.ref[old]
+        s.sums[old] -= p - s.ref[old]
         s.counts[old] -= 1
         s.sums[j] = 0.0
-        s.ref[j] = x[p]
+        s.ref[j] = p
         s.counts[j] = 1
 
 
@@ -69,3 +78,8 @@ def converged(
     if same_labels:
         return True
     return tol_abs is not None and float(((c - prev_c) ** 2).sum()) <= tol_abs
+
+
+def largest_move(c: NDArray[np.float64], prev: NDArray[np.float64]) -> float:
+    """How far the centroid that moved most travelled: a state's ``shift``."""
+    return float(np.sqrt(((c - prev) ** 2).sum(axis=1)).max())

@@ -11,11 +11,11 @@ from numpy.typing import NDArray
 
 from ..timeline import Frame, Trace
 from ..truth import Truth
+from .density import Density
 from .layers import (
     Caption,
     Centroids,
     Colour,
-    Density,
     Objective,
     Place,
     Points,
@@ -163,14 +163,14 @@ class Scene:
         """The layer that draws the data points as a per-pixel image."""
         raise NotImplementedError
 
-    def pixels(self, fraction: float = 1.0) -> tuple[int, int]:
-        """Approximate (rows, columns) of screen pixels the axes cover (times ``fraction``
-        of its height), so that an image drawn over it is about one cell per pixel."""
+    def pixels(self) -> tuple[int, int]:
+        """Approximate (rows, columns) of screen pixels the axes cover, so that an image
+        drawn over it is about one cell per pixel."""
         fig = self.ax.get_figure(root=True)
         w_in, h_in = fig.get_size_inches()
         box = self.ax.get_position()
         return (
-            max(1, round(h_in * fig.dpi * box.height * fraction)),
+            max(1, round(h_in * fig.dpi * box.height)),
             max(1, round(w_in * fig.dpi * box.width)),
         )
 

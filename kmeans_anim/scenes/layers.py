@@ -7,10 +7,8 @@ import itertools
 from collections.abc import Callable, Sequence
 
 import numpy as np
-from matplotlib import patheffects
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
-from matplotlib.colors import to_rgb
 from matplotlib.image import AxesImage
 from matplotlib.lines import Line2D
 from numpy.typing import NDArray
@@ -25,8 +23,8 @@ Colour = tuple[float, float, float]
 Place = Callable[[Line2D, NDArray[np.float64]], None]
 
 UNASSIGNED = "0.6"
-#: The black edge drawn around a centroid's white one.
-HALO = [patheffects.Stroke(linewidth=4.5, foreground="black"), patheffects.Normal()]
+#: Width of the black edge drawn around a centroid's white one (points).
+HALO_WIDTH = 4.5
 CAPTION_STYLE = {"fontsize": 12, "family": "monospace"}
 
 
@@ -174,7 +172,10 @@ class Points:
 class Centroids:
     """One black-edged circle per cluster, with a white ring inside the black edge: a
     centroid stands out from its own points on any palette (black ones included) and on
-    dark styles."""
+    dark styles.
+
+    The black edges of all clusters are one line drawn first (one draw for k markers,
+    where a path effect per centroid drew each marker twice)."""
 
     def __init__(
         self,
@@ -186,26 +187,18 @@ class Centroids:
         place: Place = place_2d,
     ) -> None:
         self.place = place
+        style = {"ls": "none", "marker": "o", "ms": size, "zorder": 4}
+        self.halo = ax.plot(*[[]] * dim, color="black", mew=HALO_WIDTH, **style)[0]
         self.lines = [
-            ax.plot(
-                *[[]] * dim,
-                ls="none",
-                marker="o",
-                ms=size,
-                mec="white",
-                mew=1.5,
-                color=c,
-                zorder=4,
-                path_effects=HALO,
-            )[0]
-            for c in colours
+            ax.plot(*[[]] * dim, mec="white", mew=1.5, color=c, **style)[0] for c in colours
         ]
 
     @property
     def artists(self) -> list[Artist]:
-        return list(self.lines)
+        return [self.halo, *self.lines]
 
     def update(self, view: NDArray[np.float64]) -> list[Artist]:
+        self.place(self.halo, view)
         for j, line in enumerate(self.lines):
             self.place(line, view[j : j + 1])
         return self.artists
@@ -422,71 +415,3 @@ def rgba8(rgb: NDArray[np.float64], alpha: float | NDArray[np.float64] = 1.0) ->
     out[..., :3] = np.rint(np.asarray(rgb) * 255)
     out[..., 3] = np.rint(np.asarray(alpha) * 255)
     return out
-
-
-class Density:
-    """The data points as a per-pixel image, for data too large for markers.
-
-    Each pixel that holds points shows the colour of its cluster, more opaque the more
-    points it holds (log scale). Which pixel each point falls in is worked out once; a
-    frame then only looks up the cluster of one representative point per pixel. For 1-D
-    data (members ordered by value) ``coords[:, 0]`` must be the points' values: the
-    representatives are found among the sorted values, without building the labels.
-    """
-
-    def __init__(
-        self,
-        ax: Axes,
-        coords: NDArray[np.float64],
-        colours: Sequence[Colour],
-        extent: tuple[float, float, float, float],
-        shape: tuple[int, int],
-    ) -> None:
-        h, w = shape
-        x0, x1, y0, y1 = extent
-        ix = np.clip(((coords[:, 0] - x0) / (x1 - x0) * w).astype(np.intp), 0, w - 1)
-        iy = np.clip(((coords[:, 1] - y0) / (y1 - y0) * h).astype(np.intp), 0, h - 1)
-        pix = iy * w + ix
-        counts = np.bincount(pix, minlength=h * w)
-        self.cells = np.flatnonzero(counts)
-        order = np.argsort(pix, kind="stable")
-        self.rep = order[np.searchsorted(pix[order], self.cells)]  # first point of each pixel
-        level = np.log1p(counts[self.cells]) / np.log1p(counts.max())
-        self.rgba = np.zeros((h * w, 4), np.uint8)
-        self.rgba[self.cells, 3] = np.rint(255 * (0.35 + 0.65 * level))
-        self.palette = rgba8(
-            np.vstack((np.asarray(colours, dtype=np.float64), [to_rgb(UNASSIGNED)]))
-        )[:, :3]
-        self.shape = shape
-        self.image = image(ax, self.rgba.reshape(h, w, 4), extent, zorder=2)
-        self.rep_values = coords[self.rep, 0]
-        self._pos: tuple[NDArray[np.float64], NDArray[np.intp]] | None = None
-
-    @property
-    def artists(self) -> list[Artist]:
-        return [self.image]
-
-    def rep_labels(self, state: KMeansState) -> NDArray[np.intp]:
-        """The cluster of each pixel's representative point."""
-        members = state.members
-        if members.values is None:
-            return members.labels[self.rep]
-        if self._pos is None or self._pos[0] is not members.values:
-            # a position among the sorted values; equal values are always in the same run
-            self._pos = (members.values, np.searchsorted(members.values, self.rep_values))
-        pos = self._pos[1]
-        # runs sorted by (start, stop): an empty run sorts before the full one at its start
-        runs = np.lexsort((members.stops, members.starts))
-        i = np.searchsorted(members.starts[runs], pos, side="right") - 1
-        return runs[i]
-
-    def update(self, frame: Frame) -> list[Artist]:
-        state = frame.colours
-        lab = (
-            np.full(len(self.cells), len(self.palette) - 1)
-            if state is None
-            else (self.rep_labels(state))
-        )
-        self.rgba[self.cells, :3] = self.palette[lab]
-        self.image.set_data(self.rgba.reshape(*self.shape, 4))
-        return self.artists

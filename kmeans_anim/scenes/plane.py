@@ -9,9 +9,11 @@ import numpy as np
 from matplotlib.axes import Axes
 from numpy.typing import NDArray
 
+from ..core.chunked import extremes
 from ..timeline import Trace
 from .base import Scene
-from .layers import Colour, Density, Regions, padded
+from .density import Density
+from .layers import Colour, Regions, padded
 
 
 class PlaneScene(Scene):
@@ -22,10 +24,10 @@ class PlaneScene(Scene):
     """
 
     def setup_axes(self, points: NDArray[np.float64], trace: Trace) -> None:
-        view = np.concatenate(
-            (self.view(points), self.view(trace.centroids.reshape(-1, points.shape[1])))
-        )
-        lo, hi = view.min(axis=0), view.max(axis=0)
+        # the points' range in one pass (points may be a dask array), then the centroids'
+        lo, hi = extremes(self.view(points))
+        cs = self.view(trace.centroids.reshape(-1, points.shape[1]))
+        lo, hi = np.minimum(lo, cs.min(axis=0)), np.maximum(hi, cs.max(axis=0))
         self.xlim = padded(float(lo[0]), float(hi[0]))
         self.ylim = padded(float(lo[1]), float(hi[1]))
         self.ax.set_xlim(*self.xlim)
@@ -42,9 +44,7 @@ class PlaneScene(Scene):
         return Regions(self.ax, colours, self.xlim, self.ylim, self.pixels(), weights=weights)
 
     def make_density(self, points: NDArray[np.float64], colours: Sequence[Colour]) -> Density:
-        return Density(
-            self.ax, self.view(points), colours, (*self.xlim, *self.ylim), self.pixels()
-        )
+        return Density(self.ax, self.view(points), colours, (*self.xlim, *self.ylim), data=points)
 
 
 class ProjectionScene(PlaneScene):

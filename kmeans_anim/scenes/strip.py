@@ -9,9 +9,11 @@ import numpy as np
 from matplotlib.axes import Axes
 from numpy.typing import NDArray
 
+from ..core.chunked import extremes
 from ..timeline import Trace
 from .base import Scene
-from .layers import Colour, Density, Points, Regions, padded
+from .density import Density
+from .layers import Colour, Points, Regions, padded
 
 #: Half-height of the band that ``jitter=True`` spreads the points over.
 JITTER = 0.3
@@ -43,8 +45,10 @@ class StripScene(Scene):
         super().__init__(ax, points, trace, colours, **options)
 
     def setup_axes(self, points: NDArray[np.float64], trace: Trace) -> None:
-        xs = np.concatenate((points[:, 0], trace.centroids[..., 0].ravel()))
-        self.xlim = padded(float(xs.min()), float(xs.max()))
+        # the points' range in one pass (points may be a dask array), then the centroids'
+        (lo,), (hi,) = extremes(points[:, :1])
+        cs = trace.centroids[..., 0]
+        self.xlim = padded(min(float(lo), float(cs.min())), max(float(hi), float(cs.max())))
         self.ax.set_xlim(*self.xlim)
         self.ax.set_ylim(-1.0, 1.0)
         self.ax.yaxis.set_visible(False)
@@ -53,7 +57,8 @@ class StripScene(Scene):
         self.ax.axhline(0.0, color="0.85", lw=0.8, zorder=0)
 
     def view(self, centroids: NDArray[np.float64]) -> NDArray[np.float64]:
-        return np.column_stack((centroids[:, 0], np.zeros(len(centroids))))
+        # zeros_like: for a dask array, a lazy column (not n zeros in memory)
+        return np.concatenate((centroids[:, :1], np.zeros_like(centroids[:, :1])), axis=1)
 
     def coords(self, points: NDArray[np.float64]) -> NDArray[np.float64]:
         """Where the points are drawn: on y = 0, or spread over the jitter band."""
@@ -74,11 +79,14 @@ class StripScene(Scene):
     def make_density(self, points: NDArray[np.float64], colours: Sequence[Colour]) -> Density:
         # a band about as tall as the markers would be (or the jitter band)
         half = 1.1 * JITTER if self.jitter else 0.06
-        rows, cols = self.pixels(fraction=half)
-        if not self.jitter:
-            rows = 1  # every point is on y = 0: one row, stretched over the band
+        # without jitter every point is on y = 0: one row, repeated over the band
         return Density(
-            self.ax, self.coords(points), colours, (*self.xlim, -half, half), (rows, cols)
+            self.ax,
+            self.coords(points),
+            colours,
+            (*self.xlim, -half, half),
+            one_row=not self.jitter,
+            data=points,
         )
 
     def make_regions(self, colours: Sequence[Colour]) -> Regions:

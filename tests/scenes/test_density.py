@@ -8,10 +8,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 from helpers import decode
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-from kmeans_anim import animate, hsv_palette, make_blobs
+from kmeans_anim import animate, hsv_palette, lloyd, make_blobs
 from kmeans_anim.scenes import DENSITY_THRESHOLD
-from kmeans_anim.scenes.layers import Density, Points
+from kmeans_anim.scenes.density import Density
+from kmeans_anim.scenes.layers import Points
 
 
 def _pixel_of(anim, xy: np.ndarray) -> tuple[int, int]:
@@ -67,9 +69,10 @@ def test_density_1d_uses_the_sorted_runs_and_matches_labels(decimals: int | None
     anim = animate(points, 3, seed=2, render="density", max_iter=5)
     density = anim.scene.points
     assert isinstance(density, Density)
+    grid = density.grid(1, 300)
     for state in anim.trace.states:
         assert state.members.values is not None
-        np.testing.assert_array_equal(density.rep_labels(state), state.labels[density.rep])
+        np.testing.assert_array_equal(density.rep_labels(state, grid), state.labels[grid.rep])
 
 
 @pytest.mark.parametrize("render", ["points", "density"])
@@ -94,17 +97,75 @@ def test_density_grey_before_assignment_and_opacity_by_count() -> None:
     first = next(iter(anim.frames()))
     assert first.colours is None
     density.update(first)
-    grey = density.rgba[density.cells, :3]
+    h, w = 90, 120
+    image = density.paint(h, w).reshape(-1, 4)
+    grid = density.grid(h, w)
+    grey = image[grid.cells, :3]
     assert (grey == grey[0]).all() and grey[0, 0] == grey[0, 1] == grey[0, 2]
     # more points in a pixel, more opaque: count the points per pixel independently
     x0, x1, y0, y1 = density.image.get_extent()
-    h, w = density.shape
     counts, _, _ = np.histogram2d(
         points[:, 1], points[:, 0], bins=(h, w), range=((y0, y1), (x0, x1))
     )
-    counts = counts.ravel()[density.cells]
-    alpha = density.rgba[density.cells, 3].astype(int)
+    assert set(grid.cells) == set(np.flatnonzero(counts))
+    counts = counts.ravel()[grid.cells]
+    alpha = image[grid.cells, 3].astype(int)
     order = np.argsort(counts, kind="stable")
     inversions = np.count_nonzero(np.diff(alpha[order]) < -2)
     assert inversions <= 0.01 * len(order)
     assert alpha[np.argmax(counts)] == 255 and alpha.min() >= round(0.35 * 255)
+
+
+@pytest.mark.parametrize("dpi", [100, 63])
+def test_density_image_is_drawn_one_cell_per_screen_pixel(dpi: int) -> None:
+    # Drawn alone over the white axes, the axes' pixels are the grid's cells over white,
+    # unresampled and the right way up, at whatever dpi the figure is drawn.
+    points, _ = make_blobs(3, 5_000, dim=2, std=0.4, seed=4)
+    anim = animate(points, 3, seed=0, render="density", max_iter=3, hold=0, figsize=(4, 3))
+    scene, fig = anim.scene, anim.figure
+    *_, last = anim.frames()
+    scene.update(last)
+    for artist in scene.artists:
+        artist.set_visible(isinstance(artist, type(scene.points.image)))
+    canvas = FigureCanvasAgg(fig)
+    fig.set_dpi(dpi)
+    canvas.draw()
+    left, bottom, rows, cols = scene.points.image.screen_box()
+    height = canvas.get_width_height()[1]
+    shown = np.asarray(canvas.buffer_rgba())[height - bottom - rows : height - bottom]
+    shown = shown[::-1, left : left + cols, :3].astype(int)  # bottom row first, as painted
+    rgba = scene.points.paint(rows, cols).astype(int)
+    a = rgba[..., 3:] / 255
+    expected = np.rint(rgba[..., :3] * a + 255 * (1 - a))
+    inner = (slice(2, -2), slice(2, -2))  # the spines cover the outermost pixels
+    assert np.abs(shown[inner] - expected[inner]).max() <= 2
+    # the picture is of the points: a cell is coloured where the points are
+    assert (a[inner] > 0).mean() > 0.1 and (a[inner] == 0).mean() > 0.1
+
+
+@pytest.mark.parametrize("dim", [1, 2])
+def test_density_of_a_dask_run_equals_the_in_memory_one_pixel_for_pixel(dim: int) -> None:
+    da = pytest.importorskip("dask.array")
+    import matplotlib.pyplot as plt
+
+    points, _ = make_blobs(4, 5_000, dim=dim, std=0.5, seed=6)
+    x = points.reshape(len(points), dim)
+    dx = da.from_array(x, chunks=((7_000, 0, 13_000), dim))
+    coords = np.column_stack((x[:, 0], x[:, 1] if dim == 2 else np.zeros(len(x))))
+    dcoords = dx if dim == 2 else da.concatenate((dx, da.zeros_like(dx)), axis=1)
+    lo, hi = coords.min(axis=0) - 0.1, coords.max(axis=0) + 0.1
+    extent = (lo[0], hi[0], lo[1], hi[1])
+    c0 = x[[0, 5_000, 10_000, 15_000]]
+    colours = hsv_palette(4)
+    fig, ax = plt.subplots()
+    try:
+        memory = Density(ax, coords, colours, extent, one_row=dim == 1)
+        chunked = Density(ax, dcoords, colours, extent, one_row=dim == 1, data=dx)
+        ref, got = list(lloyd(points, 4, init=c0)), list(lloyd(dx, 4, init=c0))
+        assert len(ref) == len(got) > 2
+        for a, b in zip(ref, got, strict=True):
+            memory.state, chunked.state = a, b
+            np.testing.assert_array_equal(chunked.paint(90, 120), memory.paint(90, 120))
+        assert len(np.unique(memory.paint(90, 120)[..., :3].reshape(-1, 3), axis=0)) >= 4
+    finally:
+        plt.close(fig)

@@ -1,0 +1,354 @@
+"""Lloyd's algorithm over a dask array: one pass over the chunks per iteration.
+
+Each pass computes, chunk by chunk, every point's nearest centroid (a direct float64
+search, ties to the lowest index, as the in-memory strategies give), and reduces them
+to what the update needs: per-cluster sums and counts, the inertia, and how many points
+changed cluster (their nearest of the previous centroids is found in the same pass).
+Labels are never kept, for a chunk or for the data. The chunks are computed by dask's
+scheduler: the local one, or a ``distributed.Client`` when one is active.
+
+Seeding with a method (``'k-means++'``, ``'random'``) runs it on a seeded uniform
+sample of :data:`SEED_SAMPLE` rows (all rows if fewer), read once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .._checks import DEFAULTS, EMPTY_POLICIES, check_choice, check_int, check_real, make_rng
+from .arrays import chunks
+from .distances import Two, direct_two
+from .init import check_init, initial_centroids
+from .rounding import SLACK
+from .state import KMeansState, Members, readonly
+from .tuning import Tuning
+from .update import Sums, converged, largest_move, means, move_to_farthest
+
+__all__ = [
+    "MAX_IN_MEMORY",
+    "SEED_SAMPLE",
+    "ChunkedMembers",
+    "ChunkedRun",
+    "Chunks",
+    "check_chunked_view",
+    "chunked_lloyd",
+    "extremes",
+    "fits_in_memory",
+    "is_dask",
+    "plan_chunked",
+    "require_dask",
+]
+
+#: Rows that seeding (k-means++ or random) draws from, uniformly with a fixed seed.
+SEED_SAMPLE = 100_000
+#: Most values (rows times columns) of a dask array that views drawing every point read
+#: into memory (160 MB of float64).
+MAX_IN_MEMORY = 20_000_000
+
+
+def is_dask(points: Any) -> bool:
+    """Whether ``points`` is a dask array (checked without importing dask)."""
+    return type(points).__module__.split(".")[0] == "dask" and hasattr(points, "chunks")
+
+
+def require_dask() -> Any:
+    """``dask.array``, or an ImportError that names the extra to install."""
+    try:
+        import dask.array as da
+    except ImportError:
+        raise ImportError("dask input needs dask: pip install 'kmeans-anim[dask]'.") from None
+    return da
+
+
+def fits_in_memory(points: Any) -> bool:
+    """Whether a dask array has at most :data:`MAX_IN_MEMORY` values: views read such
+    an array into memory; a larger one is drawn chunk by chunk (the density view)."""
+    return int(np.prod(points.shape)) <= MAX_IN_MEMORY
+
+
+def check_chunked_view(points: Any, density: bool, jitter: bool) -> None:
+    """Refuse a view of a dask array too large for memory that would need every point:
+    markers (and 3-D, projections, jitter); the density view of 1-D and 2-D data draws
+    it chunk by chunk."""
+    size, d = int(np.prod(points.shape)), 1 if points.ndim == 1 else points.shape[1]
+    if not density or d > 2 or jitter:
+        raise ValueError(
+            f"points is a dask array of shape {points.shape} ({size:,} values, more than "
+            f"{MAX_IN_MEMORY:,}): only the density view of 1-D or 2-D data draws it, "
+            "chunk by chunk (render='density' or 'auto', no jitter, at most 2 columns)."
+        )
+
+
+class ChunkedMembers(Members):
+    """The clusters of a dask run: their sizes only; the labels are never materialised."""
+
+    def __init__(self, counts: NDArray[np.intp]) -> None:
+        edges = np.concatenate(([0], np.cumsum(counts))).astype(np.intp)
+        self._edges = readonly(edges)
+
+    @property
+    def starts(self) -> NDArray[np.intp]:
+        return self._edges[:-1]
+
+    @property
+    def stops(self) -> NDArray[np.intp]:
+        return self._edges[1:]
+
+    @property
+    def order(self) -> NDArray[np.intp]:
+        raise TypeError("a dask run does not materialise its labels or their order.")
+
+    @property
+    def labels(self) -> NDArray[np.intp]:
+        raise TypeError("a dask run does not materialise its labels or their order.")
+
+    @property
+    def own_bytes(self) -> int:
+        return self._edges.nbytes
+
+
+def nearest(x: NDArray[np.float64], c: NDArray[np.float64]) -> tuple[NDArray[np.intp], Any]:
+    """Each row's nearest centroid (ties to the lowest index) and squared distance to it:
+    the core's direct float64 search, on blocks of rows that stay in cache."""
+    lab, own, _ = nearest_two(x, c)
+    return lab, own
+
+
+def nearest_two(x: NDArray[np.float64], c: NDArray[np.float64]) -> Two:
+    """:func:`nearest`, and the squared distance to the second nearest centroid."""
+    lab, own, second = np.empty(len(x), np.intp), np.empty(len(x)), np.empty(len(x))
+    for s in chunks(len(x), x.shape[1] + 4, Tuning().cache_block):
+        lab[s], own[s], second[s] = direct_two(x[s], c)
+    return lab, own, second
+
+
+def moved_from(
+    x: NDArray[np.float64],
+    lab: NDArray[np.intp],
+    own: NDArray[np.float64],
+    second: NDArray[np.float64],
+    c: NDArray[np.float64],
+    prev: NDArray[np.float64],
+) -> int:
+    """How many rows have a nearest of ``prev`` other than ``lab`` (their nearest of
+    ``c``, at squared distances ``own``, the second nearest at ``second``).
+
+    A row whose nearest centroid moved by at most ``drift[lab]`` and every other one by
+    at most the largest drift is still nearest to its own one if
+    ``sqrt(own) + drift[lab] < sqrt(second) - max(drift)`` (triangle inequality); with a
+    margin of 1e-6 of the values' magnitude, far above the rounding of the computed
+    distances, the rows that pass need no search. The others are searched again.
+    """
+    drift = np.sqrt(((c - prev) ** 2).sum(axis=1))
+    scale = max(
+        float(np.abs(x).max(initial=0.0)), float(np.abs(c).max()), float(np.abs(prev).max())
+    )
+    near = np.sqrt(own) + drift[lab] * (1.0 + SLACK)
+    far = np.sqrt(second) - drift.max() * (1.0 + SLACK)
+    unsure = np.flatnonzero(~(near + 1e-6 * scale < far))  # NaN and inf: searched
+    return int(np.count_nonzero(nearest(x[unsure], prev)[0] != lab[unsure]))
+
+
+@dataclass
+class _Pass:
+    """What one pass over the chunks returns, summed over them."""
+
+    sums: NDArray[np.float64]
+    counts: NDArray[np.intp]
+    inertia: float
+    moved: int
+    finite: bool
+
+
+def _chunk_pass(
+    x: NDArray[np.float64], _offset: int, c: NDArray[np.float64], prev: NDArray[np.float64] | None
+) -> _Pass:
+    x = np.asarray(x, dtype=np.float64)
+    k = len(c)
+    lab, dist, second = nearest_two(x, c)
+    counts = np.bincount(lab, minlength=k)
+    sums = np.zeros_like(c)
+    for col in range(x.shape[1]):
+        sums[:, col] = np.bincount(lab, weights=x[:, col], minlength=k)
+    moved = len(x) if prev is None else moved_from(x, lab, dist, second, c, prev)
+    return _Pass(sums, counts, float(dist.sum()), moved, bool(np.isfinite(x).all()))
+
+
+def _combine(parts: list[_Pass]) -> _Pass:
+    return _Pass(
+        np.sum([p.sums for p in parts], axis=0),
+        np.sum([p.counts for p in parts], axis=0),
+        float(sum(p.inertia for p in parts)),
+        sum(p.moved for p in parts),
+        all(p.finite for p in parts),
+    )
+
+
+def _chunk_farthest(
+    x: NDArray[np.float64], offset: int, c: NDArray[np.float64], m: int
+) -> tuple[NDArray[np.float64], NDArray[np.intp], NDArray[np.intp], NDArray[np.float64]]:
+    """The ``m`` rows farthest from their own centroid: distances, global indices,
+    labels and the rows, farthest first (ties to the lowest index)."""
+    x = np.asarray(x, dtype=np.float64)
+    lab, dist = nearest(x, c)
+    top = np.argsort(-dist, kind="stable")[:m]
+    return dist[top], top + offset, lab[top], x[top]
+
+
+class Chunks:
+    """A dask array's row blocks as delayed objects, with their first rows' indices."""
+
+    def __init__(self, x: Any) -> None:
+        import dask
+
+        self.dask = dask
+        self.blocks = list(x.rechunk({1: -1}).to_delayed().ravel())
+        self.offsets = np.concatenate(([0], np.cumsum(x.chunks[0])))[:-1]
+
+    def map(self, func: Any, *args: Any) -> list[Any]:
+        """``func(block, offset, *args)`` for every block, computed in one pass, in the
+        blocks' order."""
+        f = self.dask.delayed(func, pure=True)
+        jobs = [f(b, int(o), *args) for b, o in zip(self.blocks, self.offsets, strict=True)]
+        return list(self.dask.compute(*jobs))
+
+    def summary(self, c: NDArray[np.float64], prev: NDArray[np.float64] | None) -> _Pass:
+        return _combine(self.map(_chunk_pass, c, prev))
+
+    def farthest(self, c: NDArray[np.float64], m: int) -> tuple[Any, Any, Any]:
+        got = self.map(_chunk_farthest, c, m)
+        dist, index, lab, rows = (np.concatenate(col) for col in zip(*got, strict=True))
+        top = np.lexsort((index, -dist))[:m]  # the in-memory order: farthest, then first
+        return dist[top], lab[top], rows[top]
+
+
+@dataclass(frozen=True)
+class ChunkedRun:
+    """A checked run over a dask array, ready to start (the chunked :class:`Run`)."""
+
+    x: Any
+    k: int
+    init: str | NDArray[np.float64]
+    max_iter: int
+    tol_abs: float | None
+    empty: str
+    scaling: None = None
+    data: None = None
+
+    @property
+    def points(self) -> Any:
+        """The data, a dask array of shape (n, d)."""
+        return self.x
+
+    def states(self, rng: np.random.Generator) -> Iterator[KMeansState]:
+        """The run's states, with ``rng`` for the seeding sample."""
+        x, n = self.x, self.x.shape[0]
+        if isinstance(self.init, str):
+            rows = np.sort(rng.choice(n, size=min(n, SEED_SAMPLE), replace=False))
+            sample = np.asarray(x[rows].compute())
+            c = initial_centroids(sample, self.k, self.init, rng, Tuning().block)
+        else:
+            c = self.init
+        return _loop(self, c)
+
+
+def plan_chunked(
+    points: Any,
+    k: int,
+    *,
+    init: Any = DEFAULTS.init,
+    max_iter: int = DEFAULTS.max_iter,
+    tol: float = DEFAULTS.tol,
+    empty: str = DEFAULTS.empty,
+    algorithm: str = DEFAULTS.algorithm,
+    standardize: bool = DEFAULTS.standardize,
+    **_ignored: Any,
+) -> ChunkedRun:
+    """Check a run over the dask array ``points`` once (see :func:`chunked_lloyd`).
+    Data that is not finite is found in the first pass, and raises ValueError then."""
+    da = require_dask()
+    if standardize is not False or algorithm != "auto":
+        raise ValueError(
+            "a dask array runs with standardize=False and algorithm='auto' only; got "
+            f"standardize={standardize!r}, algorithm={algorithm!r}."
+        )
+    x = points if points.ndim == 2 else points.reshape(-1, 1)
+    if x.ndim != 2 or not x.shape[0]:
+        raise ValueError(f"points must have shape (n,) or (n, d) with n >= 1; got {points.shape}.")
+    if x.dtype.kind not in "iuf":
+        raise TypeError(f"points must hold real numbers; got dtype {x.dtype}.")
+    x = x.astype(np.float64).rechunk({1: -1})
+    n, d = x.shape
+    k = check_int(k, "k", 1)
+    if k > n:
+        raise ValueError(f"n_samples={n} should be >= k={k}.")
+    max_iter = check_int(max_iter, "max_iter", 1)
+    tol = check_real(tol, "tol", minimum=0.0, strict=False)
+    empty = check_choice(empty, "empty", EMPTY_POLICIES)
+    init = check_init(init, k, d)
+    tol_abs = tol * float(da.var(x, axis=0).mean().compute()) if tol > 0 else None
+    return ChunkedRun(x, k, init, max_iter, tol_abs, empty)
+
+
+def chunked_lloyd(
+    points: Any,
+    k: int,
+    *,
+    seed: int | np.random.Generator | None = None,
+    **options: Any,
+) -> Iterator[KMeansState]:
+    """:func:`~kmeans_anim.lloyd` for a ``dask.array.Array`` of shape (n,) or (n, d).
+
+    The same states as the in-memory run from the same initial centroids (centroids
+    equal to rounding, the same iterations), except that their members hold the
+    clusters' sizes only. ``options`` are :func:`plan_chunked`'s.
+    """
+    return plan_chunked(points, k, **options).states(make_rng(seed))
+
+
+def _loop(run: ChunkedRun, c: NDArray[np.float64]) -> Iterator[KMeansState]:
+    chunks = Chunks(run.x)
+    p = chunks.summary(c, None)
+    if not p.finite:
+        raise ValueError("points must be finite; got NaN or infinity in the dask array.")
+    yield _state(0, c, None, p, False)
+    for i in range(1, run.max_iter + 1):
+        s = Sums(p.sums, p.counts, np.zeros_like(c))
+        if run.empty == "farthest" and (s.counts == 0).any():
+            move_to_farthest(s, *chunks.farthest(c, int((s.counts == 0).sum())))
+        new_c = means(c, s)
+        p = chunks.summary(new_c, c)
+        done = converged(p.moved == 0, new_c, c, run.tol_abs)
+        yield _state(i, new_c, c, p, done)
+        if done:
+            return
+        c = new_c
+
+
+def extremes(a: Any) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """The minimum and maximum of each column of a numpy or dask array (one pass)."""
+    if is_dask(a):
+        import dask
+
+        lo, hi = dask.compute(a.min(axis=0), a.max(axis=0))
+        return np.asarray(lo), np.asarray(hi)
+    return a.min(axis=0), a.max(axis=0)
+
+
+def _state(
+    i: int, c: NDArray[np.float64], prev: NDArray[np.float64] | None, p: _Pass, done: bool
+) -> KMeansState:
+    return KMeansState(
+        iteration=i,
+        centroids=readonly(c.copy()),
+        inertia=p.inertia,
+        shift=0.0 if prev is None else largest_move(c, prev),
+        moved=p.moved,
+        converged=done,
+        members=ChunkedMembers(p.counts),
+    )
