@@ -452,8 +452,6 @@ def check_look(
         regions=flags["regions"],
         render=render,
     )
-    if chunked:
-        check_chunked_view(points, density, flags["jitter"])
     if density and known is not None:
         raise ValueError(
             "truth= draws the known classes as marker shapes, which the density image "
