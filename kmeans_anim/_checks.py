@@ -57,6 +57,9 @@ class Defaults:
     standardize: bool = _option(False, "cluster the z-scores of the columns")
     fps: float = _option(2.0, "frames per second")
     hold: float = _option(1.0, "seconds the final frame is held")
+    stall_timeout: float = _option(
+        30.0, "seconds the encoder may take no data before the save is stopped"
+    )
     dpi: float = _option(100.0, "resolution")
     marker_size: float = _option(7.0, "size of point markers")
     steps: str = _option("iteration", "'split' shows assign and update as two frames")

@@ -21,7 +21,7 @@ from ._checks import (
     make_rng,
     shown,
 )
-from .animation import MAX_FPS, MAX_HOLD, MAX_TWEEN, KMeansAnimation
+from .animation import MAX_HOLD, MAX_TWEEN, KMeansAnimation, check_fps
 from .columns import check_labels, numeric_columns
 from .core import KMeansState, plan
 from .core.scaling import warn_if_scales_differ
@@ -86,7 +86,8 @@ def animate(
         and the regions those of the z-scores; above 3 columns the PCA is that of the
         z-scores. Without it, columns whose scales differ tenfold or more get a warning.
     fps : float, default=2
-        Frames per second of the preview and of saved videos, at most 1000.
+        Frames per second of the preview and of saved videos, from 1e-4 to 1000; an
+        animation has at most 100,000 frames (run, tween and hold together).
     hold : float, default=1
         Seconds the final frame stays on screen at the end, at most 3600.
     figsize : (float, float), optional
@@ -169,7 +170,7 @@ def animate(
         names = None
     colours = cluster_colours(palette, run.k)
     known = check_truth(truth, points, n)
-    fps = check_real(fps, "fps", minimum=0.0, strict=True, maximum=MAX_FPS)
+    fps = check_fps(fps)
     hold = check_real(hold, "hold", minimum=0.0, strict=False, maximum=MAX_HOLD)
     dpi = check_real(dpi, "dpi", minimum=0.0, strict=True)
     marker_size = check_real(marker_size, "marker_size", minimum=0.0, strict=True)

@@ -21,7 +21,7 @@ from helpers import child_env, listing, restore_sigint
 from matplotlib.figure import Figure
 
 from kmeans_anim import animate, make_blobs
-from kmeans_anim.writers import FFmpegError, FrameWriter, interruptible
+from kmeans_anim.writers import EncoderError, FFmpegError, FrameWriter, interruptible
 
 OLD = b"the video that was there before\n"
 
@@ -166,11 +166,52 @@ def test_ffmpeg_dies_mid_stream(target: Path, fake_ffmpeg, no_leaks: None) -> No
 def test_ffmpeg_exits_zero_after_reading_everything_but_writes_nothing(
     target: Path, fake_ffmpeg, no_leaks: None
 ) -> None:
-    # an encoder that "succeeds" without output: the empty temp file is what gets renamed;
-    # what matters here is only that nothing is left over beside it
+    # an encoder that "succeeds" without output: not trusted, the old file stays
     fake_ffmpeg("cat >/dev/null\nexit 0\n")
-    small_animation().save(target, progress=False)
-    assert listing(target.parent) == {target.name}
+    with pytest.raises(EncoderError, match=r"status 0 but wrote nothing where 16 frames"):
+        small_animation().save(target, progress=False)
+    assert_untouched(target)
+
+
+def test_ffmpeg_exits_zero_with_too_few_frames(target: Path, fake_ffmpeg, no_leaks: None) -> None:
+    # a real video of 2 frames where 16 were sent; the frame count uses the real binary
+    real = imageio_ffmpeg.get_ffmpeg_exe()
+    fake_ffmpeg(
+        f'if [ "$1" = -nostdin ]; then exec {real} "$@"; fi\n'
+        "cat >/dev/null\nfor a; do out=$a; done\n"
+        f'exec {real} -loglevel error -y -f lavfi -i color=c=red:s=64x64 -frames:v 2 "$out"\n'
+    )
+    with pytest.raises(EncoderError, match=r"status 0 but wrote 2 frames where 16 were sent"):
+        small_animation().save(target, progress=False)
+    assert_untouched(target)
+
+
+def test_ffmpeg_exits_zero_with_garbage(target: Path, fake_ffmpeg, no_leaks: None) -> None:
+    fake_ffmpeg('cat >/dev/null\nfor a; do out=$a; done\necho garbage > "$out"\n')
+    with pytest.raises(EncoderError, match=r"wrote an unreadable file where 16 were sent"):
+        small_animation().save(target, progress=False)
+    assert_untouched(target)
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["exec sleep 60\n", "cat >/dev/null\nexec sleep 60\n"],
+    ids=["never-reads", "never-exits"],
+)
+def test_stalled_ffmpeg_is_stopped_after_stall_timeout(
+    body: str, target: Path, fake_ffmpeg, no_leaks: None
+) -> None:
+    fake_ffmpeg(body)
+    with pytest.raises(EncoderError, match=r"ffmpeg stalled: .* within stall_timeout=0.3 s"):
+        small_animation().save(target, progress=False, stall_timeout=0.3)
+    assert_untouched(target)
+
+
+@pytest.mark.parametrize("bad", [0, -1, 3601, float("nan"), "5"])
+def test_stall_timeout_is_bounded(bad: object, target: Path) -> None:
+    with pytest.raises((ValueError, TypeError), match=r"stall_timeout"):
+        small_animation().save(target, stall_timeout=bad)
+    assert_untouched(target)
 
 
 def test_ffmpeg_fails_while_finishing(target: Path, fake_ffmpeg, no_leaks: None) -> None:
