@@ -20,6 +20,8 @@ __all__ = [
     "DEFAULTS",
     "EMPTY_POLICIES",
     "INITS",
+    "MAX_ITER",
+    "MAX_MARKER_SIZE",
     "RENDERS",
     "STEPS",
     "Defaults",
@@ -38,6 +40,12 @@ EMPTY_POLICIES = ("farthest", "keep")
 ALGORITHMS = ("auto", "sorted", "grid", "dense")
 STEPS = ("iteration", "split")
 RENDERS = ("auto", "points", "density")
+
+#: Most iterations of a run: every state is kept for the frames.
+MAX_ITER = 100_000
+#: Largest marker size in points (1.4 inches); matplotlib's memory for a marker grows
+#: with its area (1e6 took 24 GB).
+MAX_MARKER_SIZE = 100.0
 
 
 def _option(default: Any, help: str) -> Any:
@@ -123,7 +131,13 @@ def as_points(points: ArrayLike, name: str = "points") -> NDArray[np.float64]:
             raise TypeError(
                 f"{name} must hold real numbers; got an object array with non-numeric values."
             )
-        arr = arr.astype(np.float64)
+        try:
+            arr = arr.astype(np.float64)
+        except OverflowError:  # a Python int beyond float64's range
+            big = max((v for v in flat if isinstance(v, numbers.Integral)), key=abs)
+            raise ValueError(
+                f"{name} holds an integer too large for a float64: {shown(big)}."
+            ) from None
     if arr.dtype.kind not in "iuf":
         raise TypeError(f"{name} must hold real numbers; got dtype={arr.dtype}.")
     if arr.ndim not in (1, 2):
@@ -139,7 +153,21 @@ def as_points(points: ArrayLike, name: str = "points") -> NDArray[np.float64]:
     if not np.isfinite(arr).all():
         bad = int(np.count_nonzero(~np.isfinite(arr)))
         raise ValueError(f"{name} must be finite; found {bad} NaN or infinite value(s).")
+    check_magnitude(arr, name)
     return arr
+
+
+def check_magnitude(arr: NDArray[np.float64], name: str) -> None:
+    """Refuse finite data whose squared distances, summed over the columns and the
+    points (the inertia), would overflow float64: ``(2 max|x|)² · n · d`` must fit."""
+    peak = max(float(arr.max()), -float(arr.min()))  # no copy, as abs() would make
+    limit = math.sqrt(np.finfo(np.float64).max / (4.0 * arr.size))
+    if peak > limit:
+        raise ValueError(
+            f"{name} has values up to {peak:.3g} in magnitude; for {arr.shape[0]:,} points "
+            f"of {arr.shape[1]} column(s) the squared distances overflow float64 above "
+            f"{limit:.3g}: rescale the data (divide it by a power of ten)."
+        )
 
 
 def check_int(value: Any, name: str, minimum: int, maximum: int | None = None) -> int:

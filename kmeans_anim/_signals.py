@@ -6,7 +6,6 @@ this before numpy and matplotlib are loaded."""
 from __future__ import annotations
 
 import signal
-from typing import Any
 
 __all__ = [
     "ENDING",
@@ -38,7 +37,7 @@ def raise_for(signum: int) -> KeyboardInterrupt:
     return KeyboardInterrupt() if signum == signal.SIGINT else Terminated(signum)
 
 
-def _raise(signum: int, frame: Any) -> None:
+def _raise(signum: int, frame: object) -> None:
     raise raise_for(signum)
 
 
@@ -50,7 +49,7 @@ def install() -> None:
             signal.signal(sig, _raise)
 
 
-def is_ours(handler: Any) -> bool:
+def is_ours(handler: object) -> bool:
     """Whether ``handler`` is Python's or this module's default way to end the run: the
     ones a save may take over for the time it runs."""
     return handler in (signal.SIG_DFL, signal.default_int_handler, _raise)

@@ -13,6 +13,7 @@ from numpy.typing import ArrayLike
 
 from ._checks import (
     DEFAULTS,
+    MAX_MARKER_SIZE,
     STEPS,
     check_bool,
     check_choice,
@@ -25,7 +26,14 @@ from .animation import MAX_HOLD, MAX_TWEEN, KMeansAnimation, check_fps
 from .columns import check_labels, numeric_columns
 from .core import KMeansState, plan
 from .core.scaling import warn_if_scales_differ
-from .layout import DEFAULT_FIGSIZE, OBJECTIVE_FIGSIZE, check_figsize, check_frame, layout
+from .layout import (
+    DEFAULT_FIGSIZE,
+    OBJECTIVE_FIGSIZE,
+    check_figsize,
+    check_frame,
+    check_title,
+    layout,
+)
 from .palette import cluster_colours
 from .scenes import DENSITY_THRESHOLD, check_projection, check_view, make_scene
 from .timeline import Trace
@@ -100,7 +108,7 @@ def animate(
     ax : matplotlib Axes, optional
         Draw into this existing Axes instead of a new figure.
     marker_size : float, default=7
-        Size of the ``x`` markers of the points.
+        Size of the ``x`` markers of the points, at most 100.
     steps : {'iteration', 'split'}, default='iteration'
         ``'split'`` shows each iteration as two frames: ``assign`` (points recoloured)
         and ``update`` (centroids moved).
@@ -173,7 +181,9 @@ def animate(
     fps = check_fps(fps)
     hold = check_real(hold, "hold", minimum=0.0, strict=False, maximum=MAX_HOLD)
     dpi = check_real(dpi, "dpi", minimum=0.0, strict=True)
-    marker_size = check_real(marker_size, "marker_size", minimum=0.0, strict=True)
+    marker_size = check_real(
+        marker_size, "marker_size", minimum=0.0, strict=True, maximum=MAX_MARKER_SIZE
+    )
     tween = check_int(tween, "tween", 0, MAX_TWEEN)
     steps = check_choice(steps, "steps", STEPS)  # type: ignore[assignment]
     flags = {
@@ -187,8 +197,7 @@ def animate(
             ("loop", loop),
         )
     }
-    if title is not None and not isinstance(title, str):
-        raise TypeError(f"title must be a str or None; got title={shown(title)}.")
+    title = check_title(title)
     size = check_figsize(figsize)
     if ax is None:
         check_frame(size or (OBJECTIVE_FIGSIZE if flags["objective"] else DEFAULT_FIGSIZE), dpi)
