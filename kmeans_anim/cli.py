@@ -314,6 +314,8 @@ def _save(anim: KMeansAnimation, args: argparse.Namespace, made_later: bool) -> 
                 DEFAULT_OUTPUT.parent.rmdir()
         if isinstance(exc, OSError) and not isinstance(exc, PermissionError):
             raise WriteError(f"cannot write {args.output!r}: {exc.strerror or exc}") from exc
+        if isinstance(exc, FFmpegError):  # its message names only the temporary file
+            raise WriteError(f"cannot write {args.output!r}: {exc}") from exc
         raise
 
 

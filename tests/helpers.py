@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -202,3 +203,52 @@ def palette_present(frame: NDArray[np.uint8], rgb: Sequence[float], tol: int = 4
     (components in [0, 1]). Lossy codecs shift colours a little; ``tol`` allows for it."""
     diff = np.abs(frame.astype(np.int16) - to_uint8(rgb))
     return bool((diff.max(axis=-1) <= tol).any())
+
+
+# --------------------------------------------------------------------------- processes
+
+
+def _stat(pid: str) -> tuple[str, int] | None:
+    """(state, parent pid) of a process, None if it is gone."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = text[text.rindex(")") + 2 :].split()
+    return fields[0], int(fields[1])
+
+
+def children(pid: int) -> dict[int, str]:
+    """Direct children of ``pid`` (zombies included) and their state."""
+    out = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            st = _stat(entry)
+            if st is not None and st[1] == pid:
+                out[int(entry)] = st[0]
+    return out
+
+
+def processes_mentioning(marker: str) -> list[int]:
+    """Processes whose command line contains ``marker`` (a test's private folder: ffmpeg
+    gets the temporary output path there as an argument)."""
+    found = []
+    needle = marker.encode()
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit() or int(entry) == os.getpid():
+            continue
+        try:
+            cmd = Path(f"/proc/{entry}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if needle in cmd:
+            found.append(int(entry))
+    return found
+
+
+def wait_gone(marker: str, timeout: float = 5.0) -> list[int]:
+    """Processes mentioning ``marker`` still there after ``timeout`` seconds."""
+    end = time.monotonic() + timeout
+    while (left := processes_mentioning(marker)) and time.monotonic() < end:
+        time.sleep(0.05)
+    return left

@@ -17,7 +17,14 @@ from pathlib import Path
 
 import imageio_ffmpeg
 import pytest
-from helpers import child_env, listing, restore_sigint
+from helpers import (
+    child_env,
+    children,
+    listing,
+    processes_mentioning,
+    restore_sigint,
+    wait_gone,
+)
 from matplotlib.figure import Figure
 
 from kmeans_anim import animate, make_blobs
@@ -26,52 +33,6 @@ from kmeans_anim.writers import EncoderError, FFmpegError, FrameWriter, interrup
 OLD = b"the video that was there before\n"
 
 # --------------------------------------------------------------------------- processes
-
-
-def _stat(pid: str) -> tuple[str, int] | None:
-    """(state, parent pid) of a process, None if it is gone."""
-    try:
-        text = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    fields = text[text.rindex(")") + 2 :].split()
-    return fields[0], int(fields[1])
-
-
-def children(pid: int) -> dict[int, str]:
-    """Direct children of ``pid`` (zombies included) and their state."""
-    out = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            st = _stat(entry)
-            if st is not None and st[1] == pid:
-                out[int(entry)] = st[0]
-    return out
-
-
-def processes_mentioning(marker: str) -> list[int]:
-    """Processes whose command line contains ``marker`` (a test's private folder: ffmpeg
-    gets the temporary output path there as an argument)."""
-    found = []
-    needle = marker.encode()
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit() or int(entry) == os.getpid():
-            continue
-        try:
-            cmd = Path(f"/proc/{entry}/cmdline").read_bytes()
-        except OSError:
-            continue
-        if needle in cmd:
-            found.append(int(entry))
-    return found
-
-
-def wait_gone(marker: str, timeout: float = 5.0) -> list[int]:
-    """Processes mentioning ``marker`` still there after ``timeout`` seconds."""
-    end = time.monotonic() + timeout
-    while (left := processes_mentioning(marker)) and time.monotonic() < end:
-        time.sleep(0.05)
-    return left
 
 
 @pytest.fixture
