@@ -35,7 +35,7 @@ def test_a_reader_that_goes_away_after_a_complete_save_is_success(tmp_path: Path
     proc.stderr.close()  # type: ignore[union-attr]
     assert proc.returncode == 0, err
     assert err == ""
-    meta, frames = decode(tmp_path / "a.mp4")
+    _meta, frames = decode(tmp_path / "a.mp4")
     assert len(frames) > 1
     assert listing(tmp_path) == {"a.mp4"}
 

@@ -28,6 +28,7 @@ from helpers import (
 from matplotlib.figure import Figure
 
 from kmeans_anim import animate, make_blobs
+from kmeans_anim._signals import Terminated
 from kmeans_anim.writers import EncoderError, FFmpegError, FrameWriter, interruptible
 
 OLD = b"the video that was there before\n"
@@ -390,6 +391,33 @@ def test_cli_ctrl_c(how: str, tmp_path: Path, target: Path) -> None:
     assert out == ""
     assert_untouched(target)
     assert not wait_gone(str(tmp_path)), "ffmpeg outlived the interrupted CLI"
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
+def test_one_signal_stops_a_save_whose_ffmpeg_never_reads(
+    sig: int, target: Path, fake_ffmpeg, tmp_path: Path, no_leaks: None, sigint_default: None
+) -> None:
+    """The save waits for a frame ffmpeg never takes; one signal ends it (the watchdog
+    is far off), ffmpeg is killed and reaped, the target untouched."""
+    fake_ffmpeg("exec sleep 60\n")
+
+    before = set(children(os.getpid()))
+
+    def signal_once_ffmpeg_runs() -> None:  # "sleep 60" does not name the folder: a child
+        end = time.monotonic() + 30
+        while not set(children(os.getpid())) - before and time.monotonic() < end:
+            time.sleep(0.01)
+        os.kill(os.getpid(), sig)
+
+    sender = threading.Thread(target=signal_once_ffmpeg_runs)
+    sender.start()
+    try:
+        with pytest.raises(KeyboardInterrupt) as caught:
+            small_animation().save(target, progress=False, stall_timeout=600)
+    finally:
+        sender.join()
+    assert isinstance(caught.value, Terminated) == (sig != signal.SIGINT)
+    assert_untouched(target)
 
 
 @pytest.mark.parametrize("frames", [1, 5])
