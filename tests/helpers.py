@@ -6,6 +6,7 @@ start child processes that behave wherever the suite runs.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
 import os
 import signal
@@ -252,3 +253,17 @@ def wait_gone(marker: str, timeout: float = 5.0) -> list[int]:
     while (left := processes_mentioning(marker)) and time.monotonic() < end:
         time.sleep(0.05)
     return left
+
+
+# --------------------------------------------------------------------------- beyond the checks
+
+
+def run_beyond_checks(x: NDArray[np.float64], k: int, init: Any = "k-means++", **kw: Any):
+    """The run ``plan`` would make for ``x`` if it accepted it: for the kernels' own
+    handling of data the public functions refuse (squares that overflow float64). It is
+    planned on ``x`` scaled into range, then given ``x`` (and ``init``) as they are."""
+    from kmeans_anim.core import plan
+
+    scale = float(np.abs(x).max())
+    planned = plan(x / scale, k, init=init if isinstance(init, str) else init / scale, **kw)
+    return dataclasses.replace(planned, x=x, init=init)
