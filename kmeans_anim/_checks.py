@@ -21,6 +21,8 @@ __all__ = [
     "EMPTY_POLICIES",
     "FRESH_SEEDS",
     "INITS",
+    "MAX_ITER",
+    "MAX_MARKER_SIZE",
     "RENDERS",
     "STEPS",
     "Defaults",
@@ -42,6 +44,12 @@ RENDERS = ("auto", "points", "density")
 #: Seeds drawn when none is given are below this: short enough to read out and type.
 FRESH_SEEDS = 1_000_000
 
+#: Most iterations of a run: every state is kept for the frames.
+MAX_ITER = 100_000
+#: Largest marker size in points (1.4 inches); matplotlib's memory for a marker grows
+#: with its area (1e6 took 24 GB).
+MAX_MARKER_SIZE = 100.0
+
 
 def _option(default: Any, help: str) -> Any:
     return field(default=default, metadata={"help": help})
@@ -60,6 +68,9 @@ class Defaults:
     standardize: bool = _option(False, "cluster the z-scores of the columns")
     fps: float = _option(2.0, "frames per second")
     hold: float = _option(1.0, "seconds the final frame is held")
+    stall_timeout: float = _option(
+        30.0, "seconds the encoder may take no data before the save is stopped"
+    )
     dpi: float = _option(100.0, "resolution")
     marker_size: float = _option(7.0, "size of point markers")
     steps: str = _option("iteration", "'split' shows assign and update as two frames")
@@ -123,7 +134,13 @@ def as_points(points: ArrayLike, name: str = "points") -> NDArray[np.float64]:
             raise TypeError(
                 f"{name} must hold real numbers; got an object array with non-numeric values."
             )
-        arr = arr.astype(np.float64)
+        try:
+            arr = arr.astype(np.float64)
+        except OverflowError:  # a Python int beyond float64's range
+            big = max((v for v in flat if isinstance(v, numbers.Integral)), key=abs)
+            raise ValueError(
+                f"{name} holds an integer too large for a float64: {shown(big)}."
+            ) from None
     if arr.dtype.kind not in "iuf":
         raise TypeError(f"{name} must hold real numbers; got dtype={arr.dtype}.")
     if arr.ndim not in (1, 2):
@@ -139,7 +156,21 @@ def as_points(points: ArrayLike, name: str = "points") -> NDArray[np.float64]:
     if not np.isfinite(arr).all():
         bad = int(np.count_nonzero(~np.isfinite(arr)))
         raise ValueError(f"{name} must be finite; found {bad} NaN or infinite value(s).")
+    check_magnitude(arr, name)
     return arr
+
+
+def check_magnitude(arr: NDArray[np.float64], name: str) -> None:
+    """Refuse finite data whose squared distances, summed over the columns and the
+    points (the inertia), would overflow float64: ``(2 max|x|)² · n · d`` must fit."""
+    peak = max(float(arr.max()), -float(arr.min()))  # no copy, as abs() would make
+    limit = math.sqrt(np.finfo(np.float64).max / (4.0 * arr.size))
+    if peak > limit:
+        raise ValueError(
+            f"{name} has values up to {peak:.3g} in magnitude; for {arr.shape[0]:,} points "
+            f"of {arr.shape[1]} column(s) the squared distances overflow float64 above "
+            f"{limit:.3g}: rescale the data (divide it by a power of ten)."
+        )
 
 
 def check_int(value: Any, name: str, minimum: int, maximum: int | None = None) -> int:

@@ -21,6 +21,7 @@ from matplotlib.figure import Figure
 
 from . import notebook
 from ._checks import (
+    DEFAULTS,
     check_real,
     shown,
 )
@@ -37,6 +38,18 @@ __all__ = ["KMeansAnimation"]
 #: Largest frame rate, longest hold of the final frame in seconds, and most frames
 #: between two states.
 MAX_FPS, MAX_HOLD, MAX_TWEEN = 1000.0, 3600.0, 1000
+#: Smallest frame rate: ffmpeg's H.264 muxer fails below about 1.1e-5 (a frame every
+#: 25 hours); this leaves a margin.
+MIN_FPS = 1e-4
+#: Most frames one animation may have (over 55 minutes at 30 fps).
+MAX_FRAMES = 100_000
+#: Longest ``stall_timeout`` of a save, in seconds.
+MAX_STALL_TIMEOUT = 3600.0
+
+
+def check_fps(fps: Any) -> float:
+    """Validate a frame rate: ``MIN_FPS <= fps <= MAX_FPS``."""
+    return check_real(fps, "fps", minimum=MIN_FPS, strict=False, maximum=MAX_FPS)
 
 
 class KMeansAnimation(FuncAnimation):
@@ -102,6 +115,7 @@ class KMeansAnimation(FuncAnimation):
         self._hold = hold
         self._steps = steps
         self._tween = tween
+        self._check_frames(fps)
         super().__init__(
             fig,
             self._draw_frame_of,
@@ -126,6 +140,16 @@ class KMeansAnimation(FuncAnimation):
         return frame_count(
             len(self.trace), self._steps, self._tween, self._hold_frames(fps), seeds
         )
+
+    def _check_frames(self, fps: float) -> None:
+        """Refuse more than ``MAX_FRAMES`` frames at ``fps``: found before any is drawn."""
+        count = self.frame_count(fps)
+        if count > MAX_FRAMES:
+            raise ValueError(
+                f"fps={fps:g} with hold={self._hold:g}, tween={self._tween} and "
+                f"{len(self.trace)} states makes {count:,} frames; at most {MAX_FRAMES:,}: "
+                "lower fps, hold, tween or max_iter."
+            )
 
     def _hold_frames(self, fps: float) -> int:
         return round(self._hold * fps)
@@ -173,6 +197,7 @@ class KMeansAnimation(FuncAnimation):
         fps: float | None = None,
         dpi: float | None = None,
         progress: bool | None = None,
+        stall_timeout: float = DEFAULTS.stall_timeout,
         **kwargs: Any,
     ) -> Path:
         """Save the animation; the format follows the suffix.
@@ -204,6 +229,14 @@ class KMeansAnimation(FuncAnimation):
             Resolution; default the figure's. Frame size is figsize × dpi pixels.
         progress : bool or None, default=None
             Draw a progress bar on stderr; None draws it only when stderr is a terminal.
+        stall_timeout : float, default=30
+            Seconds ffmpeg may take no data (or take to finish after the last frame)
+            before the save is stopped with an :class:`~kmeans_anim.EncoderError`; at
+            most 3600. A file ffmpeg claims to have written is installed only if it
+            holds every frame.
+
+        Ctrl-C, SIGTERM and SIGHUP stop the save at the next frame (a second one at
+        once) with a ``KeyboardInterrupt``, everything cleaned up.
 
         Returns
         -------
@@ -220,7 +253,11 @@ class KMeansAnimation(FuncAnimation):
         if fps is None:
             fps = self._fps
         else:
-            fps = check_real(fps, "fps", minimum=0.0, strict=True, maximum=MAX_FPS)
+            fps = check_fps(fps)
+            self._check_frames(fps)
+        stall_timeout = check_real(
+            stall_timeout, "stall_timeout", minimum=0.0, strict=True, maximum=MAX_STALL_TIMEOUT
+        )
         dpi = self.figure.dpi if dpi is None else check_real(dpi, "dpi", minimum=0.0, strict=True)
         check_frame(self.figure.get_size_inches(), dpi)
         if progress is not None and not isinstance(progress, bool):
@@ -236,9 +273,10 @@ class KMeansAnimation(FuncAnimation):
         with interruptible() as check, atomic_output(path) as tmp:
             if suffix == ".html":
                 with self._resolution(dpi):
-                    tmp.write_text(notebook.page(self, fps), encoding="utf-8")
+                    tmp.write_text(notebook.page(self, fps, check), encoding="utf-8")
             else:
-                self._encode(tmp, suffix, fps, dpi, progress, path.name, check)
+                writer = FrameWriter(suffix, fps, stall_timeout, check)
+                self._encode(writer, tmp, suffix, fps, dpi, progress, path.name, check)
             check()  # a Ctrl-C that a cleanup callback swallowed still stops the rename
         return path
 
@@ -314,6 +352,7 @@ class KMeansAnimation(FuncAnimation):
 
     def _encode(
         self,
+        writer: FrameWriter,
         tmp: Path,
         suffix: str,
         fps: float,
@@ -325,7 +364,6 @@ class KMeansAnimation(FuncAnimation):
         """The fast path: the static background is drawn once; each frame restores it,
         draws only the animated artists and pipes the canvas's RGBA buffer to ffmpeg."""
         fig = self.figure
-        writer = FrameWriter(suffix, fps)
         with self._resolution(dpi, even=suffix != ".gif") as canvas, writer.saving(fig, tmp, dpi):
             self.scene.reset()
             artists = self.scene.artists
@@ -370,10 +408,18 @@ class KMeansAnimation(FuncAnimation):
         self._save_count = self.frame_count()
 
     @contextlib.contextmanager
-    def _playing_at(self, fps: float) -> Iterator[None]:
-        """Make matplotlib's own frame sequence hold the last frame as long at ``fps``."""
+    def _playing_at(self, fps: float, check: Callable[[], None] | None = None) -> Iterator[None]:
+        """Make matplotlib's own frame sequence hold the last frame as long at ``fps``,
+        calling ``check()`` before each frame (matplotlib renders them all in one call)."""
+
+        def checked() -> Iterator[Frame]:
+            for frame in self.frames(fps):
+                if check is not None:
+                    check()
+                yield frame
+
         saved = self._iter_gen, self._save_count
-        self._iter_gen, self._save_count = partial(self.frames, fps), self.frame_count(fps)
+        self._iter_gen, self._save_count = checked, self.frame_count(fps)
         try:
             yield
         finally:

@@ -1,12 +1,14 @@
 """The ``kmeans-anim`` command: parse, call the public API, map errors to exit codes.
 
-Exit codes: 0 success; 1 the encoder or the display failed; 2 bad arguments or data;
-130 interrupted (Ctrl-C). Every failure is one line on stderr, never a traceback.
+Exit codes: 0 success; 1 the encoder, the display or writing the file failed; 2 bad
+arguments or data (or too large for the memory); 130 interrupted (Ctrl-C), 143 and 129
+ended by SIGTERM and SIGHUP. Every failure is one line on stderr, never a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import inspect
 import itertools
 import math
@@ -19,7 +21,7 @@ from typing import NoReturn
 
 import numpy as np
 
-from . import __version__
+from . import __version__, _signals
 from ._checks import (
     ALGORITHMS,
     DEFAULTS,
@@ -32,7 +34,7 @@ from ._checks import (
 )
 from .animation import KMeansAnimation
 from .columns import LEFT_OUT
-from .compare import MAX_RUNS, compare
+from .comparison import MAX_RUNS, compare
 from .compose import animate
 from .core import KMeansWarning
 from .core.scaling import SCALES_DIFFER
@@ -41,14 +43,18 @@ from .filmstrip import STILLS
 from .progress import status
 from .scenes import DENSITY_THRESHOLD
 from .shapes import SHAPES, make_shapes, suggested_k
-from .sweep import sweep
-from .writers import FORMATS, FFmpegError, check_output
+from .sweeps import sweep
+from .writers import FORMATS, EncoderError, FFmpegError, check_output
 
 DEFAULT_OUTPUT = Path("output") / "kmeans.mp4"
 
 
 class UsageError(Exception):
     """A bad command line (exit code 2)."""
+
+
+class WriteError(Exception):
+    """The output could not be written (exit code 1)."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -331,6 +337,7 @@ def build_parser() -> argparse.ArgumentParser:
     _option(out, "fps", type=float)
     _option(out, "dpi", type=float)
     _option(out, "hold", type=float)
+    _option(out, "stall_timeout", type=float)
     out.add_argument("--show", action="store_true", help="open a preview window instead of saving")
     out.add_argument(
         "--loop", action="store_true", help="--show: start again after the last frame"
@@ -451,14 +458,9 @@ def run(args: argparse.Namespace) -> int:
     if args.show:
         anim.show()
         return 0
-    if made_later:
-        DEFAULT_OUTPUT.parent.mkdir()
-    if args.frames is not None:
-        path = anim.filmstrip(args.output, args.frames)
-    else:
-        path = anim.save(args.output, progress=False if args.quiet else None)
+    path = _save(anim, args, made_later)
     if not args.quiet:
-        print(f"wrote {path} (seed {seed})")
+        _print(f"wrote {path} (seed {seed})")
     return 0
 
 
@@ -473,6 +475,47 @@ def _runs(pairs: list[tuple[str, list[object]]]) -> list[dict[str, object]]:
     return [
         dict(zip(keys, combo, strict=True)) for combo in itertools.product(*(v for _, v in pairs))
     ]
+
+
+def _save(anim: KMeansAnimation, args: argparse.Namespace, made_later: bool) -> Path:
+    """Save to ``--output``; the default folder is made for it (by whichever of two
+    runs comes first) and removed again if the save leaves it empty."""
+    made = False
+    if made_later:
+        try:
+            DEFAULT_OUTPUT.parent.mkdir()
+            made = True
+        except FileExistsError:  # another run made it meanwhile: fine, if a folder
+            pass
+        check_output(args.output)
+    try:
+        if args.frames is not None:
+            return anim.filmstrip(args.output, args.frames)
+        return anim.save(
+            args.output,
+            progress=False if args.quiet else None,
+            stall_timeout=args.stall_timeout,
+        )
+    except BaseException as exc:
+        if made:
+            with contextlib.suppress(OSError):  # not empty: another run writes there
+                DEFAULT_OUTPUT.parent.rmdir()
+        if isinstance(exc, OSError) and not isinstance(exc, PermissionError):
+            raise WriteError(f"cannot write {args.output!r}: {exc.strerror or exc}") from exc
+        if isinstance(exc, FFmpegError):  # its message names only the temporary file
+            raise WriteError(f"cannot write {args.output!r}: {exc}") from exc
+        raise
+
+
+def _print(text: str) -> None:
+    """Print to stdout; a reader that went away (``| head -c0``) does not undo a save
+    that is complete."""
+    try:
+        print(text, flush=True)
+    except BrokenPipeError:
+        # nothing more reaches the reader: let the final flush at exit go nowhere too
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def _animate(
@@ -551,21 +594,42 @@ def _say(kind: str, message: object) -> None:
     print(f"kmeans-anim: {kind}: {text}", file=sys.stderr)
 
 
+def _too_large(args: argparse.Namespace | None) -> str:
+    """What a run that ran out of memory was asked to hold."""
+    if args is None:
+        return "the command line"
+    if args.data is not None or args.dataset is not None:
+        return f"the data ({args.data or args.dataset}) with k={args.k}"
+    return (
+        f"{args.clusters:,} × {args.points:,} generated points of dimension {args.dim} "
+        "(--clusters × --points)"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of ``kmeans-anim``; returns the exit code."""
+    """Entry point of ``kmeans-anim`` (in-process; the command itself starts in
+    ``__main__``, which handles signals from the start); returns the exit code."""
+    args = None
     with warnings.catch_warnings():
         warnings.simplefilter("default")
         warnings.showwarning = lambda message, *_a, **_k: _say(
             "note" if str(message).startswith(LEFT_OUT) else "warning", message
         )
         try:
-            return run(build_parser().parse_args(argv))
-        except KeyboardInterrupt:
-            print("kmeans-anim: interrupted; nothing was written.", file=sys.stderr)
-            return 130
+            args = build_parser().parse_args(argv)
+            return run(args)
+        except KeyboardInterrupt as exc:
+            print(_signals.message(exc), file=sys.stderr)
+            return _signals.exit_code(exc)
+        except MemoryError:
+            _say("error", f"not enough memory for {_too_large(args)}; ask for less.")
+            return 2
+        except (WriteError, FFmpegError, EncoderError) as exc:
+            _say("failed", exc)
+            return 1
         except (UsageError, ValueError, TypeError, OSError) as exc:
             _say("error", exc)
             return 2
-        except (FFmpegError, RuntimeError) as exc:
+        except RuntimeError as exc:
             _say("failed", exc)
             return 1

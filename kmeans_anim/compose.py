@@ -14,6 +14,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from ._checks import (
     DEFAULTS,
+    MAX_MARKER_SIZE,
     STEPS,
     check_bool,
     check_choice,
@@ -22,7 +23,7 @@ from ._checks import (
     make_rng,
     shown,
 )
-from .animation import MAX_FPS, MAX_HOLD, MAX_TWEEN, KMeansAnimation
+from .animation import MAX_HOLD, MAX_TWEEN, KMeansAnimation, check_fps
 from .columns import check_labels, numeric_columns
 from .core import KMeansState, plan
 from .core.chunked import check_chunked_view, fits_in_memory, is_dask, plan_chunked
@@ -30,7 +31,14 @@ from .core.init import SeedStep
 from .core.lloyd import Run
 from .core.optimum import optimum_1d
 from .core.scaling import warn_if_scales_differ
-from .layout import DEFAULT_FIGSIZE, OBJECTIVE_FIGSIZE, check_figsize, check_frame, layout
+from .layout import (
+    DEFAULT_FIGSIZE,
+    OBJECTIVE_FIGSIZE,
+    check_figsize,
+    check_frame,
+    check_title,
+    layout,
+)
 from .palette import cluster_colours
 from .progress import counting
 from .scenes import DENSITY_THRESHOLD, Scene, check_projection, check_view, make_scene
@@ -103,7 +111,8 @@ def animate(
         and the regions those of the z-scores; above 3 columns the PCA is that of the
         z-scores. Without it, columns whose scales differ tenfold or more get a warning.
     fps : float, default=2
-        Frames per second of the preview and of saved videos, at most 1000.
+        Frames per second of the preview and of saved videos, from 1e-4 to 1000; an
+        animation has at most 100,000 frames (run, tween and hold together).
     hold : float, default=1
         Seconds the final frame stays on screen at the end, at most 3600.
     figsize : (float, float), optional
@@ -116,7 +125,7 @@ def animate(
     ax : matplotlib Axes, optional
         Draw into this existing Axes instead of a new figure.
     marker_size : float, default=7
-        Size of the ``x`` markers of the points.
+        Size of the ``x`` markers of the points, at most 100.
     steps : {'iteration', 'split'}, default='iteration'
         ``'split'`` shows each iteration as two frames: ``assign`` (points recoloured)
         and ``update`` (centroids moved).
@@ -329,8 +338,8 @@ def _optimum(run: Run) -> Optimal:
 class Look:
     """The checked view and playback options: all a panel draws with besides its run.
 
-    Made by :func:`check_look`; :func:`animate`, :func:`~kmeans_anim.compare` and
-    :func:`~kmeans_anim.sweep` make every panel's scene from one.
+    Made by :func:`check_look`; :func:`animate`, :func:`~kmeans_anim.comparison` and
+    :func:`~kmeans_anim.sweeps` make every panel's scene from one.
     """
 
     points: NDArray[np.float64]
@@ -423,10 +432,12 @@ def check_look(
         names = None
     colours = cluster_colours(palette, run.k)
     known = check_truth(truth, points, n)
-    fps = check_real(fps, "fps", minimum=0.0, strict=True, maximum=MAX_FPS)
+    fps = check_fps(fps)
     hold = check_real(hold, "hold", minimum=0.0, strict=False, maximum=MAX_HOLD)
     dpi = check_real(dpi, "dpi", minimum=0.0, strict=True)
-    marker_size = check_real(marker_size, "marker_size", minimum=0.0, strict=True)
+    marker_size = check_real(
+        marker_size, "marker_size", minimum=0.0, strict=True, maximum=MAX_MARKER_SIZE
+    )
     tween = check_int(tween, "tween", 0, MAX_TWEEN)
     steps = check_choice(steps, "steps", STEPS)
     flags = {
@@ -440,8 +451,7 @@ def check_look(
             ("seeding", seeding),
         )
     }
-    if title is not None and not isinstance(title, str):
-        raise TypeError(f"title must be a str or None; got title={shown(title)}.")
+    title = check_title(title)
     projection = check_projection(projection, d, names)
     density = check_view(
         n,

@@ -45,6 +45,9 @@ DATASETS: dict[str, tuple[str, ...]] = {
         "proline",
     ),
 }
+#: Most blobs, and most values (points × dim; 160 MB of float64) of generated data.
+MAX_BLOBS, MAX_BLOB_VALUES = 10_000, 20_000_000
+
 #: The bundled datasets' column of known classes, where they have one.
 CLASS_COLUMNS = {"iris": "species", "wine": "cultivar"}
 
@@ -145,9 +148,9 @@ def make_blobs(
     Parameters
     ----------
     n_clusters : int, default=3
-        Number of blobs.
+        Number of blobs, at most 10,000.
     points_per_cluster : int, default=40
-        Points in each blob.
+        Points in each blob; all the points' coordinates together at most 20 million.
     dim : int, default=1
         Dimension of the points.
     center_bounds : (float, float), default=(-2.0, 2.0)
@@ -164,9 +167,15 @@ def make_blobs(
     centers : ndarray of shape (n_clusters,) if dim == 1, else (n_clusters, dim)
         The true centres.
     """
-    n_clusters = check_int(n_clusters, "n_clusters", 1)
-    points_per_cluster = check_int(points_per_cluster, "points_per_cluster", 1)
-    dim = check_int(dim, "dim", 1)
+    n_clusters = check_int(n_clusters, "n_clusters", 1, MAX_BLOBS)
+    points_per_cluster = check_int(points_per_cluster, "points_per_cluster", 1, MAX_BLOB_VALUES)
+    dim = check_int(dim, "dim", 1, MAX_BLOB_VALUES)
+    values = n_clusters * points_per_cluster * dim
+    if values > MAX_BLOB_VALUES:
+        raise ValueError(
+            f"n_clusters={n_clusters} × points_per_cluster={points_per_cluster} × dim={dim} "
+            f"is {values:,} values; at most {MAX_BLOB_VALUES:,}."
+        )
     std = check_real(std, "std", minimum=0.0, strict=False)
     try:
         lo, hi = (float(b) for b in center_bounds)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from typing import Any
 
 from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from ._checks import check_real, shown
@@ -19,6 +21,7 @@ __all__ = [
     "OBJECTIVE_FIGSIZE",
     "check_figsize",
     "check_frame",
+    "check_title",
     "grid",
     "grid_shape",
     "layout",
@@ -44,6 +47,34 @@ def check_figsize(figsize: Any) -> tuple[float, float] | None:
         check_real(w, "figsize width", minimum=0.0, strict=True),
         check_real(h, "figsize height", minimum=0.0, strict=True),
     )
+
+
+def check_title(title: Any) -> str | None:
+    """Validate ``title``: None, or a str matplotlib can draw, found by laying it out
+    once on a scratch figure (a mathtext error such as ``$x_$`` would otherwise surface
+    at the first frame, as a parser dump that does not say it is the title)."""
+    if title is None:
+        return None
+    if not isinstance(title, str):
+        raise TypeError(f"title must be a str or None; got title={shown(title)}.")
+    try:
+        title.encode("utf-8")
+    except UnicodeEncodeError as exc:  # bytes of another encoding, as sys.argv keeps them
+        raise ValueError(
+            f"title={shown(title)} is not text: character {exc.start} stands for a byte "
+            "that is not UTF-8; give the title in UTF-8."
+        ) from None
+    fig = Figure()
+    try:
+        fig.text(0, 0, title).get_window_extent(FigureCanvasAgg(fig).get_renderer())
+    except ValueError as exc:  # mathtext's: the formula, a caret, then a parser dump
+        found = re.search(r"found (.*?)\s*\(at char (\d+)\)", str(exc))
+        why = f": found {found[1]} at character {found[2]}" if found else ""
+        raise ValueError(
+            f"title={shown(title)} is not valid mathtext (text between $ signs){why}; "
+            r"escape a literal dollar as \$."
+        ) from None
+    return title
 
 
 def check_frame(size: Sequence[float], dpi: float) -> None:

@@ -10,6 +10,7 @@ import base64
 import re
 import tempfile
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -113,9 +114,10 @@ def video_tag(anim: KMeansAnimation, embed_limit: float | None = None) -> str:
     return VIDEO_TAG.format(w=w + w % 2, h=h + h % 2, loop=loop, data=data)
 
 
-def page(anim: KMeansAnimation, fps: float) -> str:
+def page(anim: KMeansAnimation, fps: float, check: Callable[[], None] | None = None) -> str:
     """matplotlib's JavaScript player holding every frame as a PNG, with its icons
-    inline: a page that needs no network. Drawn at the figure's current dpi."""
+    inline: a page that needs no network. Drawn at the figure's current dpi;
+    ``check()`` is called before each frame (a save's interruption check)."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp, "player.html")
         writer = HTMLWriter(
@@ -124,7 +126,7 @@ def page(anim: KMeansAnimation, fps: float) -> str:
             default_mode="loop" if anim._repeat else "once",
             embed_limit=float("inf"),  # this module decides what fits
         )
-        with anim._playing_at(fps):
+        with anim._playing_at(fps, check):
             anim.save(path, writer=writer)
         html = path.read_text(encoding="utf-8")
     html = _CDN.sub("", html)

@@ -1,6 +1,6 @@
 """Several runs in one figure: their frames in lockstep, and one scene per panel.
 
-:func:`~kmeans_anim.compare` plays runs side by side; every run's frames advance
+:func:`~kmeans_anim.comparison` plays runs side by side; every run's frames advance
 together, and a run that has ended holds its final frame (whose caption says why it
 stopped) until the longest has ended too. Each panel is an ordinary scene over its own
 run, so every view works in a grid as it does alone.

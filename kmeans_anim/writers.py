@@ -3,24 +3,37 @@ output that is never half-written."""
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import os
+import re
 import secrets
 import signal
 import stat
 import subprocess
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import TypeVar
+
+try:
+    import fcntl
+except ImportError:  # Windows: no flock, and so no telling a dead writer's partial file
+    fcntl = None  # type: ignore[assignment]
 
 import imageio_ffmpeg
 from matplotlib.animation import FFMpegWriter
 from matplotlib.figure import Figure
 
+from ._checks import DEFAULTS
+from ._signals import ENDING, is_ours, raise_for
+
 __all__ = [
     "FORMATS",
+    "EncoderError",
     "FFmpegError",
     "FrameWriter",
     "atomic_output",
@@ -77,6 +90,18 @@ class FFmpegError(subprocess.CalledProcessError):
         lines = [ln for ln in err.strip().splitlines() if ln.strip()]
         tail = f": {lines[-1].strip()}" if lines else ""
         return f"ffmpeg exited with status {self.returncode}{tail}"
+
+
+class EncoderError(RuntimeError):
+    """ffmpeg stalled (took no data for ``stall_timeout`` seconds), or exited with status
+    0 without writing the frames it was sent: the file is not installed."""
+
+
+T = TypeVar("T")
+#: After ``-i file``: copy the video stream to nowhere; ffmpeg then says ``frame=N``.
+_COUNT_ARGS = ("-map", "0:v:0", "-c", "copy", "-f", "null", "-")
+#: Seconds between two looks for a signal while waiting for ffmpeg.
+_POLL = 0.1
 
 
 #: What a path may end with to name a folder.
@@ -194,6 +219,52 @@ def _temp_name(path: Path, token: str) -> str:
     return f".{stem}{tail}"
 
 
+#: Stands for the random token of a temporary name (8 hex digits) in a pattern.
+_TOKEN = "0" * 8
+
+
+def _lock(fd: int) -> bool:
+    """Take the lock that marks a temporary file as a live writer's; False if someone
+    holds it already."""
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
+
+
+def _remove_dead_partials(path: Path) -> None:
+    """Remove the temporary files of earlier saves to ``path`` whose writer is gone
+    (killed with SIGKILL, or the machine went down): nobody holds their lock.
+
+    A live writer holds its lock from the moment it creates the file, and one that
+    finds its lock taken (by this function, between its create and its lock) gives the
+    name up, so only dead writers' files go.
+    """
+    if fcntl is None:
+        return
+    head, tail = _temp_name(path, _TOKEN).rsplit(_TOKEN, 1)
+    hexdigits = re.compile(f"[0-9a-f]{{{len(_TOKEN)}}}")
+    with contextlib.suppress(OSError), os.scandir(path.parent) as entries:
+        for entry in entries:
+            name = entry.name
+            middle = name[len(head) : len(name) - len(tail)]
+            if not (name.startswith(head) and name.endswith(tail) and hexdigits.fullmatch(middle)):
+                continue
+            try:
+                fd = os.open(entry.path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+            except OSError:  # gone already, or not ours to read
+                continue
+            try:
+                # the name may have been reused since it was opened: unlink what is locked
+                if _lock(fd) and os.path.samestat(os.fstat(fd), os.lstat(entry.path)):
+                    os.unlink(entry.path)
+            except OSError:
+                pass
+            finally:
+                os.close(fd)
+
+
 @contextlib.contextmanager
 def atomic_output(path: Path) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; rename it onto ``path`` on success.
@@ -201,7 +272,11 @@ def atomic_output(path: Path) -> Iterator[Path]:
     On any exception (including ``KeyboardInterrupt``) the temporary file is removed and
     an existing ``path`` is left untouched. Replacing a file keeps its permissions, and
     the temporary file never lets anyone read more than the file it replaces does.
+
+    The temporary file is locked (``flock``) for as long as its writer lives; those of
+    earlier saves to ``path`` whose writer died (SIGKILL) are removed first.
     """
+    _remove_dead_partials(path)
     try:
         mode: int | None = stat.S_IMODE(path.stat().st_mode)
     except FileNotFoundError:
@@ -213,14 +288,16 @@ def atomic_output(path: Path) -> Iterator[Path]:
     while True:  # a fresh name, created here so that nobody else can take it
         tmp_path = path.with_name(_temp_name(path, secrets.token_hex(4)))
         try:
-            os.close(os.open(tmp_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, create))
-            break
+            fd = os.open(tmp_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, create)
         except FileExistsError:
             continue
         except PermissionError as exc:
             raise PermissionError(
                 f"path={str(path)!r}: cannot write in {str(path.parent)!r}: {exc.strerror}."
             ) from None
+        if fcntl is None or _lock(fd):
+            break
+        os.close(fd)  # another save took it for a dead writer's and removes it
     try:
         yield tmp_path
         if mode is not None:
@@ -236,48 +313,48 @@ def atomic_output(path: Path) -> Iterator[Path]:
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp_path.unlink()
+        os.close(fd)  # the lock goes last: the file is gone or installed by now
 
 
 @contextlib.contextmanager
 def interruptible() -> Iterator[Callable[[], None]]:
-    """Make Ctrl-C reliable for a save; yields ``check()``, which raises
-    ``KeyboardInterrupt`` if Ctrl-C was pressed since entering.
+    """Make Ctrl-C, SIGTERM and SIGHUP reliable for a save; yields ``check()``, which
+    raises ``KeyboardInterrupt`` (a :class:`~kmeans_anim._signals.Terminated` for
+    SIGTERM and SIGHUP) if one of them came since entering.
 
     Python raises ``KeyboardInterrupt`` wherever the program happens to be, and when that
-    is a cleanup callback (matplotlib has many) it is printed and dropped. Here Ctrl-C
-    only sets a flag that the save checks per frame and before its final rename; any
-    error after it (such as ffmpeg dying of the same signal) becomes the
-    ``KeyboardInterrupt``. A second Ctrl-C interrupts at once. The previous handler is
-    restored on exit; nothing changes outside the main thread or when the program has
-    its own SIGINT handler.
+    is a cleanup callback (matplotlib has many) it is printed and dropped. Here a signal
+    only sets a flag that the save checks per frame, while it waits for ffmpeg and before
+    its final rename; any error after it (such as ffmpeg dying of the same signal)
+    becomes the interrupt. A second signal interrupts at once. The previous handlers are
+    restored on exit; nothing changes outside the main thread, and a signal the program
+    handles (or ignores) in its own way is left alone.
     """
-    pressed = False
+    caught: list[int] = []
 
     def check() -> None:
-        if pressed:
-            raise KeyboardInterrupt
+        if caught:
+            raise raise_for(caught[0])
 
-    def on_sigint(signum: int, frame: object) -> None:
-        nonlocal pressed
-        if pressed:
-            raise KeyboardInterrupt
-        pressed = True
+    def on_signal(signum: int, frame: object) -> None:
+        check()  # the second one: at once
+        caught.append(signum)
 
-    if (
-        threading.current_thread() is not threading.main_thread()
-        or signal.getsignal(signal.SIGINT) is not signal.default_int_handler
-    ):
+    if threading.current_thread() is not threading.main_thread():
         yield check
         return
-    signal.signal(signal.SIGINT, on_sigint)
+    taken = {sig: signal.getsignal(sig) for sig in ENDING if is_ours(signal.getsignal(sig))}
+    for sig in taken:
+        signal.signal(sig, on_signal)
     try:
         yield check
     except BaseException:
-        if pressed:
-            raise KeyboardInterrupt from None
+        if caught:
+            raise raise_for(caught[0]) from None
         raise
     finally:
-        signal.signal(signal.SIGINT, signal.default_int_handler)
+        for sig, old in taken.items():
+            signal.signal(sig, old)
 
 
 def ffmpeg_exe() -> str:
@@ -292,12 +369,16 @@ def ffmpeg_exe() -> str:
 
 
 class FrameWriter(FFMpegWriter):
-    """A matplotlib ``FFMpegWriter`` that takes ready RGBA buffers.
+    """A matplotlib ``FFMpegWriter`` that takes ready RGBA buffers, and checks ffmpeg.
 
     :meth:`write` sends a canvas's ``buffer_rgba()`` straight down ffmpeg's pipe with no
     ``savefig``, from a thread, so that the caller draws the next frame while ffmpeg takes
     this one. ``grab_frame`` (the plain path) still works. The binary is always the one
     from imageio-ffmpeg; no rcParams are read or changed for it.
+
+    ffmpeg is not trusted: one that takes no data (or does not exit after the last
+    frame) for ``stall_timeout`` seconds is killed, and :meth:`finish` raises unless
+    ffmpeg exited with status 0 leaving a file that holds every frame it was sent.
 
     Parameters
     ----------
@@ -305,25 +386,45 @@ class FrameWriter(FFMpegWriter):
         The format to encode.
     fps : float
         Frames per second.
+    stall_timeout : float, default=30
+        Seconds ffmpeg may take no data before it is stopped (:class:`EncoderError`).
+    check : callable, optional
+        Called while waiting for ffmpeg: may raise to stop the save (see
+        :func:`interruptible`).
     """
 
-    def __init__(self, suffix: str, fps: float) -> None:
+    def __init__(
+        self,
+        suffix: str,
+        fps: float,
+        stall_timeout: float = DEFAULTS.stall_timeout,
+        check: Callable[[], None] | None = None,
+    ) -> None:
         codec, extra = _CODECS[suffix]
         super().__init__(fps=fps, codec=codec, extra_args=extra)
         self._exe = ffmpeg_exe()
+        self._stall_timeout = stall_timeout
+        self._check = check or (lambda: None)
+        self._written = 0
 
     def bin_path(self) -> str:  # type: ignore[override]
         return self._exe
 
     def _run(self) -> None:
         # Like MovieWriter._run, with stderr to a file instead of a pipe: a pipe nobody
-        # reads until the end can fill up and stall ffmpeg.
+        # reads until the end can fill up and stall ffmpeg. ffmpeg gets a session of its
+        # own: a Ctrl-C or a hang-up reaches this process, which stops ffmpeg itself
+        # (and whatever ffmpeg started) once it has decided what to do.
         self._sender = ThreadPoolExecutor(1, thread_name_prefix="kmeans_anim-ffmpeg")
         self._sending: Future[None] | None = None
         self._stderr = tempfile.TemporaryFile()
         try:
             self._proc = subprocess.Popen(
-                self._args(), stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._stderr
+                self._args(),
+                stdin=subprocess.PIPE,
+                stdout=subprocess.DEVNULL,
+                stderr=self._stderr,
+                start_new_session=True,
             )
         except OSError as exc:
             self._stderr.close()
@@ -331,6 +432,10 @@ class FrameWriter(FFMpegWriter):
                 f"cannot run ffmpeg at {self._exe!r}: {exc.strerror}. Reinstall imageio-ffmpeg "
                 "or set the IMAGEIO_FFMPEG_EXE environment variable."
             ) from None
+
+    def grab_frame(self, **savefig_kwargs: object) -> None:
+        super().grab_frame(**savefig_kwargs)
+        self._written += 1
 
     def write(self, rgba: memoryview) -> None:
         """Send one frame: an RGBA buffer of exactly ``frame_size`` pixels.
@@ -345,18 +450,35 @@ class FrameWriter(FFMpegWriter):
         frame = bytes(rgba)  # the canvas draws the next frame into the same buffer
         self._wait()
         self._sending = self._sender.submit(self._send, frame)
+        self._written += 1
 
     def _send(self, frame: bytes) -> None:
         # only the write: waiting for ffmpeg and reading its stderr stay in the caller's
         # thread, so kill() never races this thread for the process or the stderr file
         self._proc.stdin.write(frame)  # type: ignore[union-attr]
 
+    def _patiently(self, wait: Callable[[float], T], doing: str) -> T:
+        """``wait(seconds)`` again and again until it returns, looking for a signal in
+        between; :class:`EncoderError` once ffmpeg has been ``doing`` nothing else for
+        ``stall_timeout`` seconds."""
+        deadline = time.monotonic() + self._stall_timeout
+        while True:
+            try:
+                return wait(max(0.0, min(_POLL, deadline - time.monotonic())))
+            except (concurrent.futures.TimeoutError, subprocess.TimeoutExpired):
+                self._check()
+                if time.monotonic() >= deadline:
+                    raise EncoderError(
+                        f"ffmpeg stalled: it {doing} within stall_timeout="
+                        f"{self._stall_timeout:g} s; it was stopped and nothing was written."
+                    ) from None
+
     def _wait(self) -> None:
         """Wait until the frame in flight (if any) is sent; raise its error."""
         sending, self._sending = self._sending, None
         if sending is not None:
             try:
-                sending.result()
+                self._patiently(lambda t: sending.result(timeout=t), "took no frame")
             except BrokenPipeError:
                 self._proc.wait()
                 raise self._error() from None
@@ -370,7 +492,9 @@ class FrameWriter(FFMpegWriter):
             self._wait()
             with contextlib.suppress(BrokenPipeError):
                 self._proc.stdin.close()  # type: ignore[union-attr]
-            code = self._proc.wait()
+            code = self._patiently(
+                lambda t: self._proc.wait(timeout=t), "did not exit after the last frame"
+            )
         except BaseException:
             # kill first: waiting for a frame a stalled ffmpeg never takes would hang
             self.kill()
@@ -378,14 +502,47 @@ class FrameWriter(FFMpegWriter):
         try:
             if code != 0:
                 raise self._error()
+            self._verify()
         finally:
             self._sender.shutdown()
             self._stderr.close()
 
+    def _verify(self) -> None:
+        """Raise :class:`EncoderError` unless the file holds every frame sent, counted
+        cheaply: ffmpeg copies the video stream to nowhere and tells how many frames."""
+        if os.path.getsize(self.outfile) == 0:
+            raise EncoderError(
+                f"ffmpeg exited with status 0 but wrote nothing where {self._written} frames "
+                "were sent; nothing was installed."
+            )
+        counter = subprocess.Popen(
+            [self._exe, "-nostdin", "-i", self.outfile, *_COUNT_ARGS],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
+        try:
+            _, err = self._patiently(
+                lambda t: counter.communicate(timeout=t), "did not count the frames"
+            )
+        finally:
+            with contextlib.suppress(OSError):
+                counter.kill()
+            counter.wait()
+        counts = re.findall(rb"frame=\s*(\d+)", err)
+        found = int(counts[-1]) if counter.returncode == 0 and counts else None
+        if found != self._written:
+            got = "an unreadable file" if found is None else f"{found} frames"
+            raise EncoderError(
+                f"ffmpeg exited with status 0 but wrote {got} where {self._written} were "
+                "sent; nothing was installed."
+            )
+
     def kill(self) -> None:
-        """Stop ffmpeg at once and reap it (after a failure or an interrupt)."""
+        """Stop ffmpeg (and anything it started) at once and reap it."""
         with contextlib.suppress(OSError):
-            self._proc.kill()
+            os.killpg(self._proc.pid, signal.SIGKILL)
         self._sender.shutdown()  # a frame in flight fails on the closed pipe: ignored
         self._proc.wait()
         with contextlib.suppress(OSError, ValueError):

@@ -6,6 +6,7 @@ start child processes that behave wherever the suite runs.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
 import os
 import shutil
@@ -13,6 +14,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -237,3 +239,66 @@ def xvfb_display() -> Iterator[dict[str, str]]:
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+# --------------------------------------------------------------------------- processes
+
+
+def _stat(pid: str) -> tuple[str, int] | None:
+    """(state, parent pid) of a process, None if it is gone."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = text[text.rindex(")") + 2 :].split()
+    return fields[0], int(fields[1])
+
+
+def children(pid: int) -> dict[int, str]:
+    """Direct children of ``pid`` (zombies included) and their state."""
+    out = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            st = _stat(entry)
+            if st is not None and st[1] == pid:
+                out[int(entry)] = st[0]
+    return out
+
+
+def processes_mentioning(marker: str) -> list[int]:
+    """Processes whose command line contains ``marker`` (a test's private folder: ffmpeg
+    gets the temporary output path there as an argument)."""
+    found = []
+    needle = marker.encode()
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit() or int(entry) == os.getpid():
+            continue
+        try:
+            cmd = Path(f"/proc/{entry}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if needle in cmd:
+            found.append(int(entry))
+    return found
+
+
+def wait_gone(marker: str, timeout: float = 5.0) -> list[int]:
+    """Processes mentioning ``marker`` still there after ``timeout`` seconds."""
+    end = time.monotonic() + timeout
+    while (left := processes_mentioning(marker)) and time.monotonic() < end:
+        time.sleep(0.05)
+    return left
+
+
+# --------------------------------------------------------------------------- beyond the checks
+
+
+def run_beyond_checks(x: NDArray[np.float64], k: int, init: Any = "k-means++", **kw: Any):
+    """The run ``plan`` would make for ``x`` if it accepted it: for the kernels' own
+    handling of data the public functions refuse (squares that overflow float64). It is
+    planned on ``x`` scaled into range, then given ``x`` (and ``init``) as they are."""
+    from kmeans_anim.core import plan
+
+    scale = float(np.abs(x).max())
+    planned = plan(x / scale, k, init=init if isinstance(init, str) else init / scale, **kw)
+    return dataclasses.replace(planned, x=x, init=init)

@@ -14,6 +14,7 @@ from .._checks import (
     ALGORITHMS,
     DEFAULTS,
     EMPTY_POLICIES,
+    MAX_ITER,
     as_points,
     check_bool,
     check_choice,
@@ -98,7 +99,7 @@ def plan(
     k = check_int(k, "k", 1)
     if k > n:
         raise ValueError(f"n_samples={n} should be >= k={k}.")
-    max_iter = check_int(max_iter, "max_iter", 1)
+    max_iter = check_int(max_iter, "max_iter", 1, MAX_ITER)
     tol = check_real(tol, "tol", minimum=0.0, strict=False)
     empty = check_choice(empty, "empty", EMPTY_POLICIES)
     algorithm = check_algorithm(check_choice(algorithm, "algorithm", ALGORITHMS), d)
@@ -166,7 +167,8 @@ def lloyd(
     seed : int, numpy.random.Generator or None, default=None
         Source of randomness for the initialisation. The same int gives the same states.
     max_iter : int, default=300
-        The run stops at the state with ``iteration == max_iter`` if it has not converged.
+        The run stops at the state with ``iteration == max_iter`` if it has not converged
+        (at most 100,000).
     tol : float, default=0.0
         With ``tol > 0`` a state also counts as converged when the summed squared
         centroid movement is ``<= tol * mean(var(points, axis=0))``.

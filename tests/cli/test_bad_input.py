@@ -669,14 +669,14 @@ CASES = [
         "fps-zero",
         lambda d: animate(X, 2, fps=0),
         ValueError,
-        r"fps=0\.0 should be finite and > 0\.0",
+        r"fps=0\.0 should be finite and >= 0\.0001\.",
         ["--fps", "0"],
     ),
     Case(
         "fps-negative",
         lambda d: animate(X, 2, fps=-2.0),
         ValueError,
-        r"fps=-2\.0 should be finite and > 0\.0",
+        r"fps=-2\.0 should be finite and >= 0\.0001\.",
         ["--fps", "-2"],
     ),
     Case(
@@ -691,7 +691,7 @@ CASES = [
         "save-fps-zero",
         lambda d: animate(X, 2).save(d / "o.mp4", fps=0),
         ValueError,
-        r"fps=0\.0 should be finite and > 0\.0",
+        r"fps=0\.0 should be finite and >= 0\.0001\.",
         None,
     ),
     Case(
@@ -743,7 +743,7 @@ CASES = [
         ValueError,
         r"fps=<int of 1329 bits> should be finite\.",
         ["--fps", "1e400"],
-        r"fps=inf should be finite and > 0\.0\.",
+        r"fps=inf should be finite and >= 0\.0001\.",
     ),
     Case(
         "frame-half-a-pixel-too-wide",
@@ -765,6 +765,119 @@ CASES = [
         ValueError,
         r"dpi=2000 gives a 12800x9600-pixel frame; the largest is 8192x8192\.",
         ["--dpi", "2000"],
+    ),
+    # -- bounded resources: no accepted value may exhaust the machine
+    Case(
+        "fps-below-the-encoders-minimum",
+        lambda d: animate(X, 2, fps=1e-9),
+        ValueError,
+        r"fps=1e-09 should be finite and >= 0\.0001\.",
+        ["--fps", "1e-9"],
+    ),
+    Case(
+        "marker-size-huge",
+        lambda d: animate(X, 2, marker_size=1e6),
+        ValueError,
+        r"marker_size=1000000\.0 should be <= 100\.",
+        ["--marker-size", "1e6"],
+    ),
+    Case(
+        "marker-size-absurd",
+        lambda d: animate(X, 2, marker_size=1e300),
+        ValueError,
+        r"marker_size=1e\+300 should be <= 100\.",
+        ["--marker-size", "1e300"],
+    ),
+    Case(
+        "generated-points-huge",
+        lambda d: make_blobs(3, 5_000_000_000),
+        ValueError,
+        r"points_per_cluster=5000000000 should be <= 20000000\.",
+        ["--points", "5000000000"],
+    ),
+    Case(
+        "generated-clusters-huge",
+        lambda d: make_blobs(10**12, 1),
+        ValueError,
+        r"n_clusters=1000000000000 should be <= 10000\.",
+        ["--clusters", "1000000000000"],
+    ),
+    Case(
+        "generated-values-too-many",
+        lambda d: make_blobs(1000, 10_000, dim=3),
+        ValueError,
+        r"n_clusters=1000 × points_per_cluster=10000 × dim=3 is 30,000,000 values; "
+        r"at most 20,000,000\.",
+        ["--clusters", "1000", "--points", "10000", "--dim", "3"],
+    ),
+    Case(
+        "hold-times-fps-too-many-frames",
+        lambda d: animate(X, 2, seed=0, hold=3600, fps=1000),
+        ValueError,
+        r"fps=1000 with hold=3600, tween=0 and \d+ states makes 3,600,00\d frames; "
+        r"at most 100,000",
+        ["--hold", "3600", "--fps", "1000"],
+    ),
+    Case(
+        "save-fps-too-many-frames",
+        lambda d: animate(X, 2, seed=0, hold=3600).save(d / "o.mp4", fps=100),
+        ValueError,
+        r"fps=100 with hold=3600, .* makes 360,00\d frames; at most 100,000",
+        None,
+    ),
+    Case(
+        "max-iter-huge",
+        lambda d: lloyd(X, 2, max_iter=10**9),
+        ValueError,
+        r"max_iter=1000000000 should be <= 100000\.",
+        ["--max-iter", "1000000000"],
+    ),
+    Case(
+        "stall-timeout-zero",
+        lambda d: animate(X, 2, seed=0).save(d / "o.mp4", stall_timeout=0),
+        ValueError,
+        r"stall_timeout=0\.0 should be finite and > 0\.0\.",
+        ["--stall-timeout", "0"],
+    ),
+    Case(
+        "stall-timeout-huge",
+        lambda d: animate(X, 2, seed=0).save(d / "o.mp4", stall_timeout=1e9),
+        ValueError,
+        r"stall_timeout=1000000000\.0 should be <= 3600\.",
+        ["--stall-timeout", "1e9"],
+    ),
+    # -- what the core cannot compute
+    Case(
+        "points-whose-squares-overflow",
+        lambda d: lloyd(X * 1e200, 2),
+        ValueError,
+        r"points has values up to 5\.2e\+200 in magnitude; for 6 points of 2 column\(s\) "
+        r"the squared distances overflow float64 above 1\.94e\+153",
+        ["big.csv"],
+        r"big\.csv has values up to 1\.7e\+308 in magnitude",
+        files={"big.csv": "1.7e308,0\n-1.7e308,1\n0,2\n"},
+    ),
+    Case(
+        "points-int-too-large-for-a-float",
+        lambda d: animate([[1, 2], [3, 10**400]], 1),
+        ValueError,
+        r"points holds an integer too large for a float64: <int of 1329 bits>\.",
+        None,
+    ),
+    Case(
+        "title-bad-mathtext",
+        lambda d: animate(X, 2, title="$x_$"),
+        ValueError,
+        r"title='\$x_\$' is not valid mathtext \(text between \$ signs\): found end of text "
+        r"at character 2",
+        ["--title", "$x_$"],
+    ),
+    Case(
+        "title-bytes-not-utf8",
+        lambda d: animate(X, 2, title="caf\udce9"),
+        ValueError,
+        r"title='caf\\udce9' is not text: character 3 stands for a byte that is not UTF-8",
+        ["--title", "caf\udce9"],
     ),
     # -- output
     Case(

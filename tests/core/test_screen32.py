@@ -8,9 +8,9 @@ import warnings
 
 import numpy as np
 import pytest
+from helpers import run_beyond_checks
 
 from kmeans_anim import KMeansWarning, Tuning, lloyd
-from kmeans_anim.core import plan
 from kmeans_anim.core.assign.dense import DenseSteps
 
 
@@ -101,7 +101,8 @@ def quiet_labels(x: np.ndarray, c: np.ndarray, algorithm: str) -> np.ndarray:
     below overflow or underflow in float64 by design)."""
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", KMeansWarning)
-        return next(lloyd(x, len(c), init=c, max_iter=1, algorithm=algorithm)).labels
+        run = run_beyond_checks(x, len(c), init=c, max_iter=1, algorithm=algorithm)
+        return next(run.states(np.random.default_rng(0))).labels
 
 
 def test_rounding_near_ties_follow_the_direct_sum():
@@ -159,7 +160,9 @@ def test_the_callers_errstate_holds_in_the_worker_threads(d, workers):
     x = sign * np.full((n, d), 1e306)
     x[-1] = 0.0
     with np.errstate(all="ignore"):
-        run = plan(x, 3, init=x[[0, 1, -1]], max_iter=3, algorithm="dense", n_threads=workers)
+        run = run_beyond_checks(
+            x, 3, init=x[[0, 1, -1]], max_iter=3, algorithm="dense", n_threads=workers
+        )
         states = list(run.states(np.random.default_rng(0)))
         for s in states:
             want = np.argmin(((x[:, None, :] - s.centroids[None]) ** 2).sum(-1), axis=1)

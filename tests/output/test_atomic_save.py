@@ -17,61 +17,23 @@ from pathlib import Path
 
 import imageio_ffmpeg
 import pytest
-from helpers import child_env, listing, restore_sigint
+from helpers import (
+    child_env,
+    children,
+    listing,
+    processes_mentioning,
+    restore_sigint,
+    wait_gone,
+)
 from matplotlib.figure import Figure
 
 from kmeans_anim import animate, make_blobs
-from kmeans_anim.writers import FFmpegError, FrameWriter, interruptible
+from kmeans_anim._signals import Terminated
+from kmeans_anim.writers import EncoderError, FFmpegError, FrameWriter, interruptible
 
 OLD = b"the video that was there before\n"
 
 # --------------------------------------------------------------------------- processes
-
-
-def _stat(pid: str) -> tuple[str, int] | None:
-    """(state, parent pid) of a process, None if it is gone."""
-    try:
-        text = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    fields = text[text.rindex(")") + 2 :].split()
-    return fields[0], int(fields[1])
-
-
-def children(pid: int) -> dict[int, str]:
-    """Direct children of ``pid`` (zombies included) and their state."""
-    out = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            st = _stat(entry)
-            if st is not None and st[1] == pid:
-                out[int(entry)] = st[0]
-    return out
-
-
-def processes_mentioning(marker: str) -> list[int]:
-    """Processes whose command line contains ``marker`` (a test's private folder: ffmpeg
-    gets the temporary output path there as an argument)."""
-    found = []
-    needle = marker.encode()
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit() or int(entry) == os.getpid():
-            continue
-        try:
-            cmd = Path(f"/proc/{entry}/cmdline").read_bytes()
-        except OSError:
-            continue
-        if needle in cmd:
-            found.append(int(entry))
-    return found
-
-
-def wait_gone(marker: str, timeout: float = 5.0) -> list[int]:
-    """Processes mentioning ``marker`` still there after ``timeout`` seconds."""
-    end = time.monotonic() + timeout
-    while (left := processes_mentioning(marker)) and time.monotonic() < end:
-        time.sleep(0.05)
-    return left
 
 
 @pytest.fixture
@@ -166,11 +128,52 @@ def test_ffmpeg_dies_mid_stream(target: Path, fake_ffmpeg, no_leaks: None) -> No
 def test_ffmpeg_exits_zero_after_reading_everything_but_writes_nothing(
     target: Path, fake_ffmpeg, no_leaks: None
 ) -> None:
-    # an encoder that "succeeds" without output: the empty temp file is what gets renamed;
-    # what matters here is only that nothing is left over beside it
+    # an encoder that "succeeds" without output: not trusted, the old file stays
     fake_ffmpeg("cat >/dev/null\nexit 0\n")
-    small_animation().save(target, progress=False)
-    assert listing(target.parent) == {target.name}
+    with pytest.raises(EncoderError, match=r"status 0 but wrote nothing where 16 frames"):
+        small_animation().save(target, progress=False)
+    assert_untouched(target)
+
+
+def test_ffmpeg_exits_zero_with_too_few_frames(target: Path, fake_ffmpeg, no_leaks: None) -> None:
+    # a real video of 2 frames where 16 were sent; the frame count uses the real binary
+    real = imageio_ffmpeg.get_ffmpeg_exe()
+    fake_ffmpeg(
+        f'if [ "$1" = -nostdin ]; then exec {real} "$@"; fi\n'
+        "cat >/dev/null\nfor a; do out=$a; done\n"
+        f'exec {real} -loglevel error -y -f lavfi -i color=c=red:s=64x64 -frames:v 2 "$out"\n'
+    )
+    with pytest.raises(EncoderError, match=r"status 0 but wrote 2 frames where 16 were sent"):
+        small_animation().save(target, progress=False)
+    assert_untouched(target)
+
+
+def test_ffmpeg_exits_zero_with_garbage(target: Path, fake_ffmpeg, no_leaks: None) -> None:
+    fake_ffmpeg('cat >/dev/null\nfor a; do out=$a; done\necho garbage > "$out"\n')
+    with pytest.raises(EncoderError, match=r"wrote an unreadable file where 16 were sent"):
+        small_animation().save(target, progress=False)
+    assert_untouched(target)
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["exec sleep 60\n", "cat >/dev/null\nexec sleep 60\n"],
+    ids=["never-reads", "never-exits"],
+)
+def test_stalled_ffmpeg_is_stopped_after_stall_timeout(
+    body: str, target: Path, fake_ffmpeg, no_leaks: None
+) -> None:
+    fake_ffmpeg(body)
+    with pytest.raises(EncoderError, match=r"ffmpeg stalled: .* within stall_timeout=0.3 s"):
+        small_animation().save(target, progress=False, stall_timeout=0.3)
+    assert_untouched(target)
+
+
+@pytest.mark.parametrize("bad", [0, -1, 3601, float("nan"), "5"])
+def test_stall_timeout_is_bounded(bad: object, target: Path) -> None:
+    with pytest.raises((ValueError, TypeError), match=r"stall_timeout"):
+        small_animation().save(target, stall_timeout=bad)
+    assert_untouched(target)
 
 
 def test_ffmpeg_fails_while_finishing(target: Path, fake_ffmpeg, no_leaks: None) -> None:
@@ -388,6 +391,33 @@ def test_cli_ctrl_c(how: str, tmp_path: Path, target: Path) -> None:
     assert out == ""
     assert_untouched(target)
     assert not wait_gone(str(tmp_path)), "ffmpeg outlived the interrupted CLI"
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
+def test_one_signal_stops_a_save_whose_ffmpeg_never_reads(
+    sig: int, target: Path, fake_ffmpeg, tmp_path: Path, no_leaks: None, sigint_default: None
+) -> None:
+    """The save waits for a frame ffmpeg never takes; one signal ends it (the watchdog
+    is far off), ffmpeg is killed and reaped, the target untouched."""
+    fake_ffmpeg("exec sleep 60\n")
+
+    before = set(children(os.getpid()))
+
+    def signal_once_ffmpeg_runs() -> None:  # "sleep 60" does not name the folder: a child
+        end = time.monotonic() + 30
+        while not set(children(os.getpid())) - before and time.monotonic() < end:
+            time.sleep(0.01)
+        os.kill(os.getpid(), sig)
+
+    sender = threading.Thread(target=signal_once_ffmpeg_runs)
+    sender.start()
+    try:
+        with pytest.raises(KeyboardInterrupt) as caught:
+            small_animation().save(target, progress=False, stall_timeout=600)
+    finally:
+        sender.join()
+    assert isinstance(caught.value, Terminated) == (sig != signal.SIGINT)
+    assert_untouched(target)
 
 
 @pytest.mark.parametrize("frames", [1, 5])

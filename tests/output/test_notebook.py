@@ -88,11 +88,11 @@ def test_html_save_holds_every_frame_and_loads_nothing(tmp_path):
 
 
 def test_html_save_past_the_size_limit_is_refused_before_rendering(tmp_path, cli):
-    anim = small(fps=1000.0, hold=3600.0)
+    anim = small(fps=50.0, hold=1000.0)  # 50,000 frames: within the frame bound
     with pytest.raises(ValueError, match=r"over the 1,000,000,000 it may.*save \.mp4"):
         anim.save(tmp_path / "a.html")
     assert listing(tmp_path) == set()
-    done = cli("--fps", "1000", "--hold", "3600", "--points", "10", "-o", "a.html", cwd=tmp_path)
+    done = cli("--fps", "50", "--hold", "1000", "--points", "10", "-o", "a.html", cwd=tmp_path)
     assert done.code == 2
     assert done.err.count("\n") == 1 and "save .mp4" in done.err
     assert listing(tmp_path) == set()
