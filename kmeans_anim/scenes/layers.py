@@ -275,7 +275,8 @@ class Caption:
         if self.truth is not None and state is not None:
             if self._scored is None or self._scored[0] is not state:
                 self._scored = (state, adjusted_rand_index(self.truth.classes, state.labels))
-            text += f" · ARI {self._scored[1]:.2f}"
+            # + 0.0: a score that rounds to zero from below reads "0.00", not "-0.00"
+            text += f" · ARI {round(self._scored[1], 2) + 0.0:.2f}"
         if self.optimum is not None and state is not None:
             text += " · " + versus_optimum(state.inertia, self.optimum)
         self.text.set_text(text)

@@ -11,7 +11,7 @@ from sklearn.datasets import load_wine
 from sklearn.metrics import adjusted_rand_score
 
 import kmeans_anim.cli
-from kmeans_anim import Dataset, animate, load_dataset, make_blobs
+from kmeans_anim import Dataset, animate, load_dataset, make_blobs, make_shapes
 from kmeans_anim.truth import MARKERS, adjusted_rand_index
 
 SMALL = {"figsize": (3.2, 2.4), "dpi": 50, "hold": 0, "seed": 0}
@@ -114,3 +114,15 @@ def test_a_class_column_lines_up_with_the_points_past_comments_and_blanks(tmp_pa
     data = Dataset.from_file(path, truth="c")
     assert data.points.tolist() == [[1, 2], [2, 3], [8, 9], [9, 9]]
     assert data.classes.tolist() == [0, 0, 1, 1] and data.class_names == ("a", "b")
+
+
+def test_a_score_that_rounds_to_zero_reads_zero_not_minus_zero() -> None:
+    pts, classes = make_shapes("circles", n=200, seed=1)
+    anim = animate(pts, 2, seed=1, truth=classes)
+    anim.scene.reset()
+    shown = []
+    for f in anim.frames():
+        anim.scene.update(f)
+        shown.append(anim.scene.caption.text.get_text())
+    assert not any("ARI -0.00" in t for t in shown), shown
+    assert any("ARI 0.00" in t for t in shown), shown
