@@ -19,10 +19,10 @@ from numpy.typing import ArrayLike
 from ._checks import DEFAULTS, check_choice, check_int, shown
 from .animation import KMeansAnimation
 from .columns import numeric_columns
-from .compose import check_look, fixed_seed, traced
 from .core import KMeansState, plan
 from .filmstrip import Cell
 from .layout import check_figsize, grid, grid_shape
+from .look import check_look, fixed_seed, traced
 from .palette import cluster_colours
 from .panels import BEST, Lane
 from .scenes import Scene, needs_3d
@@ -177,19 +177,25 @@ class SweepScene:
         self.scenes = list(scenes)
         self.elbow = elbow
         self.blittable = all(s.blittable for s in self.scenes)
+        self._shown = -1  # the k whose scene is visible
 
     @property
     def artists(self) -> list[Artist]:
         return [a for s in self.scenes for a in s.artists] + self.elbow.artists
 
     def _show_only(self, index: int) -> None:
+        """Make ``index``'s scene the visible one (work only when the k changes)."""
+        if index == self._shown:
+            return
         for i, s in enumerate(self.scenes):
             for a in s.artists:
                 a.set_visible(i == index)
+        self._shown = index
 
     def reset(self) -> None:
         for s in self.scenes:
             s.reset()
+        self._shown = -1  # a save hides and shows artists: set every one again
         self._show_only(0)
 
     def update(self, step: Step) -> list[Artist]:
