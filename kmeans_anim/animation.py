@@ -28,10 +28,11 @@ from ._checks import (
 from .core import KMeansState
 from .filmstrip import STILLS, Cell, check_picks, default_picks, shows_state, write_filmstrip
 from .layout import check_frame, grid_shape
+from .outputs import atomic_output, check_output
 from .progress import progress as progress_bar
 from .scenes import Scene
 from .timeline import Frame, Seeding, Trace, frame_count, frames
-from .writers import FrameWriter, atomic_output, check_output, ffmpeg_exe, interruptible
+from .writers import FrameWriter, ffmpeg_exe, interruptible
 
 __all__ = ["KMeansAnimation"]
 

@@ -13,10 +13,10 @@ from numpy.typing import ArrayLike
 from ._checks import DEFAULTS, shown
 from .animation import KMeansAnimation
 from .columns import numeric_columns
-from .compose import check_look, fixed_seed, traced
 from .core import plan
 from .filmstrip import Cell, default_picks, shows_state
 from .layout import check_figsize, grid
+from .look import check_look, fixed_seed, traced
 from .panels import Lane, PanelsScene, Together, lockstep, lockstep_count
 from .scenes import Scene, needs_3d
 

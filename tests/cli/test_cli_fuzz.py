@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from kmeans_anim.animation import KMeansAnimation
 from kmeans_anim.cli import build_parser
-from kmeans_anim.writers import check_output
+from kmeans_anim.outputs import check_output
 
 # --------------------------------------------------------------------------- the CLI
 

@@ -17,7 +17,7 @@ from helpers import COMMANDS, child_env, listing, processes_mentioning, wait_gon
 
 from kmeans_anim import animate, make_blobs
 from kmeans_anim._signals import Terminated
-from kmeans_anim.writers import atomic_output
+from kmeans_anim.outputs import atomic_output
 
 OLD = b"the video that was there before\n"
 

@@ -15,7 +15,7 @@ import pytest
 from helpers import listing
 
 from kmeans_anim import animate, make_blobs
-from kmeans_anim.writers import atomic_output
+from kmeans_anim.outputs import atomic_output
 
 #: What each format's file starts with.
 MAGIC = {".mp4": (4, b"ftyp"), ".gif": (0, b"GIF8"), ".webm": (0, b"\x1a\x45\xdf\xa3")}
