@@ -67,16 +67,20 @@ def open_window(anim: KMeansAnimation, extra: dict[str, object]) -> None:
     report(anim, "closed")
 
 
-pts, _ = make_blobs(3, 20, 2, seed=0)
 if "click" in sys.argv[1:]:
+    # "click 1": 1-D data, drawn along x on a strip (its y is 0)
+    dim = int(sys.argv[2]) if len(sys.argv) > 2 else 2
+    pts, _ = make_blobs(3, 20, dim, seed=0)
     anim = animate(pts, 3, seed=1, init="click", fps=20, hold=5)
-    lo, hi = pts.min(axis=0), pts.max(axis=0)
+    rows = pts.reshape(len(pts), -1)  # 1-D blobs come as a vector
+    lo, hi = rows.min(axis=0), rows.max(axis=0)
     targets = [tuple(lo + f * (hi - lo)) for f in (0.2, 0.5, 0.8)]
+    on_plot = [t if dim > 1 else (t[0], 0.0) for t in targets]
 
     # each target moved to the data point of its screen pixel's centre: a click there
     # should place the centroid exactly on it
     def screen() -> list[list[int]]:
-        return [list(on_screen(anim, t)) for t in targets]
+        return [list(on_screen(anim, t)) for t in on_plot]
 
     def pixel() -> list[float]:
         inv = anim.scene.ax.transData.inverted()
@@ -87,5 +91,6 @@ if "click" in sys.argv[1:]:
     first = anim.trace.centroids[0]
     report(anim, "run", first=first.tolist(), targets=[list(t) for t in targets])
 else:
+    pts, _ = make_blobs(3, 20, 2, seed=0)
     anim = animate(pts, 3, seed=7, init="random", fps=20, hold=30, name="blobs")
     open_window(anim, {"frames": anim.frame_count(), "starts": lambda: anim.window.starts})

@@ -227,8 +227,10 @@ def test_q_closes_the_window_and_show_returns(keys):
     assert keys["closed"]["pos"] is None  # the window is gone
 
 
-def test_clicks_place_the_initial_centroids(display, tmp_path):
-    with Driver(display, tmp_path, "click") as d:
+@pytest.mark.parametrize("dim", ["2", "1"])
+def test_clicks_place_the_initial_centroids(display, tmp_path, dim):
+    """2-D: where the clicks were; 1-D (a strip along x): their x."""
+    with Driver(display, tmp_path, "click", dim) as d:
         assert d.ready["centroids_shown"] == 0  # the points only
         assert d.ready["title"] == "kmeans-anim: k=3, seed 1"  # no name given
         settled = d.settled()
@@ -241,5 +243,6 @@ def test_clicks_place_the_initial_centroids(display, tmp_path):
     # the first state's centroids are where the clicks were, to a pixel
     pixel = settled["pixel"]
     for got, want in zip(run["first"], run["targets"], strict=True):
-        for axis in (0, 1):
+        assert len(got) == int(dim)
+        for axis in range(int(dim)):
             assert abs(got[axis] - want[axis]) <= pixel[axis], (got, want)
