@@ -11,7 +11,6 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Literal
 
-import matplotlib as mpl
 from matplotlib import cbook
 from matplotlib.animation import FuncAnimation
 from matplotlib.artist import Artist
@@ -32,7 +31,7 @@ from .outputs import atomic_output, check_output
 from .progress import progress as progress_bar
 from .scenes import Scene
 from .timeline import Frame, Seeding, Trace, frame_count, frames
-from .writers import FrameWriter, ffmpeg_exe, interruptible
+from .writers import FrameWriter, interruptible, save_with_writer
 
 __all__ = ["KMeansAnimation"]
 
@@ -222,7 +221,8 @@ class KMeansAnimation(FuncAnimation):
         writer : optional
             Given (with any other ``FuncAnimation.save`` keyword), the call goes to
             matplotlib's own ``FuncAnimation.save`` (with imageio-ffmpeg's binary as
-            its ffmpeg); that path draws every frame twice and does not write atomically.
+            its ffmpeg), the writer choosing the format whatever the suffix; that path
+            draws every frame twice, written as safely as this one.
         fps : float, optional
             Frames per second; default the ``fps`` given to :func:`animate`. The final
             frame is held for ``hold`` seconds at this rate.
@@ -244,12 +244,9 @@ class KMeansAnimation(FuncAnimation):
         Path
             The path written.
         """
-        if writer is not None or kwargs:
-            # matplotlib's path (not atomic); its "ffmpeg" writer is imageio-ffmpeg's too
-            with mpl.rc_context({"animation.ffmpeg_path": ffmpeg_exe()}):
-                super().save(filename, writer, fps=fps, dpi=dpi, **kwargs)
-            return Path(filename)
         self._check_placed()
+        if writer is not None or kwargs:
+            return save_with_writer(self, filename, writer, fps=fps, dpi=dpi, **kwargs)
         path = check_output(filename)
         if fps is None:
             fps = self._fps

@@ -8,7 +8,7 @@ import os
 import re
 import secrets
 import stat
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from pathlib import Path
 
 try:
@@ -34,7 +34,7 @@ FORMATS = {
 _SEPARATORS = tuple(s for s in (os.sep, os.altsep) if s)
 
 
-def check_output(path: str | os.PathLike[str]) -> Path:
+def check_output(path: str | os.PathLike[str], formats: Collection[str] | None = FORMATS) -> Path:
     """Validate an output path before any rendering starts.
 
     The target must be a file the user could overwrite with ``cp``: an existing file
@@ -45,6 +45,8 @@ def check_output(path: str | os.PathLike[str]) -> Path:
     ----------
     path : str or path-like
         The file to write; its suffix picks the format.
+    formats : collection of str or None, default=FORMATS
+        The suffixes taken; None takes any (a caller's own writer picks the format).
 
     Returns
     -------
@@ -74,8 +76,8 @@ def check_output(path: str | os.PathLike[str]) -> Path:
             "the slash or add a file name."
         )
     suffix = p.suffix.lower()
-    if suffix not in FORMATS:
-        listed = ", ".join(FORMATS)
+    if formats is not None and suffix not in formats:
+        listed = ", ".join(formats)
         raise ValueError(
             f"path={str(p)!r}: unsupported suffix {p.suffix or '(none)'!r}; use one of {listed}."
         )

@@ -15,20 +15,23 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import imageio_ffmpeg
-from matplotlib.animation import FFMpegWriter
+import matplotlib as mpl
+from matplotlib.animation import FFMpegWriter, FuncAnimation
 from matplotlib.figure import Figure
 
 from ._checks import DEFAULTS
 from ._signals import ENDING, is_ours, raise_for
+from .outputs import atomic_output, check_output
 
 __all__ = [
     "EncoderError",
     "FFmpegError",
     "FrameWriter",
     "interruptible",
+    "save_with_writer",
 ]
 
 
@@ -337,3 +340,29 @@ class FrameWriter(FFMpegWriter):
         except BaseException:
             self.kill()  # harmless after a finish that failed: ffmpeg is reaped already
             raise
+
+
+def save_with_writer(
+    anim: FuncAnimation,
+    filename: str | os.PathLike[str],
+    writer: Any,
+    **kwargs: Any,
+) -> Path:
+    """matplotlib's own ``FuncAnimation.save`` of ``anim`` with a writer of the caller's,
+    made as safe as our path: into a temporary file renamed when complete, a signal
+    checked at every frame (through ``progress_callback``, the one hook it calls per
+    frame), its "ffmpeg" writer imageio-ffmpeg's binary. The writer picks the format,
+    so any suffix goes; ``kwargs`` are ``FuncAnimation.save``'s."""
+    path = check_output(filename, formats=None)
+    theirs = kwargs.pop("progress_callback", None)
+    with interruptible() as check, atomic_output(path) as tmp:
+
+        def each_frame(i: int, n: int) -> None:
+            check()
+            if theirs is not None:
+                theirs(i, n)
+
+        with mpl.rc_context({"animation.ffmpeg_path": ffmpeg_exe()}):
+            FuncAnimation.save(anim, tmp, writer, progress_callback=each_frame, **kwargs)
+        check()  # a Ctrl-C that a cleanup callback swallowed still stops the rename
+    return path

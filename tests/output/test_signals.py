@@ -138,13 +138,15 @@ def small_animation():
     return animate(points, 3, seed=0, max_iter=5, tween=2, hold=3.0, fps=4, dpi=50)
 
 
-@pytest.mark.parametrize("suffix", [".html", ".gif"])
+@pytest.mark.parametrize(
+    ("suffix", "writer"), [(".html", None), (".gif", None), (".mp4", "ffmpeg"), (".gif", "pillow")]
+)
 def test_every_format_stops_at_the_next_frame_after_a_signal(
-    suffix: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    suffix: str, writer: str | None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """SIGTERM (to this process) while frame 3 is drawn: the save draws at most one
     more. An ``.html`` page is rendered by matplotlib in one call, which went on to the
-    last frame before."""
+    last frame before; so does matplotlib's own save, given a writer."""
     target = tmp_path / f"clip{suffix}"
     target.write_bytes(OLD)
     anim = small_animation()
@@ -160,7 +162,10 @@ def test_every_format_stops_at_the_next_frame_after_a_signal(
 
     monkeypatch.setattr(anim.scene, "update", counting)
     with pytest.raises(Terminated):
-        anim.save(target, progress=False)
+        if writer is None:
+            anim.save(target, progress=False)
+        else:
+            anim.save(target, writer)
     assert len(drawn) <= 4
     assert target.read_bytes() == OLD
     assert listing(tmp_path) == {target.name}
