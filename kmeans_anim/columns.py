@@ -83,7 +83,13 @@ def column_index(
     if isinstance(column, str):
         text = column.strip()
         if names is not None and text in names:
-            return list(names).index(text)
+            at = [i for i, name in enumerate(names) if name == text]
+            if len(at) > 1:  # the first of them would be a guess
+                raise ValueError(
+                    f"{param}: {of} has {len(at)} columns named {text!r} (indices "
+                    f"{', '.join(map(str, at))}); give the one you mean by its index."
+                )
+            return at[0]
         if text.lstrip("-").isdigit():
             return column_index(int(text), names, d, param, source)
         if not names:

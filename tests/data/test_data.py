@@ -157,6 +157,18 @@ def test_csv_without_header_columns_by_index(tmp_path):
         load_points(p, columns=3)
 
 
+def test_a_name_two_columns_share_must_be_given_by_index(tmp_path):
+    """``a,a,b``: 'a' would silently be the first of two; an index says which."""
+    p = write(tmp_path, "dup.csv", "a,a,b\n1,2,3\n4,5,6\n")
+    for option in ({"columns": "a"}, {"columns": ["b", "a"]}, {"truth": "a"}):
+        with pytest.raises(
+            ValueError, match=r"dup\.csv has 2 columns named 'a' \(indices 0, 1\); give the one"
+        ):
+            Dataset.from_file(p, **option)
+    np.testing.assert_array_equal(load_points(p, columns=[1, 2]), [[2, 3], [5, 6]])
+    assert Dataset.from_file(p, columns="b").columns == ("b",)
+
+
 @pytest.mark.parametrize(
     ("name", "text"),
     [
