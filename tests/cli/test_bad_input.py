@@ -814,7 +814,7 @@ CASES = [
         "hold-times-fps-too-many-frames",
         lambda d: animate(X, 2, seed=0, hold=3600, fps=1000),
         ValueError,
-        r"fps=1000 with hold=3600, tween=0 and \d+ states makes 3,600,00\d frames; "
+        r"fps=1000 with hold=3600, tween=0 and \d+ states makes 3,600,\d{3} frames; "
         r"at most 100,000",
         ["--hold", "3600", "--fps", "1000"],
     ),
