@@ -141,6 +141,15 @@ def build_parser() -> argparse.ArgumentParser:
         ".npy, .npz (name.npz:key picks an array), .parquet or .feather",
     )
     src.add_argument(
+        "--chunks",
+        type=int,
+        default=None,
+        metavar="ROWS",
+        help="read the data ROWS rows at a time with dask, for data bigger than memory: "
+        "the data file is then a glob of .npy shards, quoted ('parts/*.npy'); drawn as "
+        "the density view (needs pip install 'kmeans-anim[dask]')",
+    )
+    src.add_argument(
         "--columns",
         default=None,
         help="columns of the data file, by name or 0-based index, e.g. 'x,y' (a name with a "
