@@ -87,6 +87,7 @@ def show(anim: KMeansAnimation, *, block: bool = True) -> None:
     """Open ``anim``'s live window (see :meth:`KMeansAnimation.show`)."""
     import matplotlib.pyplot as plt
     from matplotlib.backends import BackendFilter, backend_registry
+    from matplotlib.backends.backend_webagg_core import FigureCanvasWebAggCore
 
     backend = plt.get_backend().lower()
     static = {b.lower() for b in backend_registry.list_builtin(BackendFilter.NON_INTERACTIVE)}
@@ -103,7 +104,11 @@ def show(anim: KMeansAnimation, *, block: bool = True) -> None:
             raise RuntimeError(
                 f"cannot open a preview window ({exc}); use save('out.mp4') instead."
             ) from exc
-        if fig.canvas.required_interactive_framework is None:  # e.g. notebook inline
+        # a GUI toolkit's window, or a page's (webagg, nbagg, ipympl's %matplotlib widget:
+        # they name no toolkit, their keys and timers come from the browser); inline
+        # notebook figures are neither
+        in_page = isinstance(fig.canvas, FigureCanvasWebAggCore)
+        if fig.canvas.required_interactive_framework is None and not in_page:
             plt.close(fig)
             raise RuntimeError(
                 f"cannot open a preview window with the {backend!r} backend; use "
