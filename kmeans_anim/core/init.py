@@ -121,12 +121,18 @@ def seeding_steps(
     if init == "farthest":
         yield from _farthest(x, k, rng, block)
         return
-    # D² sampling does not depend on the scale: powers of two (exact) bring the points
-    # into [-1, 1] (so that centring cannot overflow), then the centred points too (so
-    # that no squared distance overflows or underflows to 0)
-    xc = np.ldexp(x, -unit_exponent(x))
-    xc -= xc.mean(axis=0)
-    np.ldexp(xc, -unit_exponent(xc), out=xc)
+    # D² sampling does not depend on the scale: the centred points are brought into
+    # [-1, 1] by a power of two (exact), so that no squared distance overflows or
+    # underflows to 0. Centred directly (three passes over the points fewer); only if
+    # that overflowed, after bringing the points themselves into [-1, 1] first.
+    with np.errstate(over="ignore", invalid="ignore"):
+        xc = x - x.mean(axis=0)
+        top = max(float(xc.max()), -float(xc.min()))
+    if not math.isfinite(top):
+        xc = np.ldexp(x, -unit_exponent(x))
+        xc -= xc.mean(axis=0)
+        top = max(float(xc.max()), -float(xc.min()))
+    np.ldexp(xc, -int(np.frexp(top)[1]), out=xc)
     n_threads = default_threads() if threads is None else threads
     yield from _kmeanspp(xc, k, rng, block, n_threads, probabilities)
 

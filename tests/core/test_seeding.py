@@ -166,3 +166,14 @@ def test_kmeanspp_samples_candidates_with_d2_probabilities():
     # the same draws spread uniformly over the other points fail the bound: it can fail
     uniform = (counts.sum(axis=1, keepdims=True) / (len(x) - 1)) * (1 - np.eye(len(x)))
     assert d2_p_value(x, uniform) < 1e-6
+
+
+@pytest.mark.parametrize("d", [2, 8])
+def test_kmeanspp_picks_do_not_depend_on_a_power_of_two_scale_even_near_overflow(d):
+    # centring points near the largest float overflows: the seeding scales them first
+    x = blobs(6, n=200, d=d) + 40.0
+    ref = [s.index for s in kmeanspp_picks(x, 5, 3)]
+    for e in (-900, 1015):
+        assert [s.index for s in kmeanspp_picks(np.ldexp(x, e), 5, 3)] == ref
+    with np.errstate(over="ignore"):  # the direct centring's sum overflows there
+        assert not np.isfinite(np.ldexp(x, 1015).sum(axis=0)).all()
