@@ -166,6 +166,7 @@ class _Potentials:
         # more); else the kept candidate's are computed again, in cache.
         self.tried = np.empty((trials, n)) if trials <= d else None
         self.parts = np.empty((trials, len(self.blocks)))
+        self.sums = np.zeros(len(self.blocks))  # of ``closest``, block by block
 
     def _dist(self, s: slice, c: NDArray[np.float64], out: NDArray[np.float64]) -> None:
         """Rows ``s``: squared distances to each centre of ``c`` into ``out`` (len(c), rows)."""
@@ -209,8 +210,9 @@ class _Potentials:
         candidate of the last :meth:`trial` if given; the new potential."""
         if tried >= 0 and self.tried is not None:
             np.copyto(self.closest, self.tried[tried])
-            return float(self.parts[tried].sum())
-        c, parts = self.xc[[row]], self.parts[0]
+            np.copyto(self.sums, self.parts[tried])
+            return float(self.sums.sum())
+        c, sums = self.xc[[row]], self.sums
 
         def run(b: int) -> None:
             s = self.blocks[b]
@@ -218,10 +220,28 @@ class _Potentials:
             self._dist(s, c, dist)
             near = self.closest[s]
             np.minimum(near, dist[0], out=near)
-            parts[b] = near.sum()
+            sums[b] = near.sum()
 
         self._map(run)
-        return float(parts.sum())
+        return float(sums.sum())
+
+    def sample(self, u: NDArray[np.float64]) -> NDArray[np.intp]:
+        """The points drawn by ``u`` (uniform in [0, 1)) with probabilities ``closest``
+        over its sum: the block by the cumulative sum of the block sums, then the point
+        by the cumulative sum of that block alone (not of all n points at every step).
+        A point with a zero weight (a chosen centre) is never drawn."""
+        edges = np.cumsum(self.sums)
+        at = u * edges[-1]
+        picks = np.empty(len(u), np.intp)
+        for j, (t, b) in enumerate(zip(at, np.searchsorted(edges, at), strict=True)):
+            b = min(int(b), len(self.blocks) - 1)
+            s = self.blocks[b]
+            weights = self.closest[s]
+            i = int(np.searchsorted(np.cumsum(weights), t - (edges[b - 1] if b else 0.0)))
+            if i >= len(weights):  # past the block's end by rounding: its last weighted point
+                i = int(np.flatnonzero(weights)[-1])
+            picks[j] = s.start + i
+        return picks
 
     def _map(self, fn: Callable[[int], None]) -> None:
         with nullcontext() if self.cols is not None else one_blas_thread():
@@ -246,9 +266,6 @@ def _kmeanspp(
     )
     if k == 1:
         return
-    # Memory: besides the points, ``closest`` and one cumulative sum; the candidates'
-    # distances live a cache-sized block at a time, and the kept one's are computed again
-    # (cheaper than keeping trials x n values)
     pots = _Potentials(xc, trials, block, threads)
     pot = pots.keep(chosen[0])
     closest = pots.closest
@@ -258,10 +275,7 @@ def _kmeanspp(
             for i in rng.choice(rest, size=k - c, replace=False):
                 yield SeedStep(int(i), np.array([i], np.intp))
             return
-        cum = np.cumsum(closest)
-        cand = np.searchsorted(cum, rng.uniform(size=trials) * cum[-1])
-        cand = np.minimum(cand, n - 1)
-        del cum
+        cand = pots.sample(rng.uniform(size=trials))
         shown = closest / pot if probabilities else None
         t = int(np.argmin(pots.trial(cand)))  # the first of equal ones
         chosen.append(int(cand[t]))

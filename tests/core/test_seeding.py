@@ -108,8 +108,8 @@ def test_farthest_first_with_fewer_distinct_points_than_k_takes_distinct_rows():
     assert len(set(picks)) == 3
 
 
-def kmeanspp_picks(x: np.ndarray, k: int, seed: int, **kw) -> list:
-    return list(seeding_steps(x, k, "k-means++", make_rng(seed), 1 << 19, **kw))
+def kmeanspp_picks(x: np.ndarray, k: int, seed: int, block: int = 1 << 19, **kw) -> list:
+    return list(seeding_steps(x, k, "k-means++", make_rng(seed), block, **kw))
 
 
 @pytest.mark.parametrize("d", [1, 3, 8, 40])  # column by column up to 4, BLAS above
@@ -154,13 +154,15 @@ def d2_p_value(x: np.ndarray, counts: np.ndarray) -> float:
     return float(chi2.sf(stat, dof))
 
 
-def test_kmeanspp_samples_candidates_with_d2_probabilities():
+@pytest.mark.parametrize("block", [1 << 19, 6])  # 6: blocks of two rows, the last of one
+def test_kmeanspp_samples_candidates_with_d2_probabilities(block):
     # Each candidate of the second pick is an independent D² draw given the first pick:
     # counts over many seeded runs, grouped by the first pick, against a chi-square bound.
+    # Drawn by block, then within the block: across blocks too.
     x = np.array([[0.0], [1.0], [3.0], [4.0], [10.0]])
     counts = np.zeros((len(x), len(x)))
     for seed in range(1500):
-        first, second = kmeanspp_picks(x, 2, seed, threads=1)
+        first, second = kmeanspp_picks(x, 2, seed, block, threads=1)
         np.add.at(counts[first.index], second.candidates, 1)
     assert d2_p_value(x, counts) > 1e-3
     # the same draws spread uniformly over the other points fail the bound: it can fail
