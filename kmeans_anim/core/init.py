@@ -134,7 +134,9 @@ def seeding_steps(
         top = max(float(xc.max()), -float(xc.min()))
     np.ldexp(xc, -int(np.frexp(top)[1]), out=xc)
     n_threads = default_threads() if threads is None else threads
-    yield from _kmeanspp(xc, k, rng, block, n_threads, probabilities)
+    pots = _Potentials(xc, 2 + int(math.log(k)), block, n_threads)
+    del xc  # the direct search keeps the points as columns only
+    yield from _kmeanspp(pots, k, rng, probabilities)
 
 
 class _Potentials:
@@ -153,8 +155,9 @@ class _Potentials:
         n, d = xc.shape
         tuning = Tuning()
         # columns (direct) or rows and their squared norms (BLAS)
+        self.n, self.trials = n, trials
         self.cols = np.ascontiguousarray(xc.T) if d <= tuning.direct_d else None
-        self.xc, self.x_sq = xc, sq_norms(xc) if self.cols is None else None
+        self.xc, self.x_sq = (None, None) if self.cols is not None else (xc, sq_norms(xc))
         # direct: blocks whose columns and work rows stay in cache; BLAS: ``block``
         # values (its products stream the rows once, smaller ones only add calls)
         rows = min(block, tuning.cache_block) if self.cols is not None else block
@@ -167,6 +170,10 @@ class _Potentials:
         self.tried = np.empty((trials, n)) if trials <= d else None
         self.parts = np.empty((trials, len(self.blocks)))
         self.sums = np.zeros(len(self.blocks))  # of ``closest``, block by block
+
+    def points(self, rows: NDArray[np.intp]) -> NDArray[np.float64]:
+        """The scaled, centred points ``rows``, one a row."""
+        return self.cols[:, rows].T if self.cols is not None else self.xc[rows]
 
     def _dist(self, s: slice, c: NDArray[np.float64], out: NDArray[np.float64]) -> None:
         """Rows ``s``: squared distances to each centre of ``c`` into ``out`` (len(c), rows)."""
@@ -190,7 +197,7 @@ class _Potentials:
     def trial(self, rows: NDArray[np.intp]) -> NDArray[np.float64]:
         """The potential (sum of the capped distances) each of the points ``rows``
         would give as the next centre."""
-        c, parts = self.xc[rows], self.parts[: len(rows)]
+        c, parts = self.points(rows), self.parts[: len(rows)]
 
         def run(b: int) -> None:
             s = self.blocks[b]
@@ -212,7 +219,7 @@ class _Potentials:
             np.copyto(self.closest, self.tried[tried])
             np.copyto(self.sums, self.parts[tried])
             return float(self.sums.sum())
-        c, sums = self.xc[[row]], self.sums
+        c, sums = self.points(np.array([row])), self.sums
 
         def run(b: int) -> None:
             s = self.blocks[b]
@@ -249,24 +256,17 @@ class _Potentials:
 
 
 def _kmeanspp(
-    xc: NDArray[np.float64],
-    k: int,
-    rng: np.random.Generator,
-    block: int,
-    threads: int,
-    probabilities: bool,
+    pots: _Potentials, k: int, rng: np.random.Generator, probabilities: bool
 ) -> Iterator[SeedStep]:
     """Greedy k-means++ (D² sampling, ``2 + int(log k)`` candidates a step), as scikit-learn,
-    on the scaled, centred points ``xc``."""
-    n = len(xc)
-    trials = 2 + int(math.log(k))
+    on the scaled, centred points of ``pots``."""
+    n, trials = pots.n, pots.trials
     chosen = [int(rng.integers(n))]
     yield SeedStep(
         chosen[0], np.array(chosen, np.intp), np.full(n, 1.0 / n) if probabilities else None
     )
     if k == 1:
         return
-    pots = _Potentials(xc, trials, block, threads)
     pot = pots.keep(chosen[0])
     closest = pots.closest
     for c in range(1, k):
