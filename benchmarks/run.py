@@ -546,6 +546,72 @@ def core_report(cases: list[CoreCase], reps: int) -> list[str]:
     return out
 
 
+# --------------------------------------------------------------------------- seeding
+
+
+@dataclass
+class SeedCase:
+    """Greedy k-means++ seeding, ours against ``sklearn.cluster.kmeans_plusplus``."""
+
+    name: str
+    n: int
+    d: int
+    k: int
+    results: dict[str, list[float]] = field(default_factory=dict)
+
+
+def run_seeding(case: SeedCase, reps: int) -> None:
+    from sklearn.cluster import kmeans_plusplus
+
+    from kmeans_anim.core.init import initial_centroids
+    from kmeans_anim.core.tuning import Tuning
+
+    rng = np.random.default_rng(12345)
+    x = rng.uniform(-1.0, 1.0, size=(case.n, case.d))
+    times: dict[str, list[float]] = {"ours": [], "sklearn": []}
+    for rep in range(reps):
+        log(f"seeding {case.name}: round {rep + 1}/{reps}")
+        # both greedy with 2 + int(log k) candidates a step (sklearn's default)
+        t0 = time.perf_counter()
+        initial_centroids(x, case.k, "k-means++", np.random.default_rng(rep), Tuning().block)
+        times["ours"].append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        kmeans_plusplus(x, case.k, random_state=rep)
+        times["sklearn"].append(time.perf_counter() - t0)
+    case.results = times
+
+
+def seeding_ratio(case: SeedCase) -> float | None:
+    """sklearn's median time over ours (> 1: ours is faster)."""
+    r = case.results
+    return ratio(median(r["sklearn"]), median(r["ours"])) if r else None
+
+
+def seeding_report(cases: list[SeedCase], reps: int) -> list[str]:
+    out = [
+        "## 2b. k-means++ seeding vs scikit-learn",
+        "",
+        "Uniform noise in [-1, 1]^d. Ours: `core.init.initial_centroids(x, k, "
+        "'k-means++', rng, block)` (the picks the run and its seeding frames share); "
+        "scikit-learn: `sklearn.cluster.kmeans_plusplus(X, k)`. Both greedy, "
+        f"2 + int(log k) candidates a step, default threads. Median of {reps} rounds, "
+        "interleaved.",
+        "",
+        "| case | n | d | k | ours ms | sklearn ms | sklearn/ours |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for c in cases:
+        r = c.results
+        if not r:
+            continue
+        out.append(
+            f"| {c.name} | {c.n:,} | {c.d} | {c.k} | {fmt(1e3 * median(r['ours']), 1)} | "
+            f"{fmt(1e3 * median(r['sklearn']), 1)} | {fmt(seeding_ratio(c), 2)}× |"
+        )
+    out += ["", "sklearn/ours ≥ 1 means ours is at least as fast."]
+    return out
+
+
 # --------------------------------------------------------------------------- memory
 
 
@@ -809,6 +875,7 @@ def targets(
     mem_ratio: float | None,
     load: tuple[float | None, float | None] = (None, None),
     density: dict[str, DensityCase] | None = None,
+    seeding: dict[str, SeedCase] | None = None,
 ) -> list[str]:
     rows: list[tuple[str, str, bool | str | None]] = []
 
@@ -859,6 +926,11 @@ def targets(
             lambda v: v >= 0.67,
             f"{fmt(rv, 2)}×",
         )
+    for key, sc in (seeding or {}).items():
+        sv = seeding_ratio(sc)
+        add(
+            f"seeding {key}: k-means++ ≥ sklearn's speed", sv, lambda v: v >= 1.0, f"{fmt(sv, 2)}×"
+        )
     add(
         "memory: 1000 frames within 10% of 100",
         mem_ratio,
@@ -883,8 +955,8 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="fewer reps, smaller sizes")
     ap.add_argument(
         "--only",
-        default="render,density,core,memory,load,dask",
-        help="comma-separated sections to run: render, density, core, memory, load, dask",
+        default="render,density,core,seeding,memory,load,dask",
+        help="comma-separated sections to run: render, density, core, seeding, memory, load, dask",
     )
     ap.add_argument("--out", type=Path, default=HERE / "results.md")
     ap.add_argument("--memory-child", type=int, help=argparse.SUPPRESS)
@@ -938,6 +1010,12 @@ def main() -> None:
         CoreCase("2-D", 1_000_000 // scale, 2, 8),
         CoreCase("50-D", 100_000 // scale, 50, 16),
     ]
+    seed_cases = [
+        SeedCase("2-D", 1_000_000 // scale, 2, 8),
+        SeedCase("1-D", 1_000_000 // scale, 1, 8),
+        SeedCase("50-D", 100_000 // scale, 50, 16),
+    ]
+    seed_reps = 2 if q else 7
     mem_frames = [30, 300] if q else [100, 1000]
     mem_n, mem_reps = (20_000, 1) if q else (100_000, 1)
     load_n, load_reps = (500_000, 1) if q else (5_000_000, 3)
@@ -967,6 +1045,10 @@ def main() -> None:
         for c in cases:
             run_core(c, core_reps)
         body += ["", *core_report(cases, core_reps)]
+    if "seeding" in only:
+        for sc in seed_cases:
+            run_seeding(sc, seed_reps)
+        body += ["", *seeding_report(seed_cases, seed_reps)]
     mem_ratio = None
     if "memory" in only:
         mem = run_memory(mem_frames, mem_n, mem_reps)
@@ -992,6 +1074,7 @@ def main() -> None:
             mem_ratio,
             load_figures,
             {c.name: c for c in density_cases},
+            {c.name: c for c in seed_cases},
         ),
         *body,
         "",

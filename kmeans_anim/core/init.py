@@ -4,7 +4,8 @@ caller's; each made pick by pick, so that the same steps drive the run and its f
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,6 +14,8 @@ from numpy.typing import NDArray
 
 from .._checks import INITS, as_points, check_choice
 from .arrays import chunks, sq_norms, unit_exponent
+from .threads import map_blocks, one_blas_thread
+from .tuning import Tuning, default_threads
 
 __all__ = ["SeedStep", "check_init", "has_k_distinct", "initial_centroids", "seeding_steps"]
 
@@ -74,15 +77,19 @@ def initial_centroids(
     init: str | NDArray[np.float64],
     rng: np.random.Generator,
     block: int,
+    *,
+    threads: int | None = None,
 ) -> NDArray[np.float64]:
     """The initial centroids, for ``init`` as returned by :func:`check_init`: the picks
     of :func:`seeding_steps` (the frames of the seeding show the same ones).
 
-    ``block`` bounds the temporaries of k-means++ (values per block).
+    ``block`` bounds the temporaries of k-means++ (values per block); ``threads`` share
+    its distances (None: :func:`~kmeans_anim.core.tuning.default_threads`). Neither
+    changes a pick.
     """
     if not isinstance(init, str):
         return init.copy()
-    idx = [s.index for s in seeding_steps(x, k, init, rng, block)]
+    idx = [s.index for s in seeding_steps(x, k, init, rng, block, threads=threads)]
     return x[idx].copy()
 
 
@@ -94,12 +101,14 @@ def seeding_steps(
     block: int,
     *,
     probabilities: bool = False,
+    threads: int | None = None,
 ) -> Iterator[SeedStep]:
     """The k picks of the initialisation, one :class:`SeedStep` each, drawing from
     ``rng`` exactly as :func:`initial_centroids` does.
 
     ``probabilities`` adds k-means++'s sampling probabilities to each step (one new
-    length-n array a step, for the frames; the run itself does without).
+    length-n array a step, for the frames; the run itself does without). ``block`` and
+    ``threads`` as for :func:`initial_centroids`.
     """
     if not isinstance(init, str):
         for _ in range(k):
@@ -112,28 +121,166 @@ def seeding_steps(
     if init == "farthest":
         yield from _farthest(x, k, rng, block)
         return
-    # D² sampling does not depend on the scale: powers of two (exact) bring the points
-    # into [-1, 1] (so that centring cannot overflow), then the centred points too (so
-    # that no squared distance overflows or underflows to 0)
-    xc = np.ldexp(x, -unit_exponent(x))
-    xc -= xc.mean(axis=0)
-    np.ldexp(xc, -unit_exponent(xc), out=xc)
-    yield from _kmeanspp(xc, sq_norms(xc), k, rng, block, probabilities)
+    # D² sampling does not depend on the scale: the centred points are brought into
+    # [-1, 1] by a power of two (exact), so that no squared distance overflows or
+    # underflows to 0. Centred directly (three passes over the points fewer); only if
+    # that overflowed, after bringing the points themselves into [-1, 1] first.
+    with np.errstate(over="ignore", invalid="ignore"):
+        xc = x - x.mean(axis=0)
+        top = max(float(xc.max()), -float(xc.min()))
+    if not math.isfinite(top):
+        xc = np.ldexp(x, -unit_exponent(x))
+        xc -= xc.mean(axis=0)
+        top = max(float(xc.max()), -float(xc.min()))
+    np.ldexp(xc, -int(np.frexp(top)[1]), out=xc)
+    n_threads = default_threads() if threads is None else threads
+    pots = _Potentials(xc, 2 + int(math.log(k)), block, n_threads)
+    del xc  # the direct search keeps the points as columns only
+    yield from _kmeanspp(pots, k, rng, probabilities)
 
 
-def _min_sq_dist(
-    xc: NDArray[np.float64], x_sq: NDArray[np.float64], cc: NDArray[np.float64], block: int
-) -> NDArray[np.float64]:
-    """Squared distance of each point to its nearest centre as ``||x||^2 - 2 x.c + ||c||^2``
-    (points and centres centred alike), clipped at 0."""
-    best = np.empty(len(xc))
-    c_sq = sq_norms(cc)
-    for s in chunks(len(xc), len(cc), block):
-        d = xc[s] @ cc.T
-        d *= -2.0
-        d += c_sq
-        best[s] = np.maximum(d.min(axis=1) + x_sq[s], 0.0)
-    return best
+class _Potentials:
+    """Squared distances of the points to candidate centres, capped by each point's
+    distance to its nearest chosen centre (``closest``, kept up to date in place), in
+    blocks of rows shared by worker threads.
+
+    Up to ``direct_d`` coordinates the distances are summed column by column from the
+    differences, exactly as written (a skinny BLAS product is slower there); above it
+    they come from one product per block, ``||x||^2 - 2 x.c + ||c||^2``, clipped at 0,
+    as scikit-learn's. Each block's sum is kept apart and the sums added in block order:
+    the same potentials whatever the number of threads.
+    """
+
+    def __init__(self, xc: NDArray[np.float64], trials: int, block: int, threads: int) -> None:
+        n, d = xc.shape
+        tuning = Tuning()
+        # columns (direct) or rows and their squared norms (BLAS)
+        self.n, self.trials = n, trials
+        self.cols = np.ascontiguousarray(xc.T) if d <= tuning.direct_d else None
+        self.xc, self.x_sq = (None, None) if self.cols is not None else (xc, sq_norms(xc))
+        # direct: blocks whose columns and work rows stay in cache; BLAS: ``block``
+        # values (its products stream the rows once, smaller ones only add calls)
+        rows = min(block, tuning.cache_block) if self.cols is not None else block
+        self.blocks = list(chunks(n, d + 2, rows))
+        self.threads = threads
+        self.closest = np.full(n, np.inf)
+        # The candidates' capped distances are kept when they take no more memory than
+        # the points (then reading the points again to update ``closest`` would cost
+        # more); else the kept candidate's are computed again, in cache.
+        self.tried = np.empty((trials, n)) if trials <= d else None
+        self.parts = np.empty((trials, len(self.blocks)))
+        self.sums = np.zeros(len(self.blocks))  # of ``closest``, block by block
+
+    def points(self, rows: NDArray[np.intp]) -> NDArray[np.float64]:
+        """The scaled, centred points ``rows``, one a row."""
+        return self.cols[:, rows].T if self.cols is not None else self.xc[rows]
+
+    def _dist(self, s: slice, c: NDArray[np.float64], out: NDArray[np.float64]) -> None:
+        """Rows ``s``: squared distances to each centre of ``c`` into ``out`` (len(c), rows)."""
+        if self.cols is not None:
+            cols = self.cols[:, s]
+            t = np.empty(s.stop - s.start)
+            for dist, cj in zip(out, c, strict=True):
+                np.subtract(cols[0], cj[0], out=dist)
+                dist *= dist
+                for col, v in zip(cols[1:], cj[1:], strict=True):
+                    np.subtract(col, v, out=t)
+                    t *= t
+                    dist += t
+            return
+        np.matmul(c, self.xc[s].T, out=out)
+        out *= -2.0
+        out += sq_norms(c)[:, None]
+        out += self.x_sq[s]
+        np.maximum(out, 0.0, out=out)
+
+    def trial(self, rows: NDArray[np.intp]) -> NDArray[np.float64]:
+        """The potential (sum of the capped distances) each of the points ``rows``
+        would give as the next centre."""
+        c, parts = self.points(rows), self.parts[: len(rows)]
+
+        def run(b: int) -> None:
+            s = self.blocks[b]
+            if self.tried is None:
+                dist = np.empty((len(c), s.stop - s.start))
+            else:
+                dist = self.tried[: len(c), s]
+            self._dist(s, c, dist)
+            np.minimum(dist, self.closest[s], out=dist)
+            parts[:, b] = dist.sum(axis=1)
+
+        self._map(run)
+        return parts.sum(axis=1)
+
+    def keep(self, row: int, tried: int = -1) -> float:
+        """Take the point ``row`` as a centre into ``closest``: from the ``tried``-th
+        candidate of the last :meth:`trial` if given; the new potential."""
+        if tried >= 0 and self.tried is not None:
+            np.copyto(self.closest, self.tried[tried])
+            np.copyto(self.sums, self.parts[tried])
+            return float(self.sums.sum())
+        c, sums = self.points(np.array([row])), self.sums
+
+        def run(b: int) -> None:
+            s = self.blocks[b]
+            dist = np.empty((1, s.stop - s.start))
+            self._dist(s, c, dist)
+            near = self.closest[s]
+            np.minimum(near, dist[0], out=near)
+            sums[b] = near.sum()
+
+        self._map(run)
+        return float(sums.sum())
+
+    def sample(self, u: NDArray[np.float64]) -> NDArray[np.intp]:
+        """The points drawn by ``u`` (uniform in [0, 1)) with probabilities ``closest``
+        over its sum: the block by the cumulative sum of the block sums, then the point
+        by the cumulative sum of that block alone (not of all n points at every step).
+        A point with a zero weight (a chosen centre) is never drawn."""
+        edges = np.cumsum(self.sums)
+        at = u * edges[-1]
+        picks = np.empty(len(u), np.intp)
+        for j, (t, b) in enumerate(zip(at, np.searchsorted(edges, at), strict=True)):
+            b = min(int(b), len(self.blocks) - 1)
+            s = self.blocks[b]
+            weights = self.closest[s]
+            i = int(np.searchsorted(np.cumsum(weights), t - (edges[b - 1] if b else 0.0)))
+            if i >= len(weights):  # past the block's end by rounding: its last weighted point
+                i = int(np.flatnonzero(weights)[-1])
+            picks[j] = s.start + i
+        return picks
+
+    def _map(self, fn: Callable[[int], None]) -> None:
+        with nullcontext() if self.cols is not None else one_blas_thread():
+            map_blocks(fn, range(len(self.blocks)), self.threads)
+
+
+def _kmeanspp(
+    pots: _Potentials, k: int, rng: np.random.Generator, probabilities: bool
+) -> Iterator[SeedStep]:
+    """Greedy k-means++ (D² sampling, ``2 + int(log k)`` candidates a step), as scikit-learn,
+    on the scaled, centred points of ``pots``."""
+    n, trials = pots.n, pots.trials
+    chosen = [int(rng.integers(n))]
+    yield SeedStep(
+        chosen[0], np.array(chosen, np.intp), np.full(n, 1.0 / n) if probabilities else None
+    )
+    if k == 1:
+        return
+    pot = pots.keep(chosen[0])
+    closest = pots.closest
+    for c in range(1, k):
+        if pot <= 0.0:  # every point sits on a chosen centre: fewer distinct points than k
+            rest = np.setdiff1d(np.arange(n), chosen)
+            for i in rng.choice(rest, size=k - c, replace=False):
+                yield SeedStep(int(i), np.array([i], np.intp))
+            return
+        cand = pots.sample(rng.uniform(size=trials))
+        shown = closest / pot if probabilities else None
+        t = int(np.argmin(pots.trial(cand)))  # the first of equal ones
+        chosen.append(int(cand[t]))
+        yield SeedStep(chosen[-1], cand.astype(np.intp), shown)
+        pot = pots.keep(chosen[-1], t)
 
 
 def _sq_dist_to(
@@ -144,53 +291,6 @@ def _sq_dist_to(
         diff = xs[s] - xs[i]
         np.einsum("ij,ij->i", diff, diff, out=out[s])
     return out
-
-
-def _kmeanspp(
-    xc: NDArray[np.float64],
-    x_sq: NDArray[np.float64],
-    k: int,
-    rng: np.random.Generator,
-    block: int,
-    probabilities: bool,
-) -> Iterator[SeedStep]:
-    """Greedy k-means++ (D² sampling, ``2 + int(log k)`` candidates a step), as scikit-learn,
-    on the scaled, centred points ``xc``."""
-    n = len(xc)
-    trials = 2 + int(math.log(k))
-    chosen = [int(rng.integers(n))]
-    yield SeedStep(
-        chosen[0], np.array(chosen, np.intp), np.full(n, 1.0 / n) if probabilities else None
-    )
-    if k == 1:
-        return
-    closest = _min_sq_dist(xc, x_sq, xc[chosen], block)
-    pot = closest.sum()
-    # Memory: besides ``closest`` only two length-n arrays, the best candidate's new
-    # distances and the one being computed (swapped when it is better), never trials x n.
-    best, work = np.empty(n), np.empty(n)
-    for c in range(1, k):
-        if pot <= 0.0:  # every point sits on a chosen centre: fewer distinct points than k
-            rest = np.setdiff1d(np.arange(n), chosen)
-            for i in rng.choice(rest, size=k - c, replace=False):
-                yield SeedStep(int(i), np.array([i], np.intp))
-            return
-        cum = np.cumsum(closest)
-        cand = np.searchsorted(cum, rng.uniform(size=trials) * cum[-1])
-        cand = np.minimum(cand, n - 1)
-        del cum
-        shown = closest / pot if probabilities else None
-        best_pot, kept = 0.0, -1
-        for t, ci in enumerate(cand):
-            np.minimum(_sq_dist_to(xc, ci, block, work), closest, out=work)
-            t_pot = work.sum()
-            if t == 0 or t_pot < best_pot:  # strictly: the first of equal ones, as argmin
-                best_pot, kept = t_pot, int(ci)
-                best, work = work, best
-        chosen.append(kept)
-        yield SeedStep(kept, cand.astype(np.intp), shown)
-        closest, best = best, closest
-        pot = best_pot
 
 
 def _farthest(

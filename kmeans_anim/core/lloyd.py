@@ -61,7 +61,9 @@ class Run:
     def states(self, rng: np.random.Generator) -> Iterator[KMeansState]:
         """The run's states, with ``rng`` for the initialisation; with ``scaling``, their
         centroids (and shifts) in the data's units, their inertia that of the z-scores."""
-        c0 = initial_centroids(self.x, self.k, self.init, rng, self.tuning.block)
+        c0 = initial_centroids(
+            self.x, self.k, self.init, rng, self.tuning.block, threads=self.tuning.threads
+        )
         states = _loop(self, c0)
         if self.scaling is None:
             return states
@@ -70,7 +72,10 @@ class Run:
     def seeding(self, rng: np.random.Generator) -> Iterator[SeedStep]:
         """The k picks that :meth:`states` starts from with the same ``rng`` (rows of
         :attr:`points`; for k-means++ with each step's sampling probabilities)."""
-        return seeding_steps(self.x, self.k, self.init, rng, self.tuning.block, probabilities=True)
+        return seeding_steps(
+            self.x, self.k, self.init, rng, self.tuning.block, probabilities=True,
+            threads=self.tuning.threads,
+        )  # fmt: skip
 
 
 def plan(

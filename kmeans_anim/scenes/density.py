@@ -73,7 +73,8 @@ class Grid:
     Attributes
     ----------
     cells : ndarray of shape (m,)
-        Flat indices (row-major) of the cells that hold points.
+        Flat indices (row-major) of the cells that hold points, in the order of their
+        first points.
     rep : ndarray of shape (m,)
         For each of those cells, the index of its first point (in the data's order): the
         point whose cluster colours the cell.
@@ -191,6 +192,12 @@ class Density:
                 order = np.argsort(cell, kind="stable")
                 rep = order[np.searchsorted(cell[order], cells)]
                 rep_coords, rep_rows = self.coords[rep], None
+            # cells in the order of their points: each state's labels are then read
+            # forwards through memory (a gather in cell order missed the cache at every
+            # cell), and the image they are written to is small enough to stay in cache
+            by_rep = np.argsort(rep)
+            cells, rep, rep_coords = cells[by_rep], rep[by_rep], rep_coords[by_rep]
+            rep_rows = None if rep_rows is None else rep_rows[by_rep]
             level = np.log1p(counts[cells]) / np.log1p(counts.max())
             alpha = np.zeros((len(cells), 4), np.uint8)
             alpha[:, 3] = np.rint(255 * (0.35 + 0.65 * level))

@@ -8,6 +8,7 @@ import pytest
 from kmeans_anim import lloyd
 from kmeans_anim._checks import INITS, make_rng
 from kmeans_anim.core import plan
+from kmeans_anim.core.init import seeding_steps
 
 
 def blobs(seed: int, n: int = 120, d: int = 2) -> np.ndarray:
@@ -105,3 +106,76 @@ def test_farthest_first_with_fewer_distinct_points_than_k_takes_distinct_rows():
         run = plan(x, 3, init="farthest")
     picks = [s.index for s in run.seeding(make_rng(0))]
     assert len(set(picks)) == 3
+
+
+def kmeanspp_picks(x: np.ndarray, k: int, seed: int, block: int = 1 << 19, **kw) -> list:
+    return list(seeding_steps(x, k, "k-means++", make_rng(seed), block, **kw))
+
+
+@pytest.mark.parametrize("d", [1, 3, 8, 40])  # column by column up to 4, BLAS above
+def test_kmeanspp_greedy_pick_is_the_lowest_potential_by_brute_force(d):
+    x = blobs(5, n=300, d=d)
+    k = 7
+    for seed in (0, 1):
+        # blocks of a few rows and two threads: the sums are split and added in order
+        steps = list(seeding_steps(x, k, "k-means++", make_rng(seed), 64, threads=2))
+        for c in range(1, k):
+            chosen = [s.index for s in steps[:c]]
+            assert len(steps[c].candidates) == 2 + int(np.log(k))
+            pots = [brute_sq_dist(x, [*chosen, int(i)]).sum() for i in steps[c].candidates]
+            assert steps[c].index == int(steps[c].candidates[int(np.argmin(pots))])
+            assert pots[int(np.argmin(pots))] < max(pots)  # a choice was made
+
+
+@pytest.mark.parametrize("d", [2, 12])
+def test_kmeanspp_is_deterministic_per_seed_whatever_the_blocks_and_threads(d):
+    x = blobs(2, n=500, d=d)
+    ref = [s.index for s in kmeanspp_picks(x, 9, 4, threads=1)]
+    for block, threads in ((64, 2), (1 << 10, 3), (1 << 19, 2)):
+        steps = seeding_steps(x, 9, "k-means++", make_rng(4), block, threads=threads)
+        assert [s.index for s in steps] == ref
+    assert [s.index for s in kmeanspp_picks(x, 9, 5)] != ref  # another seed, other picks
+    assert len(set(ref)) == 9 and all(0 <= i < len(x) for i in ref)  # distinct data rows
+
+
+def d2_p_value(x: np.ndarray, counts: np.ndarray) -> float:
+    """Chi-square p-value of ``counts[f, i]`` (draws of row ``i`` after a first pick
+    ``f``) against D² probabilities from ``x[f]``, summed over the first picks."""
+    from scipy.stats import chi2
+
+    stat, dof = 0.0, 0
+    for f in range(len(x)):
+        d2 = ((x - x[f]) ** 2).sum(axis=1)
+        expected = counts[f].sum() * d2 / d2.sum()
+        live = expected > 0
+        assert counts[f][~live].sum() == 0  # a point on the chosen centre is never drawn
+        stat += ((counts[f] - expected)[live] ** 2 / expected[live]).sum()
+        dof += int(live.sum()) - 1
+    return float(chi2.sf(stat, dof))
+
+
+@pytest.mark.parametrize("block", [1 << 19, 6])  # 6: blocks of two rows, the last of one
+def test_kmeanspp_samples_candidates_with_d2_probabilities(block):
+    # Each candidate of the second pick is an independent D² draw given the first pick:
+    # counts over many seeded runs, grouped by the first pick, against a chi-square bound.
+    # Drawn by block, then within the block: across blocks too.
+    x = np.array([[0.0], [1.0], [3.0], [4.0], [10.0]])
+    counts = np.zeros((len(x), len(x)))
+    for seed in range(1500):
+        first, second = kmeanspp_picks(x, 2, seed, block, threads=1)
+        np.add.at(counts[first.index], second.candidates, 1)
+    assert d2_p_value(x, counts) > 1e-3
+    # the same draws spread uniformly over the other points fail the bound: it can fail
+    uniform = (counts.sum(axis=1, keepdims=True) / (len(x) - 1)) * (1 - np.eye(len(x)))
+    assert d2_p_value(x, uniform) < 1e-6
+
+
+@pytest.mark.parametrize("d", [2, 8])
+def test_kmeanspp_picks_do_not_depend_on_a_power_of_two_scale_even_near_overflow(d):
+    # centring points near the largest float overflows: the seeding scales them first
+    x = blobs(6, n=200, d=d) + 40.0
+    ref = [s.index for s in kmeanspp_picks(x, 5, 3)]
+    for e in (-900, 1015):
+        assert [s.index for s in kmeanspp_picks(np.ldexp(x, e), 5, 3)] == ref
+    with np.errstate(over="ignore"):  # the direct centring's sum overflows there
+        assert not np.isfinite(np.ldexp(x, 1015).sum(axis=0)).all()

@@ -75,6 +75,29 @@ def test_density_1d_uses_the_sorted_runs_and_matches_labels(decimals: int | None
         np.testing.assert_array_equal(density.rep_labels(state, grid), state.labels[grid.rep])
 
 
+def test_density_cell_colour_comes_from_its_first_point_and_cells_follow_the_data() -> None:
+    points, _ = make_blobs(4, 20_000, dim=2, seed=3)
+    anim = animate(points, 4, seed=1, render="density", max_iter=3)
+    density = anim.scene.points
+    h, w = 70, 90
+    grid = density.grid(h, w)
+    # the representatives in the data's order (labels are read forwards)
+    assert np.all(np.diff(grid.rep) > 0)
+    # each cell's representative is its first point, by a brute force over the points
+    x0, x1, y0, y1 = density.image.get_extent()
+    ix = np.clip(((points[:, 0] - x0) / (x1 - x0) * w).astype(int), 0, w - 1)
+    iy = np.clip(((points[:, 1] - y0) / (y1 - y0) * h).astype(int), 0, h - 1)
+    first: dict[int, int] = {}
+    for i, cell in enumerate((iy * w + ix).tolist()):
+        first.setdefault(cell, i)
+    assert dict(zip(grid.cells.tolist(), grid.rep.tolist(), strict=True)) == first
+    state = anim.trace.states[-1]
+    density.update(next(f for f in anim.frames() if f.colours is state))
+    image = density.paint(h, w).reshape(-1, 4).view(np.uint32)[:, 0]
+    want = density.palette[state.labels[[first[c] for c in grid.cells.tolist()]]]
+    np.testing.assert_array_equal(image[grid.cells] & 0x00FFFFFF, want & 0x00FFFFFF)
+
+
 @pytest.mark.parametrize("render", ["points", "density"])
 @pytest.mark.parametrize("jitter", [False, True])
 def test_1d_frames_do_not_compute_the_permutation(render: str, jitter: bool) -> None:
