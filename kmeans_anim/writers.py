@@ -83,6 +83,8 @@ class EncoderError(RuntimeError):
 T = TypeVar("T")
 #: After ``-i file``: copy the video stream to nowhere; ffmpeg then says ``frame=N``.
 _COUNT_ARGS = ("-map", "0:v:0", "-c", "copy", "-f", "null", "-")
+#: The lines of ffmpeg's stderr that say why it could not write a caller's format.
+_CAUSE = re.compile(r"Unable to choose|not (widely )?supported|Unknown encoder|Invalid")
 #: Seconds between two looks for a signal while waiting for ffmpeg.
 _POLL = 0.1
 
@@ -362,7 +364,19 @@ def save_with_writer(
             if theirs is not None:
                 theirs(i, n)
 
-        with mpl.rc_context({"animation.ffmpeg_path": ffmpeg_exe()}):
-            FuncAnimation.save(anim, tmp, writer, progress_callback=each_frame, **kwargs)
+        try:
+            with mpl.rc_context({"animation.ffmpeg_path": ffmpeg_exe()}):
+                FuncAnimation.save(anim, tmp, writer, progress_callback=each_frame, **kwargs)
+        except subprocess.CalledProcessError as exc:  # ffmpeg refused the name or failed
+            err = exc.stderr or ""  # matplotlib reads ffmpeg's output as text
+            err = err.decode(errors="replace") if isinstance(err, bytes) else str(err)
+            lines = [ln.strip() for ln in err.replace(tmp.name, path.name).splitlines()]
+            # its last line is a consequence ("Error opening output files"); the cause
+            # comes first, e.g. "Unable to choose an output format for 'out.xyz'"
+            cause = next((ln for ln in lines if _CAUSE.search(ln)), "")
+            raise FFmpegError(exc.returncode, exc.cmd, exc.output, cause) from None
+        except (ValueError, TypeError) as exc:  # e.g. PIL: "unknown file extension"
+            said = str(exc).replace(str(tmp), str(path)).replace(tmp.name, path.name)
+            raise type(exc)(f"writer={writer!r} could not write {str(path)!r}: {said}") from None
         check()  # a Ctrl-C that a cleanup callback swallowed still stops the rename
     return path
