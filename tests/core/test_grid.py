@@ -204,6 +204,24 @@ def test_labels_read_after_the_run_are_each_states_own(points_per_box, k, seed):
         assert m.own_bytes >= labels.nbytes
 
 
+def test_only_corners_near_a_boundary_are_searched(monkeypatch):
+    """Blocks of boxes whose own corners are firm make their boxes pure: in an
+    iteration far fewer corners are searched than the grid has."""
+    searched: list[int] = []
+    real = grid.GridSteps._firm
+
+    def counting(self, corners, c):
+        searched.append(len(corners))
+        return real(self, corners, c)
+
+    monkeypatch.setattr(grid.GridSteps, "_firm", counting)
+    rng = np.random.default_rng(1)
+    x = rng.uniform(-1, 1, size=(200_000, 2))
+    steps = grid.GridSteps(x, Tuning())
+    steps.start(x[:8])
+    assert sum(searched) < 0.4 * len(steps.corners), (sum(searched), len(steps.corners))
+
+
 @settings(max_examples=50, deadline=None)
 @given(
     values=arrays(

@@ -155,12 +155,23 @@ class GridSteps(Clusters):
         small_ids = self.box.astype(np.uint16) if boxes <= 1 << 16 else self.box
         self.by_box = np.argsort(small_ids, kind="stable")
         self.box_start = np.concatenate(([0], np.cumsum(self.box_n)))
-        grids = np.meshgrid(*self.lines, indexing="ij")
-        self.corners = np.column_stack([g.ravel() for g in grids])
+        self.corners = _corners(self.lines)
         # the corner grid sliced once per corner of a box: (slices of the first corner,
         # slices of the others)
         ends = [(slice(None, -1), slice(1, None))] * d
         self.corner_views = [tuple(v) for v in itertools.product(*ends)]
+        # Blocks of f^d boxes, tested first by their own corners: a pure block makes all
+        # its boxes pure, so only the corners of boxes in the other blocks (near a
+        # boundary) are searched. With about side^(1/3) boxes a side a block, the blocks'
+        # corners and the boundary's corners both cost far fewer than all the corners.
+        f = round(max(self.shape) ** (1 / 3))
+        self.coarse: tuple[NDArray[np.float64], tuple[int, ...], list[NDArray[np.intp]]] | None
+        self.coarse = None
+        if f > 1:
+            blocks = [np.append(g[::f], g[-1]) if (len(g) - 1) % f else g[::f] for g in self.lines]
+            # for each axis, each box's block
+            of_block = [np.arange(len(g) - 1) // f for g in self.lines]
+            self.coarse = (_corners(blocks), tuple(len(g) for g in blocks), of_block)
 
     @property  # type: ignore[override]
     def labels(self) -> NDArray[np.intp]:
@@ -203,6 +214,54 @@ class GridSteps(Clusters):
         """The clusters of the current labels."""
         return self._members
 
+    def _pure_boxes(self, c: NDArray[np.float64]) -> tuple[NDArray[np.intp], NDArray[np.bool_]]:
+        """Each box's owner and whether it is pure, for the centroids ``c``."""
+        grid = tuple(len(g) for g in self.lines)
+        if self.coarse is None:
+            return self._box_test(*self._firm(self.corners, c), grid)
+        corners, coarse_grid, of_block = self.coarse
+        owner_b, pure_b = self._box_test(*self._firm(corners, c), coarse_grid)
+        open_ = ~_per_box(pure_b, of_block)  # boxes of the blocks that are not pure
+        need = np.zeros(grid, dtype=bool)
+        for view in self.corner_views:
+            need[view] |= open_
+        at = np.flatnonzero(need)
+        near, firm = np.zeros(len(self.corners), dtype=np.intp), np.zeros(len(self.corners), bool)
+        near[at], firm[at] = self._firm(np.take(self.corners, at, axis=0), c)
+        owner, pure = self._box_test(near, firm, grid)
+        owner = np.where(open_, owner, _per_box(owner_b, of_block))
+        return owner, pure | ~open_
+
+    def _firm(
+        self, corners: NDArray[np.float64], c: NDArray[np.float64]
+    ) -> tuple[NDArray[np.intp], NDArray[np.bool_]]:
+        """Each corner's nearest centroid, and whether every other one is farther by a
+        safe margin (docs/core-numerics.md, "Grid purity")."""
+        d = c.shape[1]
+        near = np.empty(len(corners), dtype=np.intp)
+        firm = np.empty(len(corners), dtype=bool)
+
+        def search(s: slice) -> None:
+            near[s], own, second = direct_two(corners[s], c)
+            np.greater(second, own * (1.0 + SLACK) + (4 * d + 16) * SUBNORMAL, out=firm[s])
+
+        map_blocks(search, chunks(len(corners), d + 4, self.tuning.cache_block), self.threads)
+        return near, firm
+
+    def _box_test(
+        self, near: NDArray[np.intp], firm: NDArray[np.bool_], grid: tuple[int, ...]
+    ) -> tuple[NDArray[np.intp], NDArray[np.bool_]]:
+        """Each box's owner (that of its first corner) and whether it is pure: all its
+        corners firm with that owner. ``near`` and ``firm`` are of the corners of a grid
+        of ``grid`` lines a side."""
+        near_g, firm_g = near.reshape(grid), firm.reshape(grid)
+        first, *others = self.corner_views
+        owner = near_g[first]
+        pure = firm_g[first].copy()
+        for view in others:
+            pure &= firm_g[view] & (near_g[view] == owner)
+        return owner, pure
+
     def _points_of(self, boxes: NDArray[np.intp]) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
         """The points of ``boxes``, box by box, and the box of each."""
         lens = self.box_n[boxes]
@@ -216,26 +275,10 @@ class GridSteps(Clusters):
         """Each box's owner (k: searched), the searched points, their boxes and their
         labels, for the centroids ``c``; sets the statistics and the members."""
         k, d = c.shape
-        grid = tuple(len(g) for g in self.lines)
-        near = np.empty(len(self.corners), dtype=np.intp)
-        firm = np.empty(len(self.corners), dtype=bool)
-
-        def corners(s: slice) -> None:
-            near[s], own, second = direct_two(self.corners[s], c)
-            np.greater(second, own * (1.0 + SLACK) + (4 * d + 16) * SUBNORMAL, out=firm[s])
-
-        map_blocks(
-            corners, chunks(len(self.corners), d + 4, self.tuning.cache_block), self.threads
-        )
-        near_g, firm_g = near.reshape(grid), firm.reshape(grid)
-        first, *others = self.corner_views
-        owner = near_g[first]
-        pure = firm_g[first].copy()
-        for view in others:
-            pure &= firm_g[view] & (near_g[view] == owner)
+        owner, pure = self._pure_boxes(c)
         table = np.where(pure, owner, k).ravel()
         pts, pts_boxes = self._points_of(np.flatnonzero(~pure.ravel() & (self.box_n > 0)))
-        xp = self.x[pts]
+        xp = np.take(self.x, pts, axis=0)  # (many times faster than self.x[pts])
         lab = np.empty(len(pts), dtype=np.intp)
 
         def search(s: slice) -> None:
@@ -248,10 +291,24 @@ class GridSteps(Clusters):
             return np.bincount(table, box_w, k + 1)[:k] + np.bincount(lab, point_w, k)
 
         self.counts = np.rint(tally(self.box_count, None)).astype(np.intp)
-        self.s2 = tally(self.box_sq, self.x_sq[pts])
+        self.s2 = tally(self.box_sq, np.take(self.x_sq, pts))
         self.s1 = np.column_stack([tally(self.box_sum[j], xp[:, j]) for j in range(d)])
         # of one byte when k allows: building the labels from it is one pass over all
         # points
         small = table.astype(np.int8 if k < 127 else np.intp)
         self._members = BoxMembers(small, self.box, pts, lab, self.counts)
         return table, pts, pts_boxes, lab
+
+
+def _corners(lines: list[NDArray[np.float64]]) -> NDArray[np.float64]:
+    """The corners of the grid of ``lines``, one row each, in C order."""
+    grids = np.meshgrid(*lines, indexing="ij")
+    return np.column_stack([g.ravel() for g in grids])
+
+
+def _per_box(a: NDArray[Any], of_block: list[NDArray[np.intp]]) -> NDArray[Any]:
+    """The values ``a`` of the blocks, for each box (``of_block``: each box's block, per
+    axis); a take per axis (fancy indexing with ``np.ix_`` is several times slower)."""
+    for axis, blocks in enumerate(of_block):
+        a = np.take(a, blocks, axis=axis)
+    return a
