@@ -115,7 +115,7 @@ class SortedSteps:
         """Sums and sums of squares of the runs; kept for the last partition asked, as
         its inertia and its means both need them."""
         if self._sums is None or self._sums[0] is not part:
-            at = self.f[:, part.edges]
+            at = np.take(self.f, part.edges, axis=1)  # (faster than self.f[:, edges])
             s1, s2 = at[:, 1:] - at[:, :-1]
             self._sums = (part, s1, s2)
         return self._sums[1], self._sums[2]
@@ -170,7 +170,7 @@ class SortedSteps:
         return self.part
 
     def _inertia(self, c: NDArray[np.float64], part: Partition) -> float:
-        v = c[part.live, 0]
+        v = c[:, 0].take(part.live)  # (a take: fancy indexing of 2-D arrays is slow)
         s1, s2 = self._run_sums(part)
         m = part.sizes
         fast = s2 - 2.0 * v * s1 + m * v * v
@@ -186,16 +186,16 @@ class SortedSteps:
         """Run sums, counts and references (mean ``ref + sums / counts``): the reference
         is 0, or the point itself for a run of identical points."""
         k, e = part._k, part.edges
-        s1, counts, ref = np.zeros((k, 1)), np.zeros(k, dtype=np.intp), np.zeros((k, 1))
+        s1, counts, ref = np.zeros(k), np.zeros(k, dtype=np.intp), np.zeros(k)
         # the runs' first and last values (an empty run's are those of a neighbour, or
         # clipped at the end: it is not "identical points" as its count is 0)
         first, last = np.take(self.s, e[:-1], mode="clip"), np.take(self.s, e[1:] - 1)
         m = part.sizes
         same = (first == last) & (m > 0)
-        s1[part.live, 0] = np.where(same, 0.0, self._run_sums(part)[0])
-        ref[part.live, 0] = np.where(same, first, 0.0)
+        s1[part.live] = np.where(same, 0.0, self._run_sums(part)[0])
+        ref[part.live] = np.where(same, first, 0.0)
         counts[part.live] = m
-        return Sums(s1, counts, ref)
+        return Sums(s1[:, None], counts, ref[:, None])
 
 
 def _moved_between(a: Partition, b: Partition) -> int:
