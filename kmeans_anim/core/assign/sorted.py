@@ -41,13 +41,13 @@ class Partition(Members):
 
     def __init__(self, sorted_: _Sorted, edges: NDArray[np.intp], live: NDArray[np.intp], k: int):
         self._sorted = sorted_
-        self.edges, self.live, self._k = readonly(edges), readonly(live), k
+        self.edges, self.live, self.k = readonly(edges), readonly(live), k
         self.sizes = readonly(edges[1:] - edges[:-1])  # of the runs
 
     @cached_property
     def _bounds(self) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
-        starts = np.zeros(self._k, dtype=np.intp)
-        stops = np.zeros(self._k, dtype=np.intp)
+        starts = np.zeros(self.k, dtype=np.intp)
+        stops = np.zeros(self.k, dtype=np.intp)
         starts[self.live], stops[self.live] = self.edges[:-1], self.edges[1:]
         return readonly(starts), readonly(stops)
 
@@ -76,7 +76,7 @@ class Partition(Members):
 
     @property
     def own_bytes(self) -> int:
-        return self.edges.nbytes + self.live.nbytes + 2 * self._k * np.dtype(np.intp).itemsize
+        return self.edges.nbytes + self.live.nbytes + 2 * self.k * np.dtype(np.intp).itemsize
 
 
 class SortedSteps:
@@ -97,7 +97,6 @@ class SortedSteps:
         # one subtraction
         z = int(np.searchsorted(s, 0.0, side="left"))
         self.f = np.stack((self._outward_cumsum(s, z), self._outward_cumsum(s * s, z)))
-        self._sums: tuple[Partition, NDArray[np.float64], NDArray[np.float64]] | None = None
 
     @staticmethod
     def _outward_cumsum(a: NDArray[np.float64], z: int) -> NDArray[np.float64]:
@@ -110,15 +109,6 @@ class SortedSteps:
         np.cumsum(a[:z][::-1], out=left[::-1])
         np.negative(left, out=left)
         return f
-
-    def _run_sums(self, part: Partition) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-        """Sums and sums of squares of the runs; kept for the last partition asked, as
-        its inertia and its means both need them."""
-        if self._sums is None or self._sums[0] is not part:
-            at = np.take(self.f, part.edges, axis=1)  # (faster than self.f[:, edges])
-            s1, s2 = at[:, 1:] - at[:, :-1]
-            self._sums = (part, s1, s2)
-        return self._sums[1], self._sums[2]
 
     def _partition(self, c: NDArray[np.float64]) -> Partition:
         v = c[:, 0]
@@ -153,8 +143,30 @@ class SortedSteps:
         return _moved_between(old, self.part)
 
     def summary(self, c: NDArray[np.float64]) -> tuple[float, Sums]:
-        """The inertia of the current partition about ``c``, and its sums for the means."""
-        return self._inertia(c, self.part), self._sums_of(self.part)
+        """The inertia of the current partition about ``c``, and its sums for the means:
+        run sums, counts and references (mean ``ref + sums / counts``), the reference 0,
+        or the point itself for a run of identical points."""
+        part, e = self.part, self.part.edges
+        at = np.take(self.f, e, axis=1)  # (faster than self.f[:, e])
+        s1, s2 = at[:, 1:] - at[:, :-1]  # each run's sum and sum of squares
+        m, v = part.sizes, c[:, 0].take(part.live)
+        mvv = m * v * v
+        fast = s2 - 2.0 * v * s1 + mvv
+        # Where the expansion cancels badly (a run far from zero relative to its
+        # spread) fall back to the direct sum over that run.
+        for i in np.nonzero(~(fast > 1e-6 * (s2 + mvv)))[0]:
+            r = self.s[e[i] : e[i + 1]] - v[i]
+            fast[i] = float(r @ r)
+        # the runs' first and last values (an empty run's are those of a neighbour, or
+        # clipped at the end: it is not "identical points" as its count is 0)
+        first, last = np.take(self.s, e[:-1], mode="clip"), np.take(self.s, e[1:] - 1)
+        same = (first == last) & (m > 0)
+        k = part.k
+        sums, counts, ref = np.zeros(k), np.zeros(k, dtype=np.intp), np.zeros(k)
+        sums[part.live] = np.where(same, 0.0, s1)
+        ref[part.live] = np.where(same, first, 0.0)
+        counts[part.live] = m
+        return float(np.maximum(fast, 0.0).sum()), Sums(sums[:, None], counts, ref[:, None])
 
     def distance_to_own(self, c: NDArray[np.float64]) -> NDArray[np.float64]:
         """Squared distance of every point to its own centroid."""
@@ -168,34 +180,6 @@ class SortedSteps:
     def members(self) -> Members:
         """The clusters of the current partition."""
         return self.part
-
-    def _inertia(self, c: NDArray[np.float64], part: Partition) -> float:
-        v = c[:, 0].take(part.live)  # (a take: fancy indexing of 2-D arrays is slow)
-        s1, s2 = self._run_sums(part)
-        m = part.sizes
-        fast = s2 - 2.0 * v * s1 + m * v * v
-        # Where the expansion cancels badly (a run far from zero relative to its
-        # spread) fall back to the direct sum over that run.
-        bad = np.flatnonzero(~(fast > 1e-6 * (s2 + m * v * v)))
-        for i in bad:
-            r = self.s[part.edges[i] : part.edges[i + 1]] - v[i]
-            fast[i] = float(r @ r)
-        return float(np.maximum(fast, 0.0).sum())
-
-    def _sums_of(self, part: Partition) -> Sums:
-        """Run sums, counts and references (mean ``ref + sums / counts``): the reference
-        is 0, or the point itself for a run of identical points."""
-        k, e = part._k, part.edges
-        s1, counts, ref = np.zeros(k), np.zeros(k, dtype=np.intp), np.zeros(k)
-        # the runs' first and last values (an empty run's are those of a neighbour, or
-        # clipped at the end: it is not "identical points" as its count is 0)
-        first, last = np.take(self.s, e[:-1], mode="clip"), np.take(self.s, e[1:] - 1)
-        m = part.sizes
-        same = (first == last) & (m > 0)
-        s1[part.live] = np.where(same, 0.0, self._run_sums(part)[0])
-        ref[part.live] = np.where(same, first, 0.0)
-        counts[part.live] = m
-        return Sums(s1[:, None], counts, ref[:, None])
 
 
 def _moved_between(a: Partition, b: Partition) -> int:
