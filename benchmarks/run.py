@@ -921,9 +921,9 @@ def targets(
         r = core.get(key)
         rv = ratio(marginal_ms(r["sklearn"]), marginal_ms(r["ours"])) if r else None
         add(
-            f"core {key}: sklearn/ours ≥ 0.67 per iteration",
+            f"core {key}: no slower than sklearn per iteration (sklearn/ours ≥ 1.0)",
             rv,
-            lambda v: v >= 0.67,
+            lambda v: v >= 1.0,
             f"{fmt(rv, 2)}×",
         )
     for key, sc in (seeding or {}).items():
@@ -1004,9 +1004,10 @@ def main() -> None:
     core_reps = 2 if q else 7
     scale = 10 if q else 1
     cases = [
-        # An iteration after the sort costs ~0.15 ms, a run's noise is a few ms: 20 extra
-        # iterations would be lost in it, 100 are not.
-        CoreCase("1-D", 1_000_000 // scale, 1, 8, long=105),
+        # An iteration after the sort costs ~0.06 ms, a run's noise is a few ms: 20 extra
+        # iterations would be lost in it; 200 are not (this data converges after ~220
+        # iterations on both sides, at either size).
+        CoreCase("1-D", 1_000_000 // scale, 1, 8, long=205),
         CoreCase("2-D", 1_000_000 // scale, 2, 8),
         CoreCase("50-D", 100_000 // scale, 50, 16),
     ]

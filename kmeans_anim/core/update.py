@@ -60,8 +60,10 @@ def move_to_farthest(
 
 def means(previous: NDArray[np.float64], s: Sums) -> NDArray[np.float64]:
     """The new centroids: each cluster's mean, or its previous centroid if it is empty."""
-    out = previous.copy()
     full = s.counts > 0
+    if full.all():  # the usual case, in 3 numpy calls (an iteration of 1-D data is ~50)
+        return s.ref + s.sums / s.counts[:, None]
+    out = previous.copy()
     out[full] = s.ref[full] + s.sums[full] / s.counts[full, None]
     return out
 

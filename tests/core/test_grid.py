@@ -9,6 +9,7 @@ that the boxes really spare most points a search.
 
 from __future__ import annotations
 
+import itertools
 import warnings
 
 import numpy as np
@@ -20,6 +21,8 @@ from hypothesis.extra.numpy import arrays
 from kmeans_anim import KMeansWarning, lloyd
 from kmeans_anim.core.assign import grid
 from kmeans_anim.core.assign.grid import intervals
+from kmeans_anim.core.lloyd import plan
+from kmeans_anim.core.tuning import Tuning
 
 
 def direct_labels(x: np.ndarray, c: np.ndarray) -> np.ndarray:
@@ -158,6 +161,65 @@ def test_most_points_are_labelled_by_their_box(monkeypatch):
     states = list(lloyd(x, 8, init=x[:8], max_iter=5, algorithm="grid"))
     per_iteration = sum(searched) / len(states)
     assert per_iteration < 0.15 * len(x), per_iteration
+
+
+def lattice_run(points_per_box: int, k: int, seed: int) -> tuple[np.ndarray, list]:
+    """All states of a grid run on integer points with many duplicates and exact ties
+    (a lattice of 15 x 15 values), the labels of none read yet."""
+    rng = np.random.default_rng(seed)
+    x = rng.integers(0, 15, size=(6000, 2)).astype(np.float64)
+    c0 = rng.integers(0, 30, size=(k, 2)) / 2.0
+    tuning = Tuning(grid_points=points_per_box)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", KMeansWarning)
+        run = plan(x, k, init=c0, algorithm="grid", max_iter=40, tuning=tuning)
+    return x, list(run.states(np.random.default_rng(0)))
+
+
+@pytest.mark.parametrize(("points_per_box", "k", "seed"), [(1, 7, 0), (4, 12, 1), (64, 5, 2)])
+def test_moved_from_the_boxes_is_the_count_of_changed_labels(points_per_box, k, seed):
+    """The moved count, taken from the boxes' owners and the searched points only, is
+    the number of points whose label differs from the previous state's, on data with
+    duplicates and ties, boxes going from searched to pure and back."""
+    _, states = lattice_run(points_per_box, k, seed)
+    assert len(states) > 3
+    for prev, s in itertools.pairwise(states):
+        assert s.moved == np.count_nonzero(s.labels != prev.labels), s.iteration
+
+
+@pytest.mark.parametrize(("points_per_box", "k", "seed"), [(1, 7, 3), (16, 9, 4)])
+def test_labels_read_after_the_run_are_each_states_own(points_per_box, k, seed):
+    """Labels are built only when read, from the state's own boxes and searched points:
+    read after the whole run, each state's labels are still the direct nearest of its
+    centroids (ties to the lowest index), read-only, and agree with its members."""
+    x, states = lattice_run(points_per_box, k, seed)
+    for s in states:
+        labels = s.labels
+        np.testing.assert_array_equal(labels, direct_labels(x, s.centroids))
+        assert not labels.flags.writeable and s.labels is labels
+        m = s.members
+        np.testing.assert_array_equal(m.counts(), np.bincount(labels, minlength=k))
+        for j in range(k):
+            assert np.all(labels[m.order[m.starts[j] : m.stops[j]]] == j)
+        assert m.own_bytes >= labels.nbytes
+
+
+def test_only_corners_near_a_boundary_are_searched(monkeypatch):
+    """Blocks of boxes whose own corners are firm make their boxes pure: in an
+    iteration far fewer corners are searched than the grid has."""
+    searched: list[int] = []
+    real = grid.GridSteps._firm
+
+    def counting(self, corners, c):
+        searched.append(len(corners))
+        return real(self, corners, c)
+
+    monkeypatch.setattr(grid.GridSteps, "_firm", counting)
+    rng = np.random.default_rng(1)
+    x = rng.uniform(-1, 1, size=(200_000, 2))
+    steps = grid.GridSteps(x, Tuning())
+    steps.start(x[:8])
+    assert sum(searched) < 0.4 * len(steps.corners), (sum(searched), len(steps.corners))
 
 
 @settings(max_examples=50, deadline=None)

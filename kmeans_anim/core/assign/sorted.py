@@ -33,12 +33,23 @@ class Partition(Members):
     """The clusters of 1-D data as contiguous runs of the sorted points.
 
     :attr:`values` (the points sorted ascending) and :attr:`order` are shared by every
-    state of a run; cluster ``j`` is ``values[starts[j]:stops[j]]``.
+    state of a run; cluster ``j`` is ``values[starts[j]:stops[j]]``. Kept as the runs'
+    ``edges`` (run i is ``values[edges[i]:edges[i + 1]]``) and the cluster of each run,
+    ``live`` (the others are empty): an iteration works on these, O(k) numpy calls as
+    few as it can, and the per-cluster ``starts`` and ``stops`` are made when read.
     """
 
-    def __init__(self, sorted_: _Sorted, starts: NDArray[np.intp], stops: NDArray[np.intp]):
+    def __init__(self, sorted_: _Sorted, edges: NDArray[np.intp], live: NDArray[np.intp], k: int):
         self._sorted = sorted_
-        self._starts, self._stops = readonly(starts), readonly(stops)
+        self.edges, self.live, self.k = readonly(edges), readonly(live), k
+        self.sizes = readonly(edges[1:] - edges[:-1])  # of the runs
+
+    @cached_property
+    def _bounds(self) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+        starts = np.zeros(self.k, dtype=np.intp)
+        stops = np.zeros(self.k, dtype=np.intp)
+        starts[self.live], stops[self.live] = self.edges[:-1], self.edges[1:]
+        return readonly(starts), readonly(stops)
 
     @property
     def values(self) -> NDArray[np.float64]:  # type: ignore[override]
@@ -46,11 +57,11 @@ class Partition(Members):
 
     @property
     def starts(self) -> NDArray[np.intp]:
-        return self._starts
+        return self._bounds[0]
 
     @property
     def stops(self) -> NDArray[np.intp]:
-        return self._stops
+        return self._bounds[1]
 
     @property
     def order(self) -> NDArray[np.intp]:
@@ -58,15 +69,14 @@ class Partition(Members):
 
     @cached_property
     def labels(self) -> NDArray[np.intp]:
-        ranked = np.argsort(self._starts, kind="stable")
-        sorted_labels = np.repeat(ranked, (self._stops - self._starts)[ranked])
+        sorted_labels = np.repeat(self.live, self.sizes)
         labels = np.empty(len(self.values), dtype=np.intp)
         labels[self.order] = sorted_labels
         return readonly(labels)
 
     @property
     def own_bytes(self) -> int:
-        return self._starts.nbytes + self._stops.nbytes
+        return self.edges.nbytes + self.live.nbytes + 2 * self.k * np.dtype(np.intp).itemsize
 
 
 class SortedSteps:
@@ -82,11 +92,11 @@ class SortedSteps:
         self.sorted = _Sorted(x[:, 0])
         s = self.s = self.sorted.values
         # prefix sums outward from the first non-negative value z: a run [a, b) sums to
-        # f1[b] - f1[a] with a small relative error (docs/core-numerics.md)
+        # f1[b] - f1[a] with a small relative error (docs/core-numerics.md); f1 and
+        # those of the squares f2 are the rows of f, so a run's sums are one gather and
+        # one subtraction
         z = int(np.searchsorted(s, 0.0, side="left"))
-        self.f1 = self._outward_cumsum(s, z)
-        self.f2 = self._outward_cumsum(s * s, z)
-        self._sums: tuple[Partition, NDArray[np.float64], NDArray[np.float64]] | None = None
+        self.f = np.stack((self._outward_cumsum(s, z), self._outward_cumsum(s * s, z)))
 
     @staticmethod
     def _outward_cumsum(a: NDArray[np.float64], z: int) -> NDArray[np.float64]:
@@ -100,39 +110,28 @@ class SortedSteps:
         np.negative(left, out=left)
         return f
 
-    def _run_sums(self, part: Partition) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-        """Sums and sums of squares of the runs; kept for the last partition asked, as
-        its inertia and its means both need them."""
-        if self._sums is None or self._sums[0] is not part:
-            a, b = part.starts, part.stops
-            self._sums = (part, self.f1[b] - self.f1[a], self.f2[b] - self.f2[a])
-        return self._sums[1], self._sums[2]
-
     def _partition(self, c: NDArray[np.float64]) -> Partition:
         v = c[:, 0]
-        k = len(v)
         rank = np.argsort(v, kind="stable")  # equal values: lowest index first
         cv = v[rank]
         # Of equal centroids only the lowest index can win (ties go to it), so the
         # others get empty runs.
-        live = np.ones(k, dtype=bool)
-        live[1:] = cv[1:] != cv[:-1]
-        lr, lv = rank[live], cv[live]
+        keep = np.empty(len(v), dtype=bool)
+        keep[0] = True
+        np.not_equal(cv[1:], cv[:-1], out=keep[1:])
+        lr, lv = rank[keep], cv[keep]
         mid = 0.5 * lv[:-1] + 0.5 * lv[1:]
+        cut = np.searchsorted(self.s, mid, side="left")
         # A point exactly on a (rounded) midpoint goes to the nearer of its two
-        # neighbours by directly computed distances, on a tie to the lower index.
-        da, db = (mid - lv[:-1]) ** 2, (mid - lv[1:]) ** 2
-        left_wins = (da < db) | ((da == db) & (lr[:-1] < lr[1:]))
-        cut = np.where(
-            left_wins,
-            np.searchsorted(self.s, mid, side="right"),
-            np.searchsorted(self.s, mid, side="left"),
-        )
-        edges = np.concatenate(([0], cut, [len(self.s)]))
-        starts = np.zeros(k, dtype=np.intp)
-        stops = np.zeros(k, dtype=np.intp)
-        starts[lr], stops[lr] = edges[:-1], edges[1:]
-        return Partition(self.sorted, starts, stops)
+        # neighbours by directly computed distances, on a tie to the lower index; only
+        # there can a cut differ from the left one (looked up only then: every numpy
+        # call counts in an iteration this short).
+        on = np.flatnonzero(self.s[np.minimum(cut, len(self.s) - 1)] == mid)
+        if len(on):
+            da, db = (mid[on] - lv[on]) ** 2, (mid[on] - lv[on + 1]) ** 2
+            left_wins = on[(da < db) | ((da == db) & (lr[on] < lr[on + 1]))]
+            cut[left_wins] = np.searchsorted(self.s, mid[left_wins], side="right")
+        return Partition(self.sorted, np.concatenate(([0], cut, [len(self.s)])), lr, len(v))
 
     def start(self, c: NDArray[np.float64]) -> None:
         """The partition for the centroids ``c``."""
@@ -144,8 +143,30 @@ class SortedSteps:
         return _moved_between(old, self.part)
 
     def summary(self, c: NDArray[np.float64]) -> tuple[float, Sums]:
-        """The inertia of the current partition about ``c``, and its sums for the means."""
-        return self._inertia(c, self.part), self._sums_of(self.part)
+        """The inertia of the current partition about ``c``, and its sums for the means:
+        run sums, counts and references (mean ``ref + sums / counts``), the reference 0,
+        or the point itself for a run of identical points."""
+        part, e = self.part, self.part.edges
+        at = np.take(self.f, e, axis=1)  # (faster than self.f[:, e])
+        s1, s2 = at[:, 1:] - at[:, :-1]  # each run's sum and sum of squares
+        m, v = part.sizes, c[:, 0].take(part.live)
+        mvv = m * v * v
+        fast = s2 - 2.0 * v * s1 + mvv
+        # Where the expansion cancels badly (a run far from zero relative to its
+        # spread) fall back to the direct sum over that run.
+        for i in np.nonzero(~(fast > 1e-6 * (s2 + mvv)))[0]:
+            r = self.s[e[i] : e[i + 1]] - v[i]
+            fast[i] = float(r @ r)
+        # the runs' first and last values (an empty run's are those of a neighbour, or
+        # clipped at the end: it is not "identical points" as its count is 0)
+        first, last = np.take(self.s, e[:-1], mode="clip"), np.take(self.s, e[1:] - 1)
+        same = (first == last) & (m > 0)
+        k = part.k
+        sums, counts, ref = np.zeros(k), np.zeros(k, dtype=np.intp), np.zeros(k)
+        sums[part.live] = np.where(same, 0.0, s1)
+        ref[part.live] = np.where(same, first, 0.0)
+        counts[part.live] = m
+        return float(np.maximum(fast, 0.0).sum()), Sums(sums[:, None], counts, ref[:, None])
 
     def distance_to_own(self, c: NDArray[np.float64]) -> NDArray[np.float64]:
         """Squared distance of every point to its own centroid."""
@@ -159,32 +180,6 @@ class SortedSteps:
     def members(self) -> Members:
         """The clusters of the current partition."""
         return self.part
-
-    def _inertia(self, c: NDArray[np.float64], part: Partition) -> float:
-        v = c[:, 0]
-        s1, s2 = self._run_sums(part)
-        m = part.stops - part.starts
-        fast = s2 - 2.0 * v * s1 + m * v * v
-        # Where the expansion cancels badly (a run far from zero relative to its
-        # spread) fall back to the direct sum over that run.
-        scale = s2 + m * v * v
-        bad = np.flatnonzero(~(fast > 1e-6 * scale))
-        for j in bad:
-            r = self.s[part.starts[j] : part.stops[j]] - v[j]
-            fast[j] = float(r @ r)
-        return float(np.maximum(fast, 0.0).sum())
-
-    def _sums_of(self, part: Partition) -> Sums:
-        """Run sums, counts and references (mean ``ref + sums / counts``): the reference
-        is 0, or the point itself for a run of identical points."""
-        s1 = self._run_sums(part)[0].copy()
-        counts = part.stops - part.starts
-        ref = np.zeros((len(counts), 1))
-        same = counts > 0
-        same[same] = self.s[part.starts[same]] == self.s[part.stops[same] - 1]
-        ref[same, 0] = self.s[part.starts[same]]
-        s1[same] = 0.0
-        return Sums(s1[:, None], counts, ref)
 
 
 def _moved_between(a: Partition, b: Partition) -> int:
