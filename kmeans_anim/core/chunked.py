@@ -20,12 +20,13 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from .._checks import DEFAULTS, EMPTY_POLICIES, check_choice, check_int, check_real, make_rng
+from .._checks import DEFAULTS, make_rng
 from .arrays import chunks
 from .distances import Two, direct_two
-from .init import check_init, initial_centroids
+from .init import initial_centroids
+from .options import check_run_options
 from .rounding import SLACK
-from .state import KMeansState, Members, readonly
+from .state import ChunkedMembers, KMeansState, readonly
 from .tuning import Tuning
 from .update import Sums, converged, largest_move, means, move_to_farthest
 
@@ -82,34 +83,6 @@ def check_chunked_view(points: Any, density: bool, jitter: bool) -> None:
             f"{MAX_IN_MEMORY:,}): only the density view of 1-D or 2-D data draws it, "
             "chunk by chunk (render='density' or 'auto', no jitter, at most 2 columns)."
         )
-
-
-class ChunkedMembers(Members):
-    """The clusters of a dask run: their sizes only; the labels are never materialised."""
-
-    def __init__(self, counts: NDArray[np.intp]) -> None:
-        edges = np.concatenate(([0], np.cumsum(counts))).astype(np.intp)
-        self._edges = readonly(edges)
-
-    @property
-    def starts(self) -> NDArray[np.intp]:
-        return self._edges[:-1]
-
-    @property
-    def stops(self) -> NDArray[np.intp]:
-        return self._edges[1:]
-
-    @property
-    def order(self) -> NDArray[np.intp]:
-        raise TypeError("a dask run does not materialise its labels or their order.")
-
-    @property
-    def labels(self) -> NDArray[np.intp]:
-        raise TypeError("a dask run does not materialise its labels or their order.")
-
-    @property
-    def own_bytes(self) -> int:
-        return self._edges.nbytes
 
 
 def nearest(x: NDArray[np.float64], c: NDArray[np.float64]) -> tuple[NDArray[np.intp], Any]:
@@ -283,16 +256,9 @@ def plan_chunked(
     if x.dtype.kind not in "iuf":
         raise TypeError(f"points must hold real numbers; got dtype {x.dtype}.")
     x = x.astype(np.float64).rechunk({1: -1})
-    n, d = x.shape
-    k = check_int(k, "k", 1)
-    if k > n:
-        raise ValueError(f"n_samples={n} should be >= k={k}.")
-    max_iter = check_int(max_iter, "max_iter", 1)
-    tol = check_real(tol, "tol", minimum=0.0, strict=False)
-    empty = check_choice(empty, "empty", EMPTY_POLICIES)
-    init = check_init(init, k, d)
-    tol_abs = tol * float(da.var(x, axis=0).mean().compute()) if tol > 0 else None
-    return ChunkedRun(x, k, init, max_iter, tol_abs, empty)
+    o = check_run_options(*x.shape, k, init, max_iter, tol, empty)
+    tol_abs = o.tol * float(da.var(x, axis=0).mean().compute()) if o.tol > 0 else None
+    return ChunkedRun(x, o.k, o.init, o.max_iter, tol_abs, o.empty)
 
 
 def chunked_lloyd(

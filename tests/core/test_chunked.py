@@ -92,6 +92,24 @@ def test_dask_bad_input_names_the_parameter() -> None:
         list(lloyd(bad, 1))
 
 
+@pytest.mark.parametrize(
+    "option",
+    [{"k": 0}, {"k": 2.5}, {"max_iter": 100_001}, {"tol": -1.0}, {"empty": "drop"}, {"init": "x"}],
+)
+def test_dask_and_in_memory_runs_refuse_an_option_with_one_message(option: dict) -> None:
+    # both plans check the shared options in one place: the same error, word for word
+    x = np.arange(20.0).reshape(10, 2)
+    kw = {"k": 2, **option}
+    errors = []
+    for points in (x, da.from_array(x, chunks=(5, 2))):
+        with pytest.raises((ValueError, TypeError)) as info:
+            lloyd(points, **kw)
+        errors.append((type(info.value), str(info.value)))
+    assert errors[0] == errors[1]
+    name = next(iter(option))
+    assert name in errors[0][1] and repr(option[name]).strip("'") in errors[0][1]
+
+
 def test_missing_dask_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
     from kmeans_anim.core.chunked import require_dask
 
