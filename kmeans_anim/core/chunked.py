@@ -8,7 +8,8 @@ Labels are never kept, for a chunk or for the data. The chunks are computed by d
 scheduler: the local one, or a ``distributed.Client`` when one is active.
 
 Seeding with a method (``'k-means++'``, ``'random'``) runs it on a seeded uniform
-sample of :data:`SEED_SAMPLE` rows (all rows if fewer), read once.
+sample of :data:`SEED_SAMPLE` rows (all rows if fewer), read once: the in-memory
+k-means++ of the sample, not k-means|| (dask-ml's oversampling over all the data).
 """
 
 from __future__ import annotations
