@@ -109,12 +109,13 @@ def _parquet_parts(files: list[str], chunks: int) -> tuple[list[Any], tuple[str,
     import dask
     import pyarrow.parquet as pq
 
-    names, left = arrow_columns(pq.read_schema(files[0]), Path(files[0]).name)
+    first = pq.read_schema(files[0])
+    names, left = arrow_columns(first, Path(files[0]).name)
     warn_left_out([(n, v) for _, n, v in left], stacklevel=5)
     parts = []
     read = dask.delayed(_read_parquet_rows, pure=True)
     for f in files:
-        if list(pq.read_schema(f).names) != list(pq.read_schema(files[0]).names):
+        if pq.read_schema(f).names != first.names:
             raise ValueError(f"path={f!r} has other columns than {files[0]!r}.")
         rows = pq.ParquetFile(f).metadata.num_rows
         for start in range(0, rows, chunks):

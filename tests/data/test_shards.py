@@ -39,6 +39,12 @@ def test_a_parquet_folder_is_its_numeric_columns_chunk_by_chunk(tmp_path: Path) 
     with pytest.warns(KMeansWarning, match="kind"):
         got = load_points(tmp_path / "parts" / "*.parquet", chunks=5)
     np.testing.assert_array_equal(got.compute(), whole)
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.table({"x": [1.0], "z": [2.0]}), tmp_path / "parts" / "part2.parquet")
+    with pytest.warns(KMeansWarning), pytest.raises(ValueError, match="other columns than"):
+        load_points(tmp_path / "parts", chunks=5)
 
 
 def test_a_zarr_array_is_read_with_the_given_chunks(tmp_path: Path) -> None:
