@@ -224,3 +224,16 @@ def test_moved_count_skips_searches_only_where_the_label_cannot_change(seed: int
     lab, own, second = nearest_two(x, c)
     brute = int(np.count_nonzero(nearest(x, prev)[0] != lab))
     assert moved_from(x, lab, own, second, c, prev) == brute
+
+
+def test_a_chunk_searched_in_blocks_equals_one_direct_search() -> None:
+    # 200,000 rows are three blocks of the chunk search: the same labels and distances,
+    # bit for bit, as one direct float64 search of them all (ties to the lowest index)
+    from kmeans_anim.core.chunked import nearest_two
+    from kmeans_anim.core.distances import direct_two
+
+    rng = np.random.default_rng(4)
+    x = rng.integers(-3, 4, size=(200_000, 2)).astype(float)  # many exact ties
+    c = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0], [1.0, 1.0], [-2.0, 2.0]])
+    for got, want in zip(nearest_two(x, c), direct_two(x, c), strict=True):
+        np.testing.assert_array_equal(got, want)
