@@ -76,6 +76,7 @@ class Defaults:
     steps: str = _option("iteration", "'split' shows assign and update as two frames")
     tween: int = _option(0, "eased in-between frames for each move of the centroids")
     render: str = _option("auto", "points as markers or a density image")
+    chunks: int = _option(1_000_000, "rows per chunk of data read as a dask array")
     palette: str = _option(
         "hsv", "cluster colours: 'hsv', 'okabe-ito', a matplotlib colormap, or colours a,b,c"
     )

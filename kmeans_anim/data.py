@@ -20,7 +20,7 @@ from ._checks import as_points, check_int, check_real, make_rng, shown
 from .columns import warn_left_out
 from .core import KMeansWarning
 from .readers import read_column, read_points, split_npz_key, stdin_to_file
-from .shards import load_shards
+from .shards import is_sharded, load_shards
 from .truth import encode_labels
 
 __all__ = ["DATASETS", "Dataset", "load_dataset", "load_points", "make_blobs"]
@@ -219,11 +219,16 @@ def load_points(
         Columns to read, by header name or 0-based index; a string may list several
         separated by commas (``"x,y"``; a name holding a comma in double quotes,
         ``'"price, usd",x'``). None takes every numeric column.
+        ``path`` may also name data larger than memory (needs
+        ``pip install 'kmeans-anim[dask]'``): a glob of ``.npy`` shards
+        (``"parts/*.npy"``) or of ``.parquet`` files (their numeric columns), a folder
+        of either, or a ``.zarr`` array (needs zarr); files are sorted by name and
+        stacked by rows. Such data is read into memory if it takes at most
+        :data:`~kmeans_anim.shards.MEMORY_SHARE` (a quarter) of the machine's memory,
+        and is otherwise a ``dask.array.Array`` read a chunk at a time.
     chunks : int or None, default=None
-        Rows per chunk (1 to 10,000,000): ``path`` is then a glob of ``.npy`` shards
-        (``"parts/*.npy"``, sorted by name, stacked by rows) and the result a
-        ``dask.array.Array`` read a chunk at a time (needs
-        ``pip install 'kmeans-anim[dask]'``). ``columns`` must then be None.
+        Rows per chunk (1 to 10,000,000) of such data: always a dask array then. Without
+        it, a dask array has 1,000,000 rows per chunk. ``columns`` must be None.
 
     Returns
     -------
@@ -238,10 +243,17 @@ def load_points(
         where numbers are expected, names a column it does not have, or holds NaN or
         infinite values.
     """
-    if chunks is not None:
+    if chunks is not None or is_sharded(path):
         if columns is not None:
-            raise ValueError(f"columns={columns!r} cannot be combined with chunks={chunks!r}.")
-        return load_shards(path, chunks)
+            raise ValueError(
+                f"columns={columns!r} cannot be combined with chunks={chunks!r} or "
+                f"path={str(path)!r} (data in shards)."
+            )
+        x = load_shards(path, chunks)[0]
+        if isinstance(x, np.ndarray):  # read into memory: as a file's points
+            x = as_points(x, name=str(path))
+            return x[:, 0] if x.shape[1] == 1 else x
+        return x
     return _load(path, columns).points
 
 

@@ -24,7 +24,7 @@ from numpy.typing import NDArray
 
 from .columns import column_index, left_out_hints
 
-__all__ = ["read_column", "read_points", "split_npz_key", "stdin_to_file"]
+__all__ = ["arrow_columns", "read_column", "read_points", "split_npz_key", "stdin_to_file"]
 
 #: How much of a text file (in characters, past the blank and comment lines) is read to
 #: decide its delimiter, its header and its numeric columns.
@@ -117,6 +117,24 @@ def _read_npz(path: Path, name: str, columns: Columns, key: str | None) -> NDArr
         return _select(archive[key], columns, name)
 
 
+def arrow_columns(schema: Any, name: str) -> tuple[list[str], list[LeftOut]]:
+    """The numeric columns of an Arrow ``schema`` (of the file ``name``), and those left
+    out (index, name, an empty array of their kind); ValueError if none is numeric."""
+    import pyarrow as pa
+
+    header = list(schema.names)
+    numbers = [pa.types.is_integer(t) or pa.types.is_floating(t) for t in schema.types]
+    numeric = [n for n, ok in zip(header, numbers, strict=True) if ok]
+    left: list[LeftOut] = [
+        (i, n, np.empty(0, dtype=bool if pa.types.is_boolean(t) else object))
+        for i, (n, t, ok) in enumerate(zip(header, schema.types, numbers, strict=True))
+        if not ok
+    ]
+    if not numeric:
+        raise _no_numeric(name, left)
+    return numeric, left
+
+
 def _read_arrow(path: Path, name: str, columns: Columns) -> Read:
     try:
         import pyarrow as pa
@@ -136,15 +154,7 @@ def _read_arrow(path: Path, name: str, columns: Columns) -> Read:
         header = list(schema.names)
         left: list[LeftOut] = []
         if columns is None:
-            numbers = [pa.types.is_integer(t) or pa.types.is_floating(t) for t in schema.types]
-            numeric = [n for n, ok in zip(header, numbers, strict=True) if ok]
-            left = [
-                (i, n, np.empty(0, dtype=bool if pa.types.is_boolean(t) else object))
-                for i, (n, t, ok) in enumerate(zip(header, schema.types, numbers, strict=True))
-                if not ok
-            ]
-            if not numeric:
-                raise _no_numeric(name, left)
+            numeric, left = arrow_columns(schema, name)
         else:
             numeric = [
                 header[column_index(c, header, len(header), "columns", name)] for c in columns

@@ -8,7 +8,8 @@ Labels are never kept, for a chunk or for the data. The chunks are computed by d
 scheduler: the local one, or a ``distributed.Client`` when one is active.
 
 Seeding with a method (``'k-means++'``, ``'random'``) runs it on a seeded uniform
-sample of :data:`SEED_SAMPLE` rows (all rows if fewer), read once.
+sample of :data:`SEED_SAMPLE` rows (all rows if fewer), read once: the in-memory
+k-means++ of the sample, not k-means|| (dask-ml's oversampling over all the data).
 """
 
 from __future__ import annotations
@@ -20,12 +21,13 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from .._checks import DEFAULTS, EMPTY_POLICIES, check_choice, check_int, check_real, make_rng
+from .._checks import DEFAULTS, make_rng
 from .arrays import chunks
 from .distances import Two, direct_two
-from .init import check_init, initial_centroids
+from .init import initial_centroids
+from .options import check_run_options
 from .rounding import SLACK
-from .state import KMeansState, Members, readonly
+from .state import ChunkedMembers, KMeansState, readonly
 from .tuning import Tuning
 from .update import Sums, converged, largest_move, means, move_to_farthest
 
@@ -84,37 +86,9 @@ def check_chunked_view(points: Any, density: bool, jitter: bool) -> None:
         )
 
 
-class ChunkedMembers(Members):
-    """The clusters of a dask run: their sizes only; the labels are never materialised."""
-
-    def __init__(self, counts: NDArray[np.intp]) -> None:
-        edges = np.concatenate(([0], np.cumsum(counts))).astype(np.intp)
-        self._edges = readonly(edges)
-
-    @property
-    def starts(self) -> NDArray[np.intp]:
-        return self._edges[:-1]
-
-    @property
-    def stops(self) -> NDArray[np.intp]:
-        return self._edges[1:]
-
-    @property
-    def order(self) -> NDArray[np.intp]:
-        raise TypeError("a dask run does not materialise its labels or their order.")
-
-    @property
-    def labels(self) -> NDArray[np.intp]:
-        raise TypeError("a dask run does not materialise its labels or their order.")
-
-    @property
-    def own_bytes(self) -> int:
-        return self._edges.nbytes
-
-
 def nearest(x: NDArray[np.float64], c: NDArray[np.float64]) -> tuple[NDArray[np.intp], Any]:
     """Each row's nearest centroid (ties to the lowest index) and squared distance to it:
-    the core's direct float64 search, on blocks of rows that stay in cache."""
+    the core's direct float64 search, on blocks of rows (see :func:`nearest_two`)."""
     lab, own, _ = nearest_two(x, c)
     return lab, own
 
@@ -122,7 +96,10 @@ def nearest(x: NDArray[np.float64], c: NDArray[np.float64]) -> tuple[NDArray[np.
 def nearest_two(x: NDArray[np.float64], c: NDArray[np.float64]) -> Two:
     """:func:`nearest`, and the squared distance to the second nearest centroid."""
     lab, own, second = np.empty(len(x), np.intp), np.empty(len(x)), np.empty(len(x))
-    for s in chunks(len(x), x.shape[1] + 4, Tuning().cache_block):
+    # blocks of Tuning().block values, not cache-sized ones: dask runs two chunks at
+    # once in threads, and 8 times fewer numpy calls pass the GIL 8 times less often
+    # (a pass over 1,000,000-row chunks on two threads: 0.41 s instead of 0.68 s)
+    for s in chunks(len(x), x.shape[1] + 4, Tuning().block):
         lab[s], own[s], second[s] = direct_two(x[s], c)
     return lab, own, second
 
@@ -283,16 +260,9 @@ def plan_chunked(
     if x.dtype.kind not in "iuf":
         raise TypeError(f"points must hold real numbers; got dtype {x.dtype}.")
     x = x.astype(np.float64).rechunk({1: -1})
-    n, d = x.shape
-    k = check_int(k, "k", 1)
-    if k > n:
-        raise ValueError(f"n_samples={n} should be >= k={k}.")
-    max_iter = check_int(max_iter, "max_iter", 1)
-    tol = check_real(tol, "tol", minimum=0.0, strict=False)
-    empty = check_choice(empty, "empty", EMPTY_POLICIES)
-    init = check_init(init, k, d)
-    tol_abs = tol * float(da.var(x, axis=0).mean().compute()) if tol > 0 else None
-    return ChunkedRun(x, k, init, max_iter, tol_abs, empty)
+    o = check_run_options(*x.shape, k, init, max_iter, tol, empty)
+    tol_abs = o.tol * float(da.var(x, axis=0).mean().compute()) if o.tol > 0 else None
+    return ChunkedRun(x, o.k, o.init, o.max_iter, tol_abs, o.empty)
 
 
 def chunked_lloyd(

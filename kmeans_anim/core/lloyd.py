@@ -13,18 +13,15 @@ from numpy.typing import ArrayLike, NDArray
 from .._checks import (
     ALGORITHMS,
     DEFAULTS,
-    EMPTY_POLICIES,
-    MAX_ITER,
     as_points,
     check_bool,
     check_choice,
-    check_int,
-    check_real,
     make_rng,
 )
 from .assign import check_algorithm, make_strategy
 from .chunked import chunked_lloyd, is_dask
-from .init import SeedStep, check_init, has_k_distinct, initial_centroids, seeding_steps
+from .init import SeedStep, has_k_distinct, initial_centroids, seeding_steps
+from .options import check_run_options
 from .scaling import Scaling, warn_if_scales_differ
 from .state import KMeansState, KMeansWarning, readonly
 from .tuning import Tuning, check_threads
@@ -101,14 +98,9 @@ def plan(
     """
     x = as_points(points)
     n, d = x.shape
-    k = check_int(k, "k", 1)
-    if k > n:
-        raise ValueError(f"n_samples={n} should be >= k={k}.")
-    max_iter = check_int(max_iter, "max_iter", 1, MAX_ITER)
-    tol = check_real(tol, "tol", minimum=0.0, strict=False)
-    empty = check_choice(empty, "empty", EMPTY_POLICIES)
+    o = check_run_options(n, d, k, init, max_iter, tol, empty)
+    k, init, max_iter, tol, empty = o.k, o.init, o.max_iter, o.tol, o.empty
     algorithm = check_algorithm(check_choice(algorithm, "algorithm", ALGORITHMS), d)
-    init = check_init(init, k, d)
     standardize = check_bool(standardize, "standardize")
     tuning = tuning or Tuning()
     n_threads = check_threads(n_threads)

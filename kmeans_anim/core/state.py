@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["KMeansState", "KMeansWarning", "Members", "readonly"]
+__all__ = ["ChunkedMembers", "KMeansState", "KMeansWarning", "Members", "edges", "readonly"]
 
 
 class KMeansWarning(UserWarning):
@@ -71,6 +71,12 @@ class Members:
         return self.stops - self.starts
 
 
+def edges(counts: NDArray[np.intp]) -> NDArray[np.intp]:
+    """The clusters' ``starts`` and, one on, ``stops`` in an ordering by label, from
+    their sizes: ``[0, cumsum(counts)]``, read-only."""
+    return readonly(np.concatenate(([0], np.cumsum(counts))).astype(np.intp))
+
+
 class LabelMembers(Members):
     """Members given by one label per point (ordered by label, stable)."""
 
@@ -80,8 +86,7 @@ class LabelMembers(Members):
 
     @cached_property
     def _edges(self) -> NDArray[np.intp]:
-        counts = np.bincount(self._labels, minlength=self._k)
-        return readonly(np.concatenate(([0], np.cumsum(counts))).astype(np.intp))
+        return edges(np.bincount(self._labels, minlength=self._k))
 
     @property
     def starts(self) -> NDArray[np.intp]:
@@ -102,6 +107,34 @@ class LabelMembers(Members):
     @property
     def own_bytes(self) -> int:
         return self._labels.nbytes
+
+
+class ChunkedMembers(Members):
+    """The clusters of a run over chunks (a dask array): their sizes only; the labels
+    are never materialised."""
+
+    def __init__(self, counts: NDArray[np.intp]) -> None:
+        self._edges = edges(counts)
+
+    @property
+    def starts(self) -> NDArray[np.intp]:
+        return self._edges[:-1]
+
+    @property
+    def stops(self) -> NDArray[np.intp]:
+        return self._edges[1:]
+
+    @property
+    def order(self) -> NDArray[np.intp]:
+        raise TypeError("a dask run does not materialise its labels or their order.")
+
+    @property
+    def labels(self) -> NDArray[np.intp]:
+        raise TypeError("a dask run does not materialise its labels or their order.")
+
+    @property
+    def own_bytes(self) -> int:
+        return self._edges.nbytes
 
 
 # Identity equality and hashing (eq=False): field-wise equality would compare arrays,

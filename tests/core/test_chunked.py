@@ -92,6 +92,24 @@ def test_dask_bad_input_names_the_parameter() -> None:
         list(lloyd(bad, 1))
 
 
+@pytest.mark.parametrize(
+    "option",
+    [{"k": 0}, {"k": 2.5}, {"max_iter": 100_001}, {"tol": -1.0}, {"empty": "drop"}, {"init": "x"}],
+)
+def test_dask_and_in_memory_runs_refuse_an_option_with_one_message(option: dict) -> None:
+    # both plans check the shared options in one place: the same error, word for word
+    x = np.arange(20.0).reshape(10, 2)
+    kw = {"k": 2, **option}
+    errors = []
+    for points in (x, da.from_array(x, chunks=(5, 2))):
+        with pytest.raises((ValueError, TypeError)) as info:
+            lloyd(points, **kw)
+        errors.append((type(info.value), str(info.value)))
+    assert errors[0] == errors[1]
+    name = next(iter(option))
+    assert name in errors[0][1] and repr(option[name]).strip("'") in errors[0][1]
+
+
 def test_missing_dask_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
     from kmeans_anim.core.chunked import require_dask
 
@@ -206,3 +224,16 @@ def test_moved_count_skips_searches_only_where_the_label_cannot_change(seed: int
     lab, own, second = nearest_two(x, c)
     brute = int(np.count_nonzero(nearest(x, prev)[0] != lab))
     assert moved_from(x, lab, own, second, c, prev) == brute
+
+
+def test_a_chunk_searched_in_blocks_equals_one_direct_search() -> None:
+    # 200,000 rows are three blocks of the chunk search: the same labels and distances,
+    # bit for bit, as one direct float64 search of them all (ties to the lowest index)
+    from kmeans_anim.core.chunked import nearest_two
+    from kmeans_anim.core.distances import direct_two
+
+    rng = np.random.default_rng(4)
+    x = rng.integers(-3, 4, size=(200_000, 2)).astype(float)  # many exact ties
+    c = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0], [1.0, 1.0], [-2.0, 2.0]])
+    for got, want in zip(nearest_two(x, c), direct_two(x, c), strict=True):
+        np.testing.assert_array_equal(got, want)
