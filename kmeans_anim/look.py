@@ -27,7 +27,7 @@ from ._checks import (
 from .animation import MAX_HOLD, MAX_TWEEN, check_fps
 from .columns import check_labels
 from .core import KMeansState
-from .core.chunked import is_dask
+from .core.chunked import fits_in_memory, is_dask
 from .core.lloyd import Run
 from .core.scaling import warn_if_scales_differ
 from .layout import (
@@ -172,16 +172,24 @@ def check_look(
         regions=flags["regions"],
         render=render,
     )
+    # markers instead of the image: for data in memory; a dask array too large for it
+    # is drawn as the image only, so a sample of it is the way to markers
+    markers = (
+        "a dask array this large is drawn only as the density image: leave it out, or "
+        "animate a sample in memory (e.g. points[::100].compute())"
+        if is_dask(x) and not fits_in_memory(x)
+        else "pass render='points'"
+    )
     if density and known is not None:
         raise ValueError(
             "truth= draws the known classes as marker shapes, which the density image "
-            f"has not (it is used above {DENSITY_THRESHOLD:,} points); pass render='points'."
+            f"has not (it is used above {DENSITY_THRESHOLD:,} points); {markers}."
         )
     if density and flags["seeding"]:
         raise ValueError(
             "seeding=True draws each point's sampling probability as a marker, which the "
             f"density image has not (it is used above {DENSITY_THRESHOLD:,} points); "
-            "pass render='points'."
+            f"{markers}."
         )
     return Look(
         points=x,

@@ -84,7 +84,13 @@ def _npy_parts(files: list[str], chunks: int) -> tuple[list[Any], None]:
     for f in files:
         if not f.endswith(".npy"):
             raise ValueError(f"path={f!r}: shards must be .npy or .parquet files.")
-        head = np.load(f, mmap_mode="r")
+        try:
+            head = np.load(f, mmap_mode="r")
+        except (OSError, ValueError) as exc:  # not .npy inside: numpy speaks of pickles
+            raise ValueError(f"path={f!r} is not a readable .npy array ({exc}).") from None
+        if not isinstance(head, np.ndarray):  # an .npz archive under an .npy name
+            head.close()
+            raise ValueError(f"path={f!r} is not a .npy array.")
         shape, kind = head.shape, head.dtype.kind
         del head
         if len(shape) not in (1, 2) or kind not in "iuf":
@@ -168,6 +174,8 @@ def load_shards(
             parts, names = _parquet_parts(files, rows)
         else:
             parts, names = _npy_parts(files, rows)
+        if not parts:
+            raise ValueError(f"path={text!r}: every file it names is empty (no rows).")
         x = require_dask().concatenate(parts, axis=0)
     if chunks is None and x.shape[0] * x.shape[1] * 8 <= MEMORY_SHARE * total_memory():
         x = np.asarray(x.compute())

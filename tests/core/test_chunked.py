@@ -190,6 +190,23 @@ def test_animate_reads_a_small_dask_array_and_refuses_a_large_one_as_markers(
         animate(da.from_array(np.hstack((x, x)), chunks=(50, 4)), 3, render="density")
 
 
+@pytest.mark.parametrize("option", [{"seeding": True}, {"truth": np.zeros(300, int)}])
+def test_markers_a_large_dask_array_cannot_have_point_to_a_sample(
+    monkeypatch: pytest.MonkeyPatch, option: dict
+) -> None:
+    """In memory the advice is render='points'; past memory that is refused in turn."""
+    from kmeans_anim import animate
+    from kmeans_anim.core import chunked
+
+    x, _ = make_blobs(3, 100, dim=2, seed=0)
+    with pytest.raises(ValueError, match="pass render='points'"):
+        animate(x, 3, render="density", **option)
+    monkeypatch.setattr(chunked, "MAX_IN_MEMORY", 599)
+    with pytest.raises(ValueError, match=r"drawn only as the density image: .* a sample") as info:
+        animate(da.from_array(x, chunks=(50, 2)), 3, render="density", **option)
+    assert "render='points'" not in str(info.value)
+
+
 @pytest.mark.parametrize("dim", [1, 2])
 def test_a_large_dask_array_animates_as_the_in_memory_density_video(
     dim: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch

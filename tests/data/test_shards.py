@@ -81,3 +81,32 @@ def test_a_folder_without_shards_is_still_refused_as_a_folder(tmp_path: Path) ->
     (tmp_path / "data.csv" / "keep").write_text("1,2\n")
     with pytest.raises(ValueError, match="is a folder, not a data file"):
         load_points(tmp_path / "data.csv")
+
+
+def _npz_named_npy(path: Path) -> None:
+    with path.open("wb") as f:
+        np.savez(f, x=np.zeros(3))
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda d: (d / "a.npy").write_bytes(b"garbage"), r"a\.npy' is not a readable \.npy"),
+        (lambda d: _npz_named_npy(d / "a.npy"), r"a\.npy' is not a \.npy array"),
+        (lambda d: np.save(d / "a.npy", np.zeros((0, 2))), r"every file it names is empty"),
+    ],
+    ids=["not-npy", "npz-inside", "all-empty"],
+)
+def test_unreadable_or_empty_shards_are_named(tmp_path: Path, make, message: str) -> None:
+    make(tmp_path)
+    with pytest.raises(ValueError, match=message) as info:
+        load_points(str(tmp_path / "*.npy"), chunks=10)
+    assert "path=" in str(info.value) and str(tmp_path) in str(info.value)
+
+
+def test_a_folder_matching_the_glob_is_not_a_shard(tmp_path: Path) -> None:
+    (tmp_path / "d.npy").mkdir()
+    np.save(tmp_path / "a.npy", np.ones((4, 2)))
+    np.testing.assert_array_equal(
+        np.asarray(load_points(str(tmp_path / "*.npy"), chunks=3)), np.ones((4, 2))
+    )
