@@ -29,7 +29,7 @@ from .comparison import MAX_RUNS, compare
 from .compose import animate
 from .core import KMeansWarning
 from .core.scaling import SCALES_DIFFER
-from .data import CLASS_COLUMNS, Dataset, load_dataset, load_points, make_blobs
+from .data import CLASS_COLUMNS, Dataset, load_dataset, make_blobs
 from .filmstrip import STILLS
 from .outputs import check_output
 from .progress import status
@@ -61,7 +61,7 @@ def _points(args: argparse.Namespace, seed: int) -> tuple[np.ndarray | Dataset, 
             raise UsageError("--chunks needs a data file: a glob of .npy shards")
         if args.truth is not None:
             raise UsageError("--truth cannot be used with --chunks")
-        return load_points(args.data, args.columns, chunks=args.chunks), 3
+        return Dataset.from_file(args.data, args.columns, chunks=args.chunks), 3
     if args.data is not None:
         if args.truth == "":
             raise UsageError("--truth needs the COLUMN of the data file that holds the classes")

@@ -185,11 +185,16 @@ def animate(
     KMeansAnimation
         Call ``.save("out.mp4")``, ``.show()``, or display it in a notebook.
     """
+    # a Dataset of shards: its names, and its dask array as the points
+    names = None
+    if is_dask(getattr(points, "points", None)):
+        names, points = points.columns, points.points
     # a dask array too large for memory is run and drawn chunk by chunk
     chunked = is_dask(points) and not fits_in_memory(points)
     if is_dask(points) and not chunked:
         points = np.asarray(points.compute())
     data, carried = (points, None) if chunked else numeric_columns(points, stacklevel=2)
+    carried = carried or names
     planner = plan_chunked if chunked else plan
     # centroids placed by clicks in the live window: until then, a stand-in run gives
     # the axes their limits

@@ -62,7 +62,8 @@ class Dataset:
     Attributes
     ----------
     points : ndarray of shape (n,) for one column, else (n, d)
-        Finite float64 values.
+        Finite float64 values (a ``dask.array.Array`` of shape (n, d) for data read a
+        chunk at a time).
     columns : tuple of str, or None
         A name per column (None when the source had no header).
     classes : ndarray of shape (n,) of int, or None
@@ -71,7 +72,7 @@ class Dataset:
         The classes' names, sorted.
     """
 
-    points: NDArray[np.float64]
+    points: Any  # an ndarray, or a dask array for data read a chunk at a time
     columns: tuple[str, ...] | None = None
     classes: NDArray[np.intp] | None = None
     class_names: tuple[str, ...] | None = None
@@ -97,15 +98,18 @@ class Dataset:
         path: str | os.PathLike[str],
         columns: str | int | list[str | int] | None = None,
         truth: str | int | None = None,
+        *,
+        chunks: int | None = None,
     ) -> Dataset:
         """Read a file as :func:`load_points` does, keeping the names of its columns
-        (a CSV header's, a Parquet or Feather table's).
+        (a CSV header's, a Parquet or Feather table's, a folder of Parquet files').
+        With ``chunks`` (or shards), :attr:`points` is a ``dask.array.Array``.
 
         ``truth`` names a column of known classes (text or numbers; by name or 0-based
         index): it becomes :attr:`classes` and :attr:`class_names` (sorted), and is
         not a coordinate.
         """
-        data = _load(path, columns, spare=truth)
+        data = _load(path, columns, spare=truth, chunks=chunks)
         if truth is None:
             return data
         if data.columns is None:
@@ -243,27 +247,29 @@ def load_points(
         where numbers are expected, names a column it does not have, or holds NaN or
         infinite values.
     """
-    if chunks is not None or is_sharded(path):
-        if columns is not None:
-            raise ValueError(
-                f"columns={columns!r} cannot be combined with chunks={chunks!r} or "
-                f"path={str(path)!r} (data in shards)."
-            )
-        x = load_shards(path, chunks)[0]
-        if isinstance(x, np.ndarray):  # read into memory: as a file's points
-            x = as_points(x, name=str(path))
-            return x[:, 0] if x.shape[1] == 1 else x
-        return x
-    return _load(path, columns).points
+    return _load(path, columns, chunks=chunks).points
 
 
 def _load(
     path: str | os.PathLike[str],
     columns: str | int | list[str | int] | None,
     spare: str | int | None = None,
+    chunks: int | None = None,
 ) -> Dataset:
     """A file's points and its columns' names (see :func:`load_points`); ``spare`` is a
     column of classes, left out without a word."""
+    if chunks is not None or is_sharded(path):
+        if columns is not None or spare is not None:
+            given = "columns" if columns is not None else "truth"
+            raise ValueError(
+                f"{given}={columns if columns is not None else spare!r} cannot be combined "
+                f"with chunks={chunks!r} or path={str(path)!r} (data in shards)."
+            )
+        x, names = load_shards(path, chunks)
+        if isinstance(x, np.ndarray):  # read into memory: as a file's points
+            x = as_points(x, name=str(path))
+            x = x[:, 0] if x.shape[1] == 1 else x
+        return Dataset(x, names)
     if isinstance(columns, str):
         # split as a CSV row: a name holding a comma is quoted, '"price, usd",x'
         columns = [c for c in next(csv.reader([columns], skipinitialspace=True)) if c.strip()]

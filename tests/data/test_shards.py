@@ -110,3 +110,18 @@ def test_a_folder_matching_the_glob_is_not_a_shard(tmp_path: Path) -> None:
     np.testing.assert_array_equal(
         np.asarray(load_points(str(tmp_path / "*.npy"), chunks=3)), np.ones((4, 2))
     )
+
+
+def test_a_parquet_folder_names_the_axes_of_its_animation(tmp_path: Path) -> None:
+    """Its columns' names reach the axes, as a single file's do; nothing computed."""
+    from kmeans_anim import Dataset, animate
+
+    whole = _parquet_folder(tmp_path / "pq", row_group_size=4)
+    with pytest.warns(KMeansWarning, match="'kind'"):
+        ds = Dataset.from_file(tmp_path / "pq", chunks=5)
+    assert type(ds.points).__module__.startswith("dask") and ds.columns == ("x", "y")
+    anim = animate(ds, 2, seed=0)
+    assert (anim.scene.ax.get_xlabel(), anim.scene.ax.get_ylabel()) == ("x", "y")
+    np.testing.assert_array_equal(anim.trace.centroids, animate(whole, 2, seed=0).trace.centroids)
+    with pytest.raises(ValueError, match=r"truth='kind' cannot be combined with chunks=5"):
+        Dataset.from_file(tmp_path / "pq", truth="kind", chunks=5)

@@ -4,11 +4,14 @@ run by nbconvert. Keys are sent as the page sends them (ipympl's comm messages,
 
 from __future__ import annotations
 
+import importlib.util
 import json
 
 import pytest
 
-pytest.importorskip("ipympl")
+# found, not imported: importing ipympl switches this process's matplotlib to its backend
+if importlib.util.find_spec("ipympl") is None:
+    pytest.skip("ipympl is not installed (the test extra has it)", allow_module_level=True)
 nbformat = pytest.importorskip("nbformat")
 
 CELLS = [
