@@ -77,16 +77,11 @@ def edges(counts: NDArray[np.intp]) -> NDArray[np.intp]:
     return readonly(np.concatenate(([0], np.cumsum(counts))).astype(np.intp))
 
 
-class LabelMembers(Members):
-    """Members given by one label per point (ordered by label, stable)."""
+class _ByLabel(Members):
+    """Members ordered by label: ``starts`` and ``stops`` from the clusters' ``_edges``
+    (see :func:`edges`), which a subclass provides."""
 
-    def __init__(self, labels: NDArray[np.intp], k: int) -> None:
-        self._labels = readonly(labels)
-        self._k = k
-
-    @cached_property
-    def _edges(self) -> NDArray[np.intp]:
-        return edges(np.bincount(self._labels, minlength=self._k))
+    _edges: NDArray[np.intp]
 
     @property
     def starts(self) -> NDArray[np.intp]:
@@ -95,6 +90,18 @@ class LabelMembers(Members):
     @property
     def stops(self) -> NDArray[np.intp]:
         return self._edges[1:]
+
+
+class LabelMembers(_ByLabel):
+    """Members given by one label per point (ordered by label, stable)."""
+
+    def __init__(self, labels: NDArray[np.intp], k: int) -> None:
+        self._labels = readonly(labels)
+        self._k = k
+
+    @cached_property
+    def _edges(self) -> NDArray[np.intp]:  # type: ignore[override]
+        return edges(np.bincount(self._labels, minlength=self._k))
 
     @cached_property
     def order(self) -> NDArray[np.intp]:
@@ -109,20 +116,12 @@ class LabelMembers(Members):
         return self._labels.nbytes
 
 
-class ChunkedMembers(Members):
+class ChunkedMembers(_ByLabel):
     """The clusters of a run over chunks (a dask array): their sizes only; the labels
     are never materialised."""
 
     def __init__(self, counts: NDArray[np.intp]) -> None:
         self._edges = edges(counts)
-
-    @property
-    def starts(self) -> NDArray[np.intp]:
-        return self._edges[:-1]
-
-    @property
-    def stops(self) -> NDArray[np.intp]:
-        return self._edges[1:]
 
     @property
     def order(self) -> NDArray[np.intp]:
