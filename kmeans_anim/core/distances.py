@@ -7,7 +7,7 @@ from numpy.typing import NDArray
 
 from .arrays import chunks
 
-__all__ = ["Two", "direct_two", "half_gaps"]
+__all__ = ["Two", "column_sq_dist", "direct_two", "half_gaps"]
 
 #: Nearest centre of each point, the squared distance to it, and to the second nearest.
 Two = tuple[NDArray[np.intp], NDArray[np.float64], NDArray[np.float64]]
@@ -28,18 +28,31 @@ def direct_two(x: NDArray[np.float64], c: NDArray[np.float64]) -> Two:
     own, second = np.full(m, np.inf), np.full(m, np.inf)
     dist, t, closer = np.empty(m), np.empty(m), np.empty(m, dtype=bool)
     for j, cj in enumerate(c):
-        np.subtract(cols[0], cj[0], out=dist)
-        dist *= dist
-        for col, v in zip(cols[1:], cj[1:], strict=True):
-            np.subtract(col, v, out=t)
-            t *= t
-            dist += t
+        column_sq_dist(cols, cj, dist, t)
         np.maximum(own, dist, out=t)
         np.minimum(second, t, out=second)
         np.less(dist, own, out=closer)  # strictly: a tie keeps the lower index
         np.copyto(lab, j, where=closer)
         np.minimum(own, dist, out=own)
     return lab, own, second
+
+
+def column_sq_dist(
+    cols: NDArray[np.float64],
+    c: NDArray[np.float64],
+    out: NDArray[np.float64],
+    t: NDArray[np.float64],
+) -> None:
+    """Squared distance of each point to the centre ``c``, into ``out``: the points given
+    as columns (``cols[i]`` their i-th coordinate), summed column by column from the
+    differences, as ``((x - c) ** 2).sum(axis=-1)`` sums them. ``t`` is work space of
+    ``out``'s length."""
+    np.subtract(cols[0], c[0], out=out)
+    out *= out
+    for col, v in zip(cols[1:], c[1:], strict=True):
+        np.subtract(col, v, out=t)
+        t *= t
+        out += t
 
 
 def half_gaps(c: NDArray[np.float64], block: int) -> NDArray[np.float64]:

@@ -14,6 +14,7 @@ from numpy.typing import NDArray
 
 from .._checks import INITS, as_points, check_choice
 from .arrays import chunks, sq_norms, unit_exponent
+from .distances import column_sq_dist
 from .threads import map_blocks, one_blas_thread
 from .tuning import Tuning, default_threads
 
@@ -181,12 +182,7 @@ class _Potentials:
             cols = self.cols[:, s]
             t = np.empty(s.stop - s.start)
             for dist, cj in zip(out, c, strict=True):
-                np.subtract(cols[0], cj[0], out=dist)
-                dist *= dist
-                for col, v in zip(cols[1:], cj[1:], strict=True):
-                    np.subtract(col, v, out=t)
-                    t *= t
-                    dist += t
+                column_sq_dist(cols, cj, dist, t)
             return
         np.matmul(c, self.xc[s].T, out=out)
         out *= -2.0
