@@ -14,6 +14,7 @@ k-means++ of the sample, not k-means|| (dask-ml's oversampling over all the data
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -111,9 +112,11 @@ def moved_from(
     second: NDArray[np.float64],
     c: NDArray[np.float64],
     prev: NDArray[np.float64],
+    scale: float | None = None,
 ) -> int:
     """How many rows have a nearest of ``prev`` other than ``lab`` (their nearest of
-    ``c``, at squared distances ``own``, the second nearest at ``second``).
+    ``c``, at squared distances ``own``, the second nearest at ``second``). ``scale``
+    bounds ``|x|`` (None: found from ``x``; a run passes the whole data's, found once).
 
     A row whose nearest centroid moved by at most ``drift[lab]`` and every other one by
     at most the largest drift is still nearest to its own one if
@@ -122,9 +125,9 @@ def moved_from(
     distances, the rows that pass need no search. The others are searched again.
     """
     drift = np.sqrt(((c - prev) ** 2).sum(axis=1))
-    scale = max(
-        float(np.abs(x).max(initial=0.0)), float(np.abs(c).max()), float(np.abs(prev).max())
-    )
+    if scale is None:
+        scale = _magnitude(x)
+    scale = max(scale, float(np.abs(c).max()), float(np.abs(prev).max()))
     near = np.sqrt(own) + drift[lab] * (1.0 + SLACK)
     far = np.sqrt(second) - drift.max() * (1.0 + SLACK)
     unsure = np.flatnonzero(~(near + 1e-6 * scale < far))  # NaN and inf: searched
@@ -139,12 +142,25 @@ class _Pass:
     counts: NDArray[np.intp]
     inertia: float
     moved: int
-    finite: bool
+    #: The largest ``|x|`` (NaN or inf if the data is not finite): found in the first
+    #: pass only, as the data does not change; None in the others.
+    magnitude: float | None
+
+
+def _magnitude(x: NDArray[np.float64]) -> float:
+    """The largest ``|x|`` (NaN if ``x`` holds one), from its extremes (no temporary)."""
+    return max(-float(x.min(initial=0.0)), float(x.max(initial=0.0)))
 
 
 def _chunk_pass(
-    x: NDArray[np.float64], _offset: int, c: NDArray[np.float64], prev: NDArray[np.float64] | None
+    x: NDArray[np.float64],
+    _offset: int,
+    c: NDArray[np.float64],
+    prev: NDArray[np.float64] | None,
+    magnitude: float | None,
 ) -> _Pass:
+    """One chunk's share of a pass: the first (``prev`` None) also finds the chunk's
+    magnitude; the others take the whole data's."""
     x = np.asarray(x, dtype=np.float64)
     k = len(c)
     lab, dist, second = nearest_two(x, c)
@@ -152,17 +168,21 @@ def _chunk_pass(
     sums = np.zeros_like(c)
     for col in range(x.shape[1]):
         sums[:, col] = np.bincount(lab, weights=x[:, col], minlength=k)
-    moved = len(x) if prev is None else moved_from(x, lab, dist, second, c, prev)
-    return _Pass(sums, counts, float(dist.sum()), moved, bool(np.isfinite(x).all()))
+    if prev is None:
+        return _Pass(sums, counts, float(dist.sum()), len(x), _magnitude(x))
+    moved = moved_from(x, lab, dist, second, c, prev, magnitude)
+    return _Pass(sums, counts, float(dist.sum()), moved, None)
 
 
 def _combine(parts: list[_Pass]) -> _Pass:
+    found = [p.magnitude for p in parts if p.magnitude is not None]
     return _Pass(
         np.sum([p.sums for p in parts], axis=0),
         np.sum([p.counts for p in parts], axis=0),
         float(sum(p.inertia for p in parts)),
         sum(p.moved for p in parts),
-        all(p.finite for p in parts),
+        # np.max, not max(): a NaN anywhere must come out
+        float(np.max(found)) if found else None,
     )
 
 
@@ -194,8 +214,14 @@ class Chunks:
         jobs = [f(b, int(o), *args) for b, o in zip(self.blocks, self.offsets, strict=True)]
         return list(self.dask.compute(*jobs))
 
-    def summary(self, c: NDArray[np.float64], prev: NDArray[np.float64] | None) -> _Pass:
-        return _combine(self.map(_chunk_pass, c, prev))
+    def summary(
+        self,
+        c: NDArray[np.float64],
+        prev: NDArray[np.float64] | None,
+        magnitude: float | None = None,
+    ) -> _Pass:
+        """One pass of :func:`_chunk_pass` over every chunk, combined."""
+        return _combine(self.map(_chunk_pass, c, prev, magnitude))
 
     def farthest(self, c: NDArray[np.float64], m: int) -> tuple[Any, Any, Any]:
         got = self.map(_chunk_farthest, c, m)
@@ -284,7 +310,8 @@ def chunked_lloyd(
 def _loop(run: ChunkedRun, c: NDArray[np.float64]) -> Iterator[KMeansState]:
     chunks = Chunks(run.x)
     p = chunks.summary(c, None)
-    if not p.finite:
+    magnitude = p.magnitude
+    if magnitude is None or not math.isfinite(magnitude):
         raise ValueError("points must be finite; got NaN or infinity in the dask array.")
     yield _state(0, c, None, p, False)
     for i in range(1, run.max_iter + 1):
@@ -292,7 +319,7 @@ def _loop(run: ChunkedRun, c: NDArray[np.float64]) -> Iterator[KMeansState]:
         if run.empty == "farthest" and (s.counts == 0).any():
             move_to_farthest(s, *chunks.farthest(c, int((s.counts == 0).sum())))
         new_c = means(c, s)
-        p = chunks.summary(new_c, c)
+        p = chunks.summary(new_c, c, magnitude)
         done = converged(p.moved == 0, new_c, c, run.tol_abs)
         yield _state(i, new_c, c, p, done)
         if done:
