@@ -14,7 +14,7 @@ from ..arrays import chunks
 from ..clusters import Clusters
 from ..distances import direct_two
 from ..rounding import SLACK, SUBNORMAL
-from ..state import LabelMembers, Members, readonly
+from ..state import LabelMembers, Members, edges, readonly
 from ..threads import map_blocks
 from ..tuning import Tuning
 
@@ -84,7 +84,7 @@ class BoxMembers(LabelMembers):
 
     @cached_property
     def _edges(self) -> NDArray[np.intp]:
-        return readonly(np.concatenate(([0], np.cumsum(self._counts))).astype(np.intp))
+        return edges(self._counts)
 
     @property
     def own_bytes(self) -> int:
