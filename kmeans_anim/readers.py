@@ -14,7 +14,7 @@ import io
 import os
 import warnings
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,7 +24,14 @@ from numpy.typing import NDArray
 
 from .columns import column_index, left_out_hints
 
-__all__ = ["arrow_columns", "read_column", "read_points", "split_npz_key", "stdin_to_file"]
+__all__ = [
+    "arrow_columns",
+    "arrow_points",
+    "read_column",
+    "read_points",
+    "split_npz_key",
+    "stdin_to_file",
+]
 
 #: How much of a text file (in characters, past the blank and comment lines) is read to
 #: decide its delimiter, its header and its numeric columns.
@@ -163,8 +170,17 @@ def _read_arrow(path: Path, name: str, columns: Columns) -> Read:
         table = (pq.read_table if parquet else feather.read_table)(path, columns=numeric)
     except pa.ArrowException as exc:
         raise ValueError(f"path={str(path)!r} could not be read: {exc}") from None
-    out = np.empty((table.num_rows, len(numeric)))
-    for j, col in enumerate(numeric):
+    return arrow_points(table, numeric, name), tuple(numeric), left
+
+
+def arrow_points(table: Any, columns: Sequence[str], name: str) -> NDArray[np.float64]:
+    """The ``columns`` of an Arrow ``table`` (read from ``name``) as one float64 array of
+    shape (rows, columns); ValueError for a column that is not of a number type or has
+    missing values."""
+    import pyarrow as pa
+
+    out = np.empty((table.num_rows, len(columns)))
+    for j, col in enumerate(columns):
         data = table.column(col)
         if not (pa.types.is_integer(data.type) or pa.types.is_floating(data.type)):
             raise ValueError(f"{name}, column {col}: its type {data.type} is not a number type.")
@@ -173,7 +189,7 @@ def _read_arrow(path: Path, name: str, columns: Columns) -> Read:
                 f"{name}, column {col}: {data.null_count} missing value(s) are not numbers."
             )
         out[:, j] = data.to_numpy()
-    return out, tuple(numeric), left
+    return out
 
 
 # --------------------------------------------------------------------------- text

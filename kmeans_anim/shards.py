@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 from ._checks import DEFAULTS, check_int
 from .columns import warn_left_out
 from .core.chunked import require_dask
-from .readers import arrow_columns
+from .readers import arrow_columns, arrow_points
 
 __all__ = ["MAX_CHUNK_ROWS", "MEMORY_SHARE", "is_sharded", "load_shards", "total_memory"]
 
@@ -65,14 +65,7 @@ def _read_parquet_rows(
     edges = np.cumsum([0] + [f.metadata.row_group(i).num_rows for i in range(f.num_row_groups)])
     groups = [i for i in range(f.num_row_groups) if edges[i] < stop and edges[i + 1] > start]
     table = f.read_row_groups(groups, columns=columns)
-    table = table.slice(start - int(edges[groups[0]]), stop - start)
-    out = np.empty((stop - start, len(columns)))
-    for j, col in enumerate(columns):
-        data = table.column(col)
-        if data.null_count:
-            raise ValueError(f"{path}, column {col}: {data.null_count} missing value(s).")
-        out[:, j] = data.to_numpy()
-    return out
+    return arrow_points(table.slice(start - int(edges[groups[0]]), stop - start), columns, path)
 
 
 def _npy_parts(files: list[str], chunks: int) -> tuple[list[Any], None]:
