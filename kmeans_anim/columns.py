@@ -18,6 +18,7 @@ import numpy as np
 
 from ._checks import shown
 from .core import KMeansWarning
+from .core.chunked import MAX_IN_MEMORY, fits_in_memory, is_dask
 
 #: Text that is a number once its thousands separators go: "1,000", "12,345.6".
 _THOUSANDS = re.compile(r"-?\d{1,3}(,\d{3})+(\.\d*)?")
@@ -108,6 +109,37 @@ def column_index(
     if not 0 <= i < d:
         raise ValueError(f"{param}: index {i} is out of range for {of} ({d} columns).")
     return i
+
+
+def the_data(
+    points: Any, stacklevel: int, *, chunked: bool = False, caller: str = "animate()"
+) -> tuple[Any, Any, tuple[str, ...] | None, bool]:
+    """What a run is made of, from the ``points`` a caller gave: ``(source, data,
+    names, is_chunked)``. ``source`` is what the options that name columns (``truth=``)
+    read, ``data`` what is clustered (:func:`numeric_columns` of it), ``names`` its
+    columns' names.
+
+    A :class:`~kmeans_anim.Dataset` of shards gives its dask array and its names; a
+    dask array of at most :data:`~kmeans_anim.core.chunked.MAX_IN_MEMORY` values is
+    read into memory. A larger one is returned as it is (``is_chunked``) when the
+    caller runs it chunk by chunk (``chunked``), and refused otherwise: reading it would
+    not fit the machine's memory.
+    """
+    carried = None
+    if is_dask(getattr(points, "points", None)):  # a Dataset of shards
+        carried, points = points.columns, points.points
+    if is_dask(points):
+        if not fits_in_memory(points):
+            if chunked:
+                return points, points, carried, True
+            raise ValueError(
+                f"points is a dask array of shape {points.shape}, more than "
+                f"{MAX_IN_MEMORY:,} values: {caller} needs it in memory; animate() runs "
+                "it chunk by chunk, or pass a sample (e.g. points[::100].compute())."
+            )
+        points = np.asarray(points.compute())
+    data, names = numeric_columns(points, stacklevel + 1)
+    return points, data, names or carried, False
 
 
 def numeric_columns(points: Any, stacklevel: int) -> tuple[Any, tuple[str, ...] | None]:

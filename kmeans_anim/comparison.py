@@ -12,7 +12,7 @@ from numpy.typing import ArrayLike
 
 from ._checks import DEFAULTS, shown
 from .animation import KMeansAnimation
-from .columns import numeric_columns
+from .columns import the_data
 from .core import plan
 from .filmstrip import Cell, default_picks, shows_state
 from .layout import check_figsize, grid
@@ -186,7 +186,7 @@ projection, render, labels, palette, truth, loop, progress
         Call ``.save("out.mp4")``, ``.show()``, or display it in a notebook.
     """
     specs = check_runs(runs)
-    data, carried = numeric_columns(points, stacklevel=2)
+    points, data, carried, _ = the_data(points, stacklevel=2, caller="compare()")
     common = {"init": init, "max_iter": max_iter, "tol": tol, "empty": empty}
     base = fixed_seed(seed)
     plans, seeds = [], []

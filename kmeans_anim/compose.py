@@ -19,9 +19,9 @@ from ._checks import (
     shown,
 )
 from .animation import KMeansAnimation
-from .columns import numeric_columns
+from .columns import the_data
 from .core import plan
-from .core.chunked import check_chunked_view, fits_in_memory, is_dask, plan_chunked
+from .core.chunked import check_chunked_view, plan_chunked
 from .core.init import SeedStep
 from .core.lloyd import Run
 from .core.optimum import optimum_1d
@@ -185,16 +185,8 @@ def animate(
     KMeansAnimation
         Call ``.save("out.mp4")``, ``.show()``, or display it in a notebook.
     """
-    # a Dataset of shards: its names, and its dask array as the points
-    names = None
-    if is_dask(getattr(points, "points", None)):
-        names, points = points.columns, points.points
     # a dask array too large for memory is run and drawn chunk by chunk
-    chunked = is_dask(points) and not fits_in_memory(points)
-    if is_dask(points) and not chunked:
-        points = np.asarray(points.compute())
-    data, carried = (points, None) if chunked else numeric_columns(points, stacklevel=2)
-    carried = carried or names
+    points, data, carried, chunked = the_data(points, stacklevel=2, chunked=True)
     planner = plan_chunked if chunked else plan
     # centroids placed by clicks in the live window: until then, a stand-in run gives
     # the axes their limits

@@ -18,7 +18,7 @@ from numpy.typing import ArrayLike
 
 from ._checks import DEFAULTS, check_choice, check_int, shown
 from .animation import KMeansAnimation
-from .columns import numeric_columns
+from .columns import the_data
 from .core import KMeansState, plan
 from .filmstrip import Cell
 from .layout import check_figsize, grid, grid_shape
@@ -342,7 +342,7 @@ rotate, projection, render, labels, palette, truth, loop, progress
     SweepAnimation
         With ``results`` (one :class:`KResult` per k) and ``knee``.
     """
-    data, carried = numeric_columns(points, stacklevel=2)
+    points, data, carried, _ = the_data(points, stacklevel=2, caller="sweep()")
     runs = check_choice(runs, "runs", SHOWS)  # type: ignore[assignment]
     base = fixed_seed(seed)
     opts = {"init": init, "max_iter": max_iter, "tol": tol, "empty": empty}

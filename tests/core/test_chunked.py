@@ -207,6 +207,26 @@ def test_markers_a_large_dask_array_cannot_have_point_to_a_sample(
     assert "render='points'" not in str(info.value)
 
 
+def test_compare_and_sweep_read_a_dask_array_that_fits_and_refuse_a_larger_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """They draw every point: past the in-memory bound they would read it all."""
+    from kmeans_anim import compare, sweep
+    from kmeans_anim.core import chunked
+
+    x, _ = make_blobs(3, 100, dim=2, seed=0)
+    dx = da.from_array(x, chunks=(50, 2))
+    runs = [{"seed": 0}, {"seed": 1}]
+    np.testing.assert_array_equal(
+        compare(dx, 3, runs).lanes[1].trace.centroids, compare(x, 3, runs).lanes[1].trace.centroids
+    )
+    monkeypatch.setattr(chunked, "MAX_IN_MEMORY", 599)
+    with pytest.raises(ValueError, match=r"shape \(300, 2\), .*: compare\(\) needs it in memory"):
+        compare(dx, 3, runs)
+    with pytest.raises(ValueError, match=r"sweep\(\) needs it in memory"):
+        sweep(dx, ks=[2, 3])
+
+
 @pytest.mark.parametrize("dim", [1, 2])
 def test_a_large_dask_array_animates_as_the_in_memory_density_video(
     dim: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
