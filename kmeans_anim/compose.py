@@ -192,18 +192,18 @@ def animate(
     # the axes their limits
     click = isinstance(init, str) and init == "click"
     given_init = DEFAULTS.init if click else init
-    run = planner(
+    # the run's options but k and init, bound once: the live window re-plans with them
+    replan = partial(
+        planner,
         data,
-        k,
-        init=given_init,
         max_iter=max_iter,
         tol=tol,
         empty=empty,
         algorithm=algorithm,
         n_threads=n_threads,
         standardize=standardize,
-        stacklevel=2,
     )
+    run = replan(k, init=given_init, stacklevel=2)
     objective = check_bool(objective, "objective")
     look = check_look(
         run,
@@ -258,17 +258,7 @@ def animate(
         live window's n, + and - keys and its clicks re-make the run in the same axes."""
         nonlocal run, best
         if k is not None or init is not None:
-            run = planner(
-                data,
-                run.k if k is None else k,
-                init=given_init if init is None else init,
-                max_iter=max_iter,
-                tol=tol,
-                empty=empty,
-                algorithm=algorithm,
-                n_threads=n_threads,
-                standardize=standardize,
-            )
+            run = replan(run.k if k is None else k, init=given_init if init is None else init)
             best = _optimum(run) if optimum else None
         current = replace(look, colours=cluster_colours(palette, run.k))
         trace, states = traced(run, seed, progress)
