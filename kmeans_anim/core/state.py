@@ -70,6 +70,12 @@ class Members:
         """Number of points in each cluster."""
         return self.stops - self.starts
 
+    def labels_of(self, idx: NDArray[np.intp]) -> NDArray[np.intp]:
+        """``labels[idx]`` for ascending point indices ``idx``: what a view that shows
+        only some of the points (one per pixel) reads of each state. A strategy that
+        builds its labels on demand answers without building all of them."""
+        return self.labels[idx]
+
 
 def edges(counts: NDArray[np.intp]) -> NDArray[np.intp]:
     """The clusters' ``starts`` and, one on, ``stops`` in an ordering by label, from

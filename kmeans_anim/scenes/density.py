@@ -218,7 +218,7 @@ class Density:
             assert grid.rep_rows is not None  # a dask run is drawn from dask data
             return nearest(grid.rep_rows, state.centroids)[0]
         if members.values is None:
-            return members.labels[grid.rep]
+            return members.labels_of(grid.rep)
         if grid.pos is None or grid.pos[0] is not members.values:
             # a position among the sorted values; equal values are always in the same run
             grid.pos = (members.values, np.searchsorted(members.values, grid.rep_values))

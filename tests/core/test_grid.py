@@ -204,6 +204,22 @@ def test_labels_read_after_the_run_are_each_states_own(points_per_box, k, seed):
         assert m.own_bytes >= labels.nbytes
 
 
+@pytest.mark.parametrize(("points_per_box", "k", "seed"), [(1, 7, 5), (16, 9, 6)])
+def test_labels_of_some_points_need_not_build_them_all(points_per_box, k, seed):
+    """``labels_of(idx)`` is the direct nearest centroid of those points, read before
+    and after the whole labels are built; idx holds searched points and pure ones."""
+    x, states = lattice_run(points_per_box, k, seed)
+    idx = np.sort(np.random.default_rng(seed).choice(len(x), 500, replace=False))
+    for s in states:
+        expected = direct_labels(x, s.centroids)[idx]
+        early = s.members.labels_of(idx)
+        assert "_labels" not in vars(s.members)  # the answer did not build them all
+        np.testing.assert_array_equal(early, expected)
+        s.labels  # noqa: B018  (built now)
+        np.testing.assert_array_equal(s.members.labels_of(idx), expected)
+    assert any(len(s.members._parts[2]) for s in states)  # some points were searched
+
+
 def test_only_corners_near_a_boundary_are_searched(monkeypatch):
     """Blocks of boxes whose own corners are firm make their boxes pure: in an
     iteration far fewer corners are searched than the grid has."""

@@ -82,6 +82,16 @@ class BoxMembers(LabelMembers):
         labels[pts] = lab
         return readonly(labels)
 
+    def labels_of(self, idx: NDArray[np.intp]) -> NDArray[np.intp]:
+        if "_labels" in self.__dict__:  # built already: a gather is cheapest
+            return self._labels[idx]
+        # all n labels in the table's small integer type, gathered, then widened: half
+        # the cost of building (and keeping) the intp labels a view never reads whole
+        table, box, pts, lab = self._parts
+        small = np.take(table, box)
+        small[pts] = lab
+        return small[idx].astype(np.intp)
+
     @cached_property
     def _edges(self) -> NDArray[np.intp]:
         return edges(self._counts)
