@@ -1023,7 +1023,7 @@ def main() -> None:
         DensityCase("2-D", 200_000 if q else 1_000_000, 2),
         DensityCase("1-D", 200_000 if q else 1_000_000, 1),
     ]
-    density_reps = 2 if q else 5
+    density_reps = 2 if q else 9
     core_reps = 2 if q else 7
     scale = 10 if q else 1
     cases = [

@@ -36,8 +36,15 @@ __all__ = [
 
 
 # Encoder settings per video format. ffmpeg picks the container from the suffix.
+# libx264 looks 40 frames ahead by default (preset medium) and encodes nothing until it
+# has them: a save of fewer frames drew all of them first and only then encoded, on
+# cores that had sat idle. 10 frames start the encoding while the rest are drawn, at
+# the same quality (PSNR within 0.05 dB at crf 20) and in files a few percent smaller.
 _CODECS: dict[str, tuple[str, list[str]]] = {
-    ".mp4": ("h264", ["-preset", "medium", "-crf", "20", "-movflags", "+faststart"]),
+    ".mp4": (
+        "h264",
+        ["-preset", "medium", "-crf", "20", "-rc-lookahead", "10", "-movflags", "+faststart"],
+    ),
     ".gif": ("gif", []),  # matplotlib adds the palettegen/paletteuse filter for gif
     ".webm": (
         "libvpx-vp9",
