@@ -3,6 +3,7 @@ as one dask array, or into memory when they take a small share of it."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -55,6 +56,13 @@ def test_a_zarr_array_is_read_with_the_given_chunks(tmp_path: Path) -> None:
     x = load_points(tmp_path / "p.zarr", chunks=6)
     assert x.dtype == np.float64 and x.chunks[0] == (6, 6, 3)
     np.testing.assert_array_equal(x.compute(), data)
+
+
+def test_a_zarr_store_without_zarr_names_the_extra(tmp_path: Path, monkeypatch) -> None:
+    (tmp_path / "p.zarr").mkdir()
+    monkeypatch.setitem(sys.modules, "zarr", None)  # what `import zarr` sees without it
+    with pytest.raises(ImportError, match=r"needs zarr: pip install 'kmeans-anim\[dask\]'"):
+        load_points(tmp_path / "p.zarr", chunks=6)
 
 
 @pytest.mark.parametrize("memory, in_memory", [(10**12, True), (10_000, False)])
