@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from kmeans_anim import KMeansWarning, lloyd
-from kmeans_anim.core.assign import grid
-from kmeans_anim.core.assign.grid import intervals
+from kmeans_anim.core.assign import boxes, grid
+from kmeans_anim.core.assign.boxes import intervals
 from kmeans_anim.core.lloyd import plan
 from kmeans_anim.core.tuning import Tuning
 
@@ -156,6 +156,7 @@ def test_most_points_are_labelled_by_their_box(monkeypatch):
         return real(x, c)
 
     monkeypatch.setattr(grid, "direct_two", counting)
+    monkeypatch.setattr(boxes, "direct_two", counting)
     rng = np.random.default_rng(0)
     x = rng.uniform(-1, 1, size=(200_000, 2))
     states = list(lloyd(x, 8, init=x[:8], max_iter=5, algorithm="grid"))
@@ -224,18 +225,19 @@ def test_only_corners_near_a_boundary_are_searched(monkeypatch):
     """Blocks of boxes whose own corners are firm make their boxes pure: in an
     iteration far fewer corners are searched than the grid has."""
     searched: list[int] = []
-    real = grid.GridSteps._firm
+    real = boxes.BoxGrid._firm
 
     def counting(self, corners, c):
         searched.append(len(corners))
         return real(self, corners, c)
 
-    monkeypatch.setattr(grid.GridSteps, "_firm", counting)
+    monkeypatch.setattr(boxes.BoxGrid, "_firm", counting)
     rng = np.random.default_rng(1)
     x = rng.uniform(-1, 1, size=(200_000, 2))
     steps = grid.GridSteps(x, Tuning())
     steps.start(x[:8])
-    assert sum(searched) < 0.4 * len(steps.corners), (sum(searched), len(steps.corners))
+    corners = len(steps.grid.corners)
+    assert sum(searched) < 0.4 * corners, (sum(searched), corners)
 
 
 @settings(max_examples=50, deadline=None)

@@ -16,7 +16,8 @@ from ..state import Members
 from ..tuning import Tuning
 from ..update import Sums
 from .dense import DenseSteps
-from .grid import GRID_D, GridSteps
+from .boxes import GRID_D
+from .grid import GridSteps
 from .sorted import SortedSteps
 
 __all__ = ["GRID_D", "Strategy", "check_algorithm", "make_strategy"]
