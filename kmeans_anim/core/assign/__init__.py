@@ -15,8 +15,8 @@ from numpy.typing import NDArray
 from ..state import Members
 from ..tuning import Tuning
 from ..update import Sums
-from .dense import DenseSteps
 from .boxes import GRID_D
+from .dense import DenseSteps
 from .grid import GridSteps
 from .sorted import SortedSteps
 
