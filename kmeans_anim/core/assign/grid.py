@@ -90,7 +90,7 @@ class GridSteps(Clusters):
 
     def __init__(self, x: NDArray[np.float64], tuning: Tuning) -> None:
         self.tuning, self.threads = tuning, tuning.threads
-        n, d = x.shape
+        n = len(x)
         cols = x.T.copy()  # contiguous columns: every pass below is over one of them
         self.x = x
         self.mean = np.array([col.sum() for col in cols]) / n
