@@ -1,11 +1,23 @@
 """Lloyd's algorithm over a dask array: one pass over the chunks per iteration.
 
-Each pass computes, chunk by chunk, every point's nearest centroid (a direct float64
-search, ties to the lowest index, as the in-memory strategies give), and reduces them
-to what the update needs: per-cluster sums and counts, the inertia, and how many points
-changed cluster (their nearest of the previous centroids is found in the same pass).
-Labels are never kept, for a chunk or for the data. The chunks are computed by dask's
-scheduler: the local one, or a ``distributed.Client`` when one is active.
+Each pass computes, chunk by chunk, every point's nearest centroid (the label of a
+direct float64 search, ties to the lowest index, as the in-memory strategies give), and
+reduces them to what the update needs: per-cluster sums and counts, the inertia, and
+how many points changed cluster. Labels are never kept, for a chunk or for the data.
+The chunks are computed by dask's scheduler: the local one, or a ``distributed.Client``
+when one is active.
+
+The first pass searches every point directly and also finds the columns' extremes, the
+smallest nonzero ``|x|`` and a strided sample of rows. Data of up to
+:data:`~.assign.boxes.GRID_D` columns then gets boxes like the in-memory grid strategy's
+(lines near the sample's quantiles), with each line moved to the nearest edge of cells of
+a power-of-two width, so that a chunk's points find their boxes by arithmetic
+(:meth:`~.assign.boxes.BoxGrid.dyadic`; skipped where that would not be exact). Each
+later pass gives the points of a pure box its owner and searches only those of the
+other boxes, near a boundary; a point changed cluster if its box's owner did, or, in a
+box impure before or now, if its nearest of the previous centroids differs. Wider data
+is searched directly in every pass, and the previous nearest found only where a bound
+cannot rule a change out.
 
 Seeding with a method (``'k-means++'``, ``'random'``) runs it on a seeded uniform
 sample of :data:`SEED_SAMPLE` rows (all rows if fewer), read once: the in-memory
@@ -24,7 +36,8 @@ from numpy.typing import NDArray
 
 from .._checks import DEFAULTS, make_rng
 from .arrays import chunks
-from .distances import Two, direct_two
+from .assign.boxes import GRID_D, BoxGrid, DyadicCells, place, sample_step
+from .distances import Two, column_sq_dist, direct_two
 from .init import initial_centroids
 from .options import check_run_options
 from .rounding import SLACK
@@ -142,9 +155,21 @@ class _Pass:
     counts: NDArray[np.intp]
     inertia: float
     moved: int
-    #: The largest ``|x|`` (NaN or inf if the data is not finite): found in the first
-    #: pass only, as the data does not change; None in the others.
-    magnitude: float | None
+    #: Found in the first pass only, as the data does not change (None in the others):
+    #: each column's minimum and maximum (NaN if the data is not finite) and the rows
+    #: whose index is a multiple of the sample step.
+    lo: NDArray[np.float64] | None = None
+    hi: NDArray[np.float64] | None = None
+    sample: NDArray[np.float64] | None = None
+    #: The smallest nonzero ``|x|`` (inf if none), first pass only.
+    tiny: float = math.inf
+
+    @property
+    def magnitude(self) -> float:
+        """The largest ``|x|`` (NaN or inf if the data is not finite), from the extremes."""
+        assert self.lo is not None and self.hi is not None
+        # np.max, not max(): a NaN anywhere must come out
+        return float(np.max(np.concatenate((-self.lo, self.hi, [0.0]))))
 
 
 def _magnitude(x: NDArray[np.float64]) -> float:
@@ -152,37 +177,85 @@ def _magnitude(x: NDArray[np.float64]) -> float:
     return max(-float(x.min(initial=0.0)), float(x.max(initial=0.0)))
 
 
+def _tally(
+    cols: NDArray[np.float64], lab: NDArray[np.intp], own: NDArray[np.float64], k: int
+) -> tuple[NDArray[np.float64], NDArray[np.intp], float]:
+    """Per-cluster sums and counts of the points ``cols`` (one row a coordinate) with
+    labels ``lab``, and the sum of their squared distances ``own`` to their centroid."""
+    sums = np.column_stack([np.bincount(lab, weights=col, minlength=k) for col in cols])
+    return sums, np.bincount(lab, minlength=k), float(own.sum())
+
+
+def _first_pass(x: NDArray[np.float64], offset: int, c: NDArray[np.float64], step: int) -> _Pass:
+    """A chunk's share of the first pass: a direct search, the columns' extremes and
+    the chunk's rows of the sample (those whose index is a multiple of ``step``)."""
+    x = np.asarray(x, dtype=np.float64)
+    lab, own, _ = nearest_two(x, c)
+    sums, counts, inertia = _tally(x.T, lab, own, len(c))
+    lo, hi = x.min(axis=0, initial=np.inf), x.max(axis=0, initial=-np.inf)
+    a = np.abs(x)
+    tiny = float(a.min(where=a > 0, initial=np.inf))
+    sample = x[(-offset) % step :: step].copy()
+    return _Pass(sums, counts, inertia, len(x), lo, hi, sample, tiny)
+
+
 def _chunk_pass(
     x: NDArray[np.float64],
     _offset: int,
     c: NDArray[np.float64],
-    prev: NDArray[np.float64] | None,
-    magnitude: float | None,
+    prev: NDArray[np.float64],
+    magnitude: float,
 ) -> _Pass:
-    """One chunk's share of a pass: the first (``prev`` None) also finds the chunk's
-    magnitude; the others take the whole data's."""
+    """A chunk's share of a later pass over data too wide for the grid: a direct
+    search, and the rows that may have changed cluster searched among ``prev``."""
+    x = np.asarray(x, dtype=np.float64)
+    lab, own, second = nearest_two(x, c)
+    sums, counts, inertia = _tally(x.T, lab, own, len(c))
+    return _Pass(sums, counts, inertia, moved_from(x, lab, own, second, c, prev, magnitude))
+
+
+def _grid_pass(
+    x: NDArray[np.float64],
+    _offset: int,
+    c: NDArray[np.float64],
+    prev: NDArray[np.float64],
+    axes: list[DyadicCells],
+    owners: NDArray[np.integer[Any]],
+    change: NDArray[np.uint8],
+) -> _Pass:
+    """A chunk's share of a later pass through the grid of ``axes``: ``owners`` is each
+    box's owner for ``c`` (k: not pure), ``change`` whether its points changed cluster
+    since ``prev`` (0 no, 1 yes, 2 to be searched: the box was not pure then or now)."""
     x = np.asarray(x, dtype=np.float64)
     k = len(c)
-    lab, dist, second = nearest_two(x, c)
-    counts = np.bincount(lab, minlength=k)
-    sums = np.zeros_like(c)
-    for col in range(x.shape[1]):
-        sums[:, col] = np.bincount(lab, weights=x[:, col], minlength=k)
-    if prev is None:
-        return _Pass(sums, counts, float(dist.sum()), len(x), _magnitude(x))
-    moved = moved_from(x, lab, dist, second, c, prev, magnitude)
-    return _Pass(sums, counts, float(dist.sum()), moved, None)
+    cols = np.ascontiguousarray(x.T)
+    box = place(cols, axes, Tuning().block)
+    lab = np.take(owners, box).astype(np.intp)
+    at = np.flatnonzero(lab == k)
+    lab[at] = nearest(np.take(x, at, axis=0), c)[0]
+    # each point's squared distance to its centroid, summed as the direct search sums it
+    own, t = np.empty(len(x)), np.empty(len(x))
+    column_sq_dist(cols, np.take(c.T, lab, axis=1), own, t)
+    sums, counts, inertia = _tally(cols, lab, own, k)
+    step = np.take(change, box)
+    moved = int(np.count_nonzero(step == 1))
+    redo = np.flatnonzero(step == 2)
+    moved += int(np.count_nonzero(nearest(np.take(x, redo, axis=0), prev)[0] != lab[redo]))
+    return _Pass(sums, counts, inertia, moved)
 
 
 def _combine(parts: list[_Pass]) -> _Pass:
-    found = [p.magnitude for p in parts if p.magnitude is not None]
+    first = parts[0].lo is not None
     return _Pass(
         np.sum([p.sums for p in parts], axis=0),
         np.sum([p.counts for p in parts], axis=0),
         float(sum(p.inertia for p in parts)),
         sum(p.moved for p in parts),
-        # np.max, not max(): a NaN anywhere must come out
-        float(np.max(found)) if found else None,
+        # np.min and np.max, not min() and max(): a NaN anywhere must come out
+        np.min([p.lo for p in parts], axis=0) if first else None,
+        np.max([p.hi for p in parts], axis=0) if first else None,
+        np.concatenate([p.sample for p in parts]) if first else None,
+        min(p.tiny for p in parts),
     )
 
 
@@ -214,14 +287,10 @@ class Chunks:
         jobs = [f(b, int(o), *args) for b, o in zip(self.blocks, self.offsets, strict=True)]
         return list(self.dask.compute(*jobs))
 
-    def summary(
-        self,
-        c: NDArray[np.float64],
-        prev: NDArray[np.float64] | None,
-        magnitude: float | None = None,
-    ) -> _Pass:
-        """One pass of :func:`_chunk_pass` over every chunk, combined."""
-        return _combine(self.map(_chunk_pass, c, prev, magnitude))
+    def summary(self, func: Any, *args: Any) -> _Pass:
+        """One pass of ``func`` (:func:`_first_pass`, :func:`_chunk_pass` or
+        :func:`_grid_pass`) over every chunk, combined."""
+        return _combine(self.map(func, *args))
 
     def farthest(self, c: NDArray[np.float64], m: int) -> tuple[Any, Any, Any]:
         got = self.map(_chunk_farthest, c, m)
@@ -309,17 +378,32 @@ def chunked_lloyd(
 
 def _loop(run: ChunkedRun, c: NDArray[np.float64]) -> Iterator[KMeansState]:
     chunks = Chunks(run.x)
-    p = chunks.summary(c, None)
+    (n, d), k = run.x.shape, len(c)
+    p = chunks.summary(_first_pass, c, sample_step(n))
     magnitude = p.magnitude
-    if magnitude is None or not math.isfinite(magnitude):
+    if not math.isfinite(magnitude):
         raise ValueError("points must be finite; got NaN or infinity in the dask array.")
+    made = None
+    if d <= GRID_D:
+        assert p.lo is not None and p.hi is not None and p.sample is not None
+        made = BoxGrid.dyadic(n, p.sample, p.lo, p.hi, p.tiny, Tuning())
+    if made is not None:
+        grid, axes = made
+        small = np.min_scalar_type(k)
+        owners = grid.owners(c, small)
     yield _state(0, c, None, p, False)
     for i in range(1, run.max_iter + 1):
         s = Sums(p.sums, p.counts, np.zeros_like(c))
         if run.empty == "farthest" and (s.counts == 0).any():
             move_to_farthest(s, *chunks.farthest(c, int((s.counts == 0).sum())))
         new_c = means(c, s)
-        p = chunks.summary(new_c, c, magnitude)
+        if made is None:
+            p = chunks.summary(_chunk_pass, new_c, c, magnitude)
+        else:
+            before, owners = owners, grid.owners(new_c, small)
+            both = (before < k) & (owners < k)
+            change = np.where(both, before != owners, 2).astype(np.uint8)
+            p = chunks.summary(_grid_pass, new_c, c, axes, owners, change)
         done = converged(p.moved == 0, new_c, c, run.tol_abs)
         yield _state(i, new_c, c, p, done)
         if done:

@@ -20,7 +20,7 @@ from hypothesis.extra.numpy import arrays
 
 from kmeans_anim import KMeansWarning, lloyd
 from kmeans_anim.core.assign import boxes, grid
-from kmeans_anim.core.assign.boxes import intervals
+from kmeans_anim.core.assign.boxes import DyadicCells, intervals
 from kmeans_anim.core.lloyd import plan
 from kmeans_anim.core.tuning import Tuning
 
@@ -271,3 +271,48 @@ def test_intervals_on_skewed_data_and_a_far_outlier():
         lines = np.concatenate(([v.min()], inner, [v.max()]))
         expected = np.searchsorted(inner, v, side="right")
         np.testing.assert_array_equal(intervals(v, lines), expected)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    values=arrays(
+        np.float64,
+        st.integers(1, 300),
+        elements=st.one_of(
+            st.integers(-5, 5).map(float),
+            st.floats(-1e300, 1e300),
+            st.floats(-1e-300, 1e-300),  # subnormals too
+        ),
+    ),
+    q=st.lists(st.floats(0, 1), max_size=30),
+    cells=st.integers(1, 4_000),
+)
+def test_dyadic_cells_place_values_as_searchsorted_does_or_decline(values, q, cells):
+    """A value's box by arithmetic on power-of-two cells is the interval searchsorted
+    finds among the lines; a fit is declined only where that arithmetic could be wrong."""
+    lo, hi = float(values.min()), float(values.max())
+    a = np.abs(values)
+    tiny = float(a.min(where=a > 0, initial=np.inf))
+    fit = DyadicCells.fit(np.quantile(values, q), lo, hi, tiny, cells)
+    if fit is None:
+        # a value scaled to cells would round to zero, or cells be too many to count
+        e = np.frexp((hi - lo if hi > lo else max(abs(hi), 1.0)) / cells)[1]
+        assert tiny < 2.0 ** (e - 1074) or max(abs(lo), abs(hi)) >= 2.0 ** (e + 52) / 2
+        return
+    axis, lines = fit
+    assert lines[0] <= lo and hi < lines[-1] and (np.diff(lines) > 0).all()
+    assert len(lines) - 1 == axis.boxes
+    expected = np.searchsorted(lines[1:-1], values, side="right")
+    np.testing.assert_array_equal(axis.place(values), expected)
+
+
+def test_dyadic_cells_decline_values_that_would_round_to_zero():
+    # -1e-320 scaled by 2^-17 for cells 2^17 wide rounds to -0: floor would give
+    # cell 0, not -1; and values 2^52 cells or more from 0 cannot be numbered exactly
+    v = np.array([-1e-320, 0.0, 1e6])
+    assert DyadicCells.fit(v, -1e-320, 1e6, 1e-320, 10) is None
+    axis, lines = DyadicCells.fit(v[1:], 0.0, 1e6, 1e6, 10)
+    assert axis.inv == 2.0**-17 and list(axis.place(v[1:])) == [0, len(lines) - 2]
+    far = np.array([1e17, 1e17 + 1024])
+    assert DyadicCells.fit(far, far[0], far[1], far[0], 1_000) is None
+    assert DyadicCells.fit(far, far[0], far[1], far[0], 10) is not None
