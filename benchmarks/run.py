@@ -861,6 +861,11 @@ def dask_report(
     per: dict[str, float] = {}
     peaks: dict[str, float] = {}
     for method, by_m in res.items():
+        for m, rs in by_m.items():  # a run that converged early would skew the margin
+            if any(r["iters"] != m for r in rs):
+                raise RuntimeError(
+                    f"dask {method}: {[r['iters'] for r in rs]} iterations, not {m}"
+                )
         t = {m: median([r["seconds"] for r in rs]) for m, rs in by_m.items()}
         per[method] = (t[long] - t[short]) / (long - short)
         peaks[method] = peak = max(r["hwm_kb"] for rs in by_m.values() for r in rs) / 1024
@@ -1086,9 +1091,8 @@ def main() -> None:
     dask_figures: tuple[float | None, float | None, int] = (None, None, 0)
     if "dask" in only:
         dn = 2_000_000 if q else args.dask_points
-        d_iters = (2, 5)
-        # the marginal cost of 3 iterations is noisy on a shared machine: 3 rounds,
-        # interleaved, medians (one round for the big run, which takes minutes)
+        d_iters = (5, 25)  # the marginal cost of an iteration, as the core rows
+        # 3 rounds, interleaved, medians (one round for the big run, which takes minutes)
         reps = 1 if q or dn >= DASK_BIG else 3
         res = run_dask(dn, max(10, dn // 10_000_000), 1_000_000, 8, d_iters, reps)
         lines, *figures = dask_report(res, dn, 1_000_000, 8, d_iters)
