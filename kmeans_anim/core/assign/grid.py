@@ -53,12 +53,18 @@ class BoxMembers(LabelMembers):
     def labels_of(self, idx: NDArray[np.intp]) -> NDArray[np.intp]:
         if "_labels" in self.__dict__:  # built already: a gather is cheapest
             return self._labels[idx]
-        # all n labels in the table's small integer type, gathered, then widened: half
-        # the cost of building (and keeping) the intp labels a view never reads whole
+        # the owners of the points' boxes, then the searched ones' labels: O(len(idx) +
+        # searched points), where building the labels first is O(n) (a density frame
+        # reads one point per pixel, a fifth of a million points, at every state)
         table, box, pts, lab = self._parts
-        small = np.take(table, box)
-        small[pts] = lab
-        return small[idx].astype(np.intp)
+        out = np.take(table, np.take(box, idx))
+        searched = np.flatnonzero(out == self._k)
+        if len(searched):
+            # only the searched points' entries are written and read: no O(n) fill
+            where = np.empty(len(box), table.dtype)
+            where[pts] = lab
+            out[searched] = where[idx[searched]]
+        return out.astype(np.intp)
 
     @cached_property
     def _edges(self) -> NDArray[np.intp]:
