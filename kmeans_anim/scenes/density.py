@@ -7,6 +7,7 @@ per state: in-between and held frames reuse them.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,44 +26,67 @@ from .layers import UNASSIGNED, Colour, rgba8
 
 #: What a grid shows before it is coloured at all (None is a state: unassigned, grey).
 NOTHING = object()
-#: Paints an image of (rows, columns) cells: RGBA bytes, the bottom row first (as the
-#: renderers' ``draw_image`` takes them).
-Paint = Callable[[int, int], NDArray[np.uint8]]
+#: ``(left, right, bottom, top)`` in data coordinates.
+Extent = tuple[float, float, float, float]
+#: Paints an image of (rows, columns) cells over an extent: RGBA bytes, the bottom row
+#: first (as the renderers' ``draw_image`` takes them).
+Paint = Callable[[int, int, Extent], NDArray[np.uint8]]
+#: Grids kept per view: the first screen size's and the latest (zoomed, resized), so
+#: that going back to the first view is not another pass over the points.
+KEPT_GRIDS = 2
 
 
 class PixelImage(Artist):
     """An RGBA image over ``extent`` (data coordinates), one cell per screen pixel.
 
-    At each draw it asks ``paint(rows, columns)`` for exactly as many cells as the
-    extent covers on screen at that moment (any dpi) and hands them to the renderer
-    unscaled: matplotlib's ``AxesImage`` resamples its data on every draw, which was
-    the largest cost of a density frame.
+    At each draw it asks ``paint(rows, columns, extent)`` for exactly as many cells as
+    the part of the extent inside the axes covers on screen at that moment (any dpi,
+    any zoom) and hands them to the renderer unscaled: matplotlib's ``AxesImage``
+    resamples its data on every draw, which was the largest cost of a density frame.
+    Zoomed in (a window's toolbar), only the part on screen is painted, so the image is
+    never larger than the axes.
     """
 
-    def __init__(self, extent: tuple[float, float, float, float], paint: Paint) -> None:
+    def __init__(self, extent: Extent, paint: Paint) -> None:
         super().__init__()
         self.extent = extent
         self.paint = paint
 
-    def get_extent(self) -> tuple[float, float, float, float]:
+    def get_extent(self) -> Extent:
         """``(left, right, bottom, top)`` in data coordinates."""
         return self.extent
 
-    def screen_box(self) -> tuple[int, int, int, int]:
-        """``(left, bottom, rows, columns)`` of the extent in whole screen pixels."""
+    def view(self) -> tuple[Extent, tuple[int, int, int, int]] | None:
+        """The part of the extent inside the axes: its extent, and its ``(left, bottom,
+        rows, columns)`` in whole screen pixels; None when none of it is on screen."""
         assert self.axes is not None
         x0, x1, y0, y1 = self.extent
-        (left, bottom), (right, top) = np.rint(self.axes.transData.transform([(x0, y0), (x1, y1)]))
-        return int(left), int(bottom), max(1, int(top - bottom)), max(1, int(right - left))
+        ends = np.rint(self.axes.transData.transform([(x0, y0), (x1, y1)]))
+        frame = np.rint(self.axes.bbox.get_points())
+        lo, hi = np.maximum(ends[0], frame[0]), np.minimum(ends[1], frame[1])
+        if np.any(hi < lo):
+            return None
+        extent = self.extent
+        if not (np.array_equal(lo, ends[0]) and np.array_equal(hi, ends[1])):
+            # the extent of the pixels on screen, so that its cells stay screen pixels
+            (vx0, vy0), (vx1, vy1) = self.axes.transData.inverted().transform([lo, hi])
+            extent = (float(vx0), float(vx1), float(vy0), float(vy1))
+        rows, cols = max(1, int(hi[1] - lo[1])), max(1, int(hi[0] - lo[0]))
+        return extent, (int(lo[0]), int(lo[1]), rows, cols)
+
+    def screen_box(self) -> tuple[int, int, int, int] | None:
+        """``(left, bottom, rows, columns)`` of the part on screen, in whole pixels."""
+        view = self.view()
+        return None if view is None else view[1]
 
     def draw(self, renderer: RendererBase) -> None:
-        if not self.get_visible():
-            return
-        left, bottom, rows, cols = self.screen_box()
-        gc = renderer.new_gc()
-        self._set_gc_clip(gc)
-        renderer.draw_image(gc, left, bottom, self.paint(rows, cols))
-        gc.restore()
+        view = self.view() if self.get_visible() else None
+        if view is not None:
+            extent, (left, bottom, rows, cols) = view
+            gc = renderer.new_gc()
+            self._set_gc_clip(gc)
+            renderer.draw_image(gc, left, bottom, self.paint(rows, cols, extent))
+            gc.restore()
         self.stale = False
 
 
@@ -102,31 +126,28 @@ class Grid:
     pos: tuple[NDArray[np.float64], NDArray[np.intp]] | None = None
 
 
-def _chunk_bins(
-    coords: NDArray[np.float64],
-    offset: int,
-    extent: tuple[float, float, float, float],
-    rows: int,
-    cols: int,
+def bin_points(
+    coords: NDArray[np.float64], offset: int, extent: Extent, rows: int, cols: int
 ) -> tuple[NDArray[np.intp], NDArray[np.intp], NDArray[np.intp]]:
-    """One chunk's count of points per cell, its cells that hold points, and the global
-    index of each such cell's first point."""
-    cell, counts = bin_points(np.asarray(coords, dtype=np.float64), extent, rows, cols)
+    """The number of points in every cell of a (rows, cols) grid over ``extent`` (row 0
+    at the bottom), the cells that hold points, and the index (plus ``offset``: a
+    chunk's first row) of each such cell's first point. Points on the far edges go to
+    the edge cells; points outside the extent (a view zoomed in) are left out."""
+    x0, x1, y0, y1 = extent
+    coords = np.asarray(coords, dtype=np.float64)
+    fx = (coords[:, 0] - x0) / (x1 - x0) * cols
+    fy = (coords[:, 1] - y0) / (y1 - y0) * rows
+    inside = (fx >= 0) & (fx <= cols) & (fy >= 0) & (fy <= rows)
+    kept = None if inside.all() else np.flatnonzero(inside)
+    if kept is not None:
+        fx, fy = fx[kept], fy[kept]
+    ix, iy = np.minimum(fx.astype(np.intp), cols - 1), np.minimum(fy.astype(np.intp), rows - 1)
+    cell = iy * cols + ix
+    counts = np.bincount(cell, minlength=rows * cols)
     cells = np.flatnonzero(counts)
     order = np.argsort(cell, kind="stable")
-    return counts, cells, order[np.searchsorted(cell[order], cells)] + offset
-
-
-def bin_points(
-    coords: NDArray[np.float64], extent: tuple[float, float, float, float], rows: int, cols: int
-) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
-    """Each point's cell in a (rows, cols) grid over ``extent`` (row 0 at the bottom), and
-    the number of points in every cell. Points on or past an edge go to the edge cell."""
-    x0, x1, y0, y1 = extent
-    ix = np.clip(((coords[:, 0] - x0) / (x1 - x0) * cols).astype(np.intp), 0, cols - 1)
-    iy = np.clip(((coords[:, 1] - y0) / (y1 - y0) * rows).astype(np.intp), 0, rows - 1)
-    cell = iy * cols + ix
-    return cell, np.bincount(cell, minlength=rows * cols)
+    first = order[np.searchsorted(cell[order], cells)]
+    return counts, cells, (first if kept is None else kept[first]) + offset
 
 
 class Density:
@@ -168,48 +189,51 @@ class Density:
         self.image = PixelImage(extent, self.paint)
         self.image.set_zorder(2)
         ax.add_artist(self.image)
-        self.grids: dict[tuple[int, int], Grid] = {}
+        self.grids: OrderedDict[tuple[int, int, Extent], Grid] = OrderedDict()
         self.state: KMeansState | None = None
 
     @property
     def artists(self) -> list[Artist]:
         return [self.image]
 
-    def grid(self, rows: int, cols: int) -> Grid:
-        """The points binned for an image of (rows, cols) pixels (made on first use)."""
-        if (rows, cols) not in self.grids:
-            if is_dask(self.coords):
-                parts = Chunks(self.coords).map(_chunk_bins, self.image.extent, rows, cols)
-                counts = np.sum([p[0] for p in parts], axis=0)
-                # chunks in order: a cell's first occurrence is in the first chunk it is in
-                cells, first = np.unique(np.concatenate([p[1] for p in parts]), return_index=True)
-                rep = np.concatenate([p[2] for p in parts])[first]
-                rep_coords = np.asarray(self.coords[rep].compute())
-                rep_rows = np.asarray(self.data[rep].compute()).reshape(len(rep), -1)
-            else:
-                cell, counts = bin_points(self.coords, self.image.extent, rows, cols)
-                cells = np.flatnonzero(counts)
-                order = np.argsort(cell, kind="stable")
-                rep = order[np.searchsorted(cell[order], cells)]
-                rep_coords, rep_rows = self.coords[rep], None
-            # cells in the order of their points: each state's labels are then read
-            # forwards through memory (a gather in cell order missed the cache at every
-            # cell), and the image they are written to is small enough to stay in cache
-            by_rep = np.argsort(rep)
-            cells, rep, rep_coords = cells[by_rep], rep[by_rep], rep_coords[by_rep]
-            rep_rows = None if rep_rows is None else rep_rows[by_rep]
-            level = np.log1p(counts[cells]) / np.log1p(counts.max())
-            alpha = np.zeros((len(cells), 4), np.uint8)
-            alpha[:, 3] = np.rint(255 * (0.35 + 0.65 * level))
-            self.grids[rows, cols] = Grid(
-                cells,
-                rep,
-                np.zeros((rows, cols, 4), np.uint8),
-                alpha.view(np.uint32)[:, 0],
-                rep_coords[:, 0],
-                rep_rows,
-            )
-        return self.grids[rows, cols]
+    def grid(self, rows: int, cols: int, extent: Extent | None = None) -> Grid:
+        """The points binned for an image of (rows, cols) pixels over ``extent`` (by
+        default the whole image's), made on first use."""
+        extent = self.image.extent if extent is None else extent
+        key = (rows, cols, extent)
+        if key in self.grids:
+            return self.grids[key]
+        if is_dask(self.coords):
+            parts = Chunks(self.coords).map(bin_points, extent, rows, cols)
+            counts = np.sum([p[0] for p in parts], axis=0)
+            # chunks in order: a cell's first occurrence is in the first chunk it is in
+            cells, first = np.unique(np.concatenate([p[1] for p in parts]), return_index=True)
+            rep = np.concatenate([p[2] for p in parts])[first]
+            rep_coords = np.asarray(self.coords[rep].compute())
+            rep_rows = np.asarray(self.data[rep].compute()).reshape(len(rep), -1)
+        else:
+            counts, cells, rep = bin_points(self.coords, 0, extent, rows, cols)
+            rep_coords, rep_rows = self.coords[rep], None
+        # cells in the order of their points: each state's labels are then read
+        # forwards through memory (a gather in cell order missed the cache at every
+        # cell), and the image they are written to is small enough to stay in cache
+        by_rep = np.argsort(rep)
+        cells, rep, rep_coords = cells[by_rep], rep[by_rep], rep_coords[by_rep]
+        rep_rows = None if rep_rows is None else rep_rows[by_rep]
+        level = np.log1p(counts[cells]) / np.log1p(counts.max())
+        alpha = np.zeros((len(cells), 4), np.uint8)
+        alpha[:, 3] = np.rint(255 * (0.35 + 0.65 * level))
+        if len(self.grids) == KEPT_GRIDS:
+            self.grids.popitem()  # the latest but one; the first stays
+        grid = self.grids[key] = Grid(
+            cells,
+            rep,
+            np.zeros((rows, cols, 4), np.uint8),
+            alpha.view(np.uint32)[:, 0],
+            rep_coords[:, 0],
+            rep_rows,
+        )
+        return grid
 
     def rep_labels(self, state: KMeansState, grid: Grid) -> NDArray[np.intp]:
         """The cluster of each of ``grid``'s representative points."""
@@ -228,9 +252,10 @@ class Density:
         i = np.searchsorted(members.starts[runs], pos, side="right") - 1
         return runs[i]
 
-    def paint(self, rows: int, cols: int) -> NDArray[np.uint8]:
-        """The image of the current state at (rows, cols) pixels, bottom row first."""
-        grid = self.grid(1 if self.one_row else rows, cols)
+    def paint(self, rows: int, cols: int, extent: Extent | None = None) -> NDArray[np.uint8]:
+        """The image of the current state at (rows, cols) pixels over ``extent`` (by
+        default the whole image's), bottom row first."""
+        grid = self.grid(1 if self.one_row else rows, cols, extent)
         if grid.shows is not self.state:
             lab = (
                 np.full(len(grid.cells), len(self.palette) - 1)

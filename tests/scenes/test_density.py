@@ -192,3 +192,43 @@ def test_density_of_a_dask_run_equals_the_in_memory_one_pixel_for_pixel(dim: int
         assert len(np.unique(memory.paint(90, 120)[..., :3].reshape(-1, 3), axis=0)) >= 4
     finally:
         plt.close(fig)
+
+
+def test_zoomed_in_only_the_points_on_screen_are_binned_one_cell_per_pixel() -> None:
+    # A window's toolbar zooms in: the image stays the size of the axes (not of the
+    # whole extent at that zoom, which at 1e6x would be terabytes), holds only the
+    # points inside the view, and few grids are kept however often the view changes.
+    points = np.random.default_rng(0).uniform(-1, 1, size=(50_000, 2))
+    anim = animate(points, 4, seed=0, render="density", max_iter=3, hold=0, figsize=(4, 3))
+    scene, fig = anim.scene, anim.figure
+    *_, last = anim.frames()
+    scene.update(last)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    axes_box = np.rint(scene.ax.bbox.get_points())
+    axes_rows, axes_cols = (axes_box[1] - axes_box[0])[::-1]
+    for lo, hi in [(0.2, 0.5), (0.3, 0.3 + 1e-6), (-0.5, 0.1), (0.2, 0.5)]:
+        scene.ax.set_xlim(lo, hi)
+        scene.ax.set_ylim(lo, hi)
+        canvas.draw()
+        extent, (_, _, rows, cols) = scene.points.image.view()
+        assert rows <= axes_rows and cols <= axes_cols
+        grid = scene.points.grid(rows, cols, extent)
+        x0, x1, y0, y1 = extent
+        pixel = (hi - lo) / cols  # the view's edges, snapped to whole pixels
+        assert x0 == pytest.approx(lo, abs=pixel) and x1 == pytest.approx(hi, abs=pixel)
+        inside = (
+            (points[:, 0] >= x0)
+            & (points[:, 0] <= x1)
+            & (points[:, 1] >= y0)
+            & (points[:, 1] <= y1)
+        )
+        counts, _, _ = np.histogram2d(
+            points[inside, 1], points[inside, 0], bins=(rows, cols), range=((y0, y1), (x0, x1))
+        )
+        assert set(grid.cells) == set(np.flatnonzero(counts))
+        assert set(grid.rep) <= set(np.flatnonzero(inside))
+    assert len(scene.points.grids) <= 2
+    scene.ax.set_xlim(5, 6)  # nothing of the image on screen: nothing drawn, no error
+    canvas.draw()
+    assert scene.points.image.view() is None
