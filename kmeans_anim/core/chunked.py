@@ -287,6 +287,18 @@ class Chunks:
         jobs = [f(b, int(o), *args) for b, o in zip(self.blocks, self.offsets, strict=True)]
         return list(self.dask.compute(*jobs))
 
+    def reduce(self, func: Any, merge: Any, *args: Any) -> Any:
+        """``func(block, offset, *args)`` for every block, merged pairwise up a tree by
+        ``merge(earlier, later)`` (associative), in one pass: a few blocks' results are
+        held at a time, not every block's (for results as large as an image)."""
+        f = self.dask.delayed(func, pure=True)
+        m = self.dask.delayed(merge, pure=True)
+        level = [f(b, int(o), *args) for b, o in zip(self.blocks, self.offsets, strict=True)]
+        while len(level) > 1:
+            merged = [m(a, b) for a, b in zip(level[::2], level[1::2], strict=False)]
+            level = merged + level[2 * len(merged) :]  # an odd one out stays last
+        return self.dask.compute(level[0])[0]
+
     def summary(self, func: Any, *args: Any) -> _Pass:
         """One pass of ``func`` (:func:`_first_pass`, :func:`_chunk_pass` or
         :func:`_grid_pass`) over every chunk, combined."""

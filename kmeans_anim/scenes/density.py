@@ -150,6 +150,44 @@ def bin_points(
     return counts, cells, (first if kept is None else kept[first]) + offset
 
 
+@dataclass(frozen=True)
+class ChunkBins:
+    """Some chunks' points binned (:func:`bin_points`), kept only for the cells that
+    hold points: those cells (ascending), their counts, and the global index and row (of
+    ``coords`` then ``data``) of each one's first point. Merged up a tree by
+    :meth:`then`, so that the representatives' rows need no indexing of the dask array
+    afterwards (a gather of a fifth of a million rows across chunks makes a graph of as
+    many tasks)."""
+
+    cells: NDArray[np.intp]
+    counts: NDArray[np.intp]
+    first: NDArray[np.intp]
+    rows: NDArray[np.float64]
+
+    @classmethod
+    def of(
+        cls, block: NDArray[np.float64], offset: int, extent: Extent, rows: int, cols: int
+    ) -> ChunkBins:
+        """One chunk's, binned by its first two columns (the coordinates on screen)."""
+        block = np.asarray(block, dtype=np.float64)
+        counts, cells, first = bin_points(block[:, :2], 0, extent, rows, cols)
+        return cls(cells, counts[cells], first + offset, block[first])
+
+    def then(self, later: ChunkBins) -> ChunkBins:
+        """These chunks' and the ``later`` ones' (after them in the data) as one: counts
+        add, and where both hold a cell its first point is this one's."""
+        cells = np.union1d(self.cells, later.cells)
+        mine, theirs = np.searchsorted(cells, self.cells), np.searchsorted(cells, later.cells)
+        counts = np.zeros(len(cells), np.intp)
+        counts[mine] += self.counts
+        counts[theirs] += later.counts
+        first = np.empty(len(cells), np.intp)
+        rows = np.empty((len(cells), self.rows.shape[1]))
+        first[theirs], rows[theirs] = later.first, later.rows
+        first[mine], rows[mine] = self.first, self.rows  # earlier: overrides
+        return ChunkBins(cells, counts, first, rows)
+
+
 class Density:
     """The data points as a per-pixel image, for data too large for markers.
 
@@ -204,23 +242,23 @@ class Density:
         if key in self.grids:
             return self.grids[key]
         if is_dask(self.coords):
-            parts = Chunks(self.coords).map(bin_points, extent, rows, cols)
-            counts = np.sum([p[0] for p in parts], axis=0)
-            # chunks in order: a cell's first occurrence is in the first chunk it is in
-            cells, first = np.unique(np.concatenate([p[1] for p in parts]), return_index=True)
-            rep = np.concatenate([p[2] for p in parts])[first]
-            rep_coords = np.asarray(self.coords[rep].compute())
-            rep_rows = np.asarray(self.data[rep].compute()).reshape(len(rep), -1)
+            import dask.array as da
+
+            both = da.concatenate((self.coords, self.data.reshape(len(self.data), -1)), axis=1)
+            bins = Chunks(both).reduce(ChunkBins.of, ChunkBins.then, extent, rows, cols)
+            cells, counts, rep = bins.cells, bins.counts, bins.first
+            rep_coords, rep_rows = bins.rows[:, :2], bins.rows[:, 2:]
         else:
-            counts, cells, rep = bin_points(self.coords, 0, extent, rows, cols)
-            rep_coords, rep_rows = self.coords[rep], None
+            all_counts, cells, rep = bin_points(self.coords, 0, extent, rows, cols)
+            counts, rep_coords, rep_rows = all_counts[cells], self.coords[rep], None
         # cells in the order of their points: each state's labels are then read
         # forwards through memory (a gather in cell order missed the cache at every
         # cell), and the image they are written to is small enough to stay in cache
         by_rep = np.argsort(rep)
         cells, rep, rep_coords = cells[by_rep], rep[by_rep], rep_coords[by_rep]
         rep_rows = None if rep_rows is None else rep_rows[by_rep]
-        level = np.log1p(counts[cells]) / np.log1p(counts.max())
+        counts = counts[by_rep]
+        level = np.log1p(counts) / np.log1p(counts.max(initial=0))
         alpha = np.zeros((len(cells), 4), np.uint8)
         alpha[:, 3] = np.rint(255 * (0.35 + 0.65 * level))
         if len(self.grids) == KEPT_GRIDS:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import colorsys
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -232,3 +234,47 @@ def test_zoomed_in_only_the_points_on_screen_are_binned_one_cell_per_pixel() -> 
     scene.ax.set_xlim(5, 6)  # nothing of the image on screen: nothing drawn, no error
     canvas.draw()
     assert scene.points.image.view() is None
+
+
+_BINS_CHILD = """
+import sys
+import dask.array as da
+import matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+from kmeans_anim import hsv_palette
+from kmeans_anim.scenes.density import Density
+
+def peak():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM"):
+            return int(line.split()[1]) * 1024
+
+chunks, rows, side = map(int, sys.argv[1:])
+x = da.random.RandomState(0).uniform(-1, 1, size=(chunks * rows, 2), chunks=(rows, 2))
+d = Density(plt.subplots()[1], x, hsv_palette(3), (-1.0, 1.0, -1.0, 1.0), data=x)
+d.grid(20, 20)  # imports and the scheduler's threads warmed up
+before = peak()
+grid = d.grid(side, side)
+print(len(grid.cells), peak() - before)
+"""
+
+
+def test_density_of_many_dask_chunks_holds_a_few_images_not_one_per_chunk() -> None:
+    # 300 chunks binned into 400 x 400 pixels: each chunk's result is as large as the
+    # image, so holding every chunk's until the end took 0.76 GB; merged up a tree, the
+    # rise is bounded by a few images' worth (cells, counts, first points and their
+    # rows: 7 values a pixel), whatever the number of chunks
+    pytest.importorskip("dask.array")
+    chunks, rows, side = 300, 2_000, 400
+    out = subprocess.run(
+        [sys.executable, "-c", _BINS_CHILD, str(chunks), str(rows), str(side)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    ).stdout.split()
+    cells, rise = map(int, out)
+    assert cells > 0.9 * side * side  # 600,000 uniform points fill nearly every pixel
+    image = side * side * 7 * 8
+    assert rise < 16 * image < chunks * side * side * 8, (rise, image)
