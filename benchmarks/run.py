@@ -69,6 +69,26 @@ def ratio(a: float | None, b: float | None) -> float | None:
 # --------------------------------------------------------------------------- machine
 
 
+def cpu_times() -> list[int] | None:
+    """The machine's CPU time so far by kind (``/proc/stat``: user, nice, system, idle,
+    iowait, irq, softirq, steal, ...), or None where there is no such file."""
+    try:
+        return [int(v) for v in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+    except (OSError, ValueError):
+        return None
+
+
+def stolen_share(start: list[int] | None) -> str:
+    """The share of CPU time since ``start`` the host gave to other machines (steal): a
+    virtual machine's two cores are then fewer, and drawing and encoding, which overlap
+    on two cores, add up instead."""
+    end = cpu_times()
+    if start is None or end is None or len(end) < 8:
+        return "unknown"
+    delta = [b - a for a, b in zip(start, end, strict=False)]
+    return f"{100 * delta[7] / max(1, sum(delta[:8])):.1f}%"
+
+
 def machine_info() -> list[str]:
     import sklearn
     import threadpoolctl
@@ -402,7 +422,7 @@ def density_per_frame(case: DensityCase, key: str) -> float:
     return 1e3 * (median(t[case.long]) - median(t[case.short])) / (f[case.long] - f[case.short])
 
 
-def density_report(cases: list[DensityCase], reps: int) -> list[str]:
+def density_report(cases: list[DensityCase], reps: int, stolen: str) -> list[str]:
     out = [
         "## 1b. Density view: save vs ffmpeg alone",
         "",
@@ -435,6 +455,11 @@ def density_report(cases: list[DensityCase], reps: int) -> list[str]:
             f"{fmt(median(r['times']['save'][c.long]), 2)} | "
             f"{fmt(median(r['times']['floor'][c.long]), 2)} |"
         )
+    out += [
+        "",
+        f"CPU time stolen by the host during these runs: {stolen} (of the two cores' "
+        "time; the more, the less drawing and encoding overlap).",
+    ]
     return out
 
 
@@ -1007,7 +1032,7 @@ def main() -> None:
         return
     only = {s.strip() for s in args.only.split(",") if s.strip()}
     q = args.quick
-    started = time.perf_counter()
+    started, cpu_start = time.perf_counter(), cpu_times()
 
     def blobs(c: int, per: int, dim: int, seed: int, std: float = 0.15) -> Callable[[], Any]:
         return lambda: make_blobs(c, per, dim=dim, std=std, seed=seed)[0]
@@ -1066,10 +1091,11 @@ def main() -> None:
                 run_workload(w, Path(tmp))
         body += ["", *rendering_report(workloads)]
     if "density" in only:
+        density_cpu = cpu_times()
         with tempfile.TemporaryDirectory(prefix="kmeans-bench-") as tmp:
             for dc in density_cases:
                 run_density(dc, density_reps, Path(tmp))
-        body += ["", *density_report(density_cases, density_reps)]
+        body += ["", *density_report(density_cases, density_reps, stolen_share(density_cpu))]
     if "core" in only:
         for c in cases:
             run_core(c, core_reps)
@@ -1100,7 +1126,8 @@ def main() -> None:
         body += ["", *lines]
     load = " ".join(f"{v:.2f}" for v in os.getloadavg())
     doc += [
-        f"- load average at end: {load}; whole run {time.perf_counter() - started:.0f} s",
+        f"- load average at end: {load}; whole run {time.perf_counter() - started:.0f} s; "
+        f"CPU time stolen by the host during the run: {stolen_share(cpu_start)}",
         "",
         *targets(
             {w.name: w for w in workloads},
