@@ -82,6 +82,11 @@ def locate(
     return box
 
 
+#: The narrowest cells are 2^-1023 wide: 2^1023 is the largest power of two a float64
+#: holds.
+MIN_CELL_EXPONENT = -1023
+
+
 @dataclass(frozen=True)
 class DyadicCells:
     """Boxes along one axis made of whole cells of a power-of-two width ``2^e``, so that
@@ -102,9 +107,11 @@ class DyadicCells:
         smallest nonzero ``|v|``, below ``2^(e - 1074)``), or cells too many to number
         exactly (an offset above 2^52 cells)."""
         span = hi - lo if hi > lo else max(abs(hi), 1.0)  # (any width serves one value)
-        e = int(np.frexp(span / cells)[1])  # 2^e >= span / cells
+        # 2^e >= span / cells; no narrower than 2^-1023, whose inverse is the largest
+        # finite power of two (a subnormal span asks for cells narrower still)
+        e = max(int(np.frexp(span / cells)[1]), MIN_CELL_EXPONENT)
         inv = math.ldexp(1.0, -e)
-        if not (math.isfinite(inv) and max(abs(lo), abs(hi)) * inv < 2.0**52):
+        if max(abs(lo), abs(hi)) * inv >= 2.0**52:
             return None
         if tiny < math.ldexp(1.0, e - 1074):
             return None
