@@ -149,7 +149,13 @@ def test_ffmpeg_exits_zero_with_too_few_frames(target: Path, fake_ffmpeg, no_lea
 
 
 def test_ffmpeg_exits_zero_with_garbage(target: Path, fake_ffmpeg, no_leaks: None) -> None:
-    fake_ffmpeg('cat >/dev/null\nfor a; do out=$a; done\necho garbage > "$out"\n')
+    # the frame count (-nostdin ... -f null -) runs the real binary on the garbage; the
+    # fake would write "garbage" to a file named "-" in the current folder
+    real = imageio_ffmpeg.get_ffmpeg_exe()
+    fake_ffmpeg(
+        f'if [ "$1" = -nostdin ]; then exec {real} "$@"; fi\n'
+        'cat >/dev/null\nfor a; do out=$a; done\necho garbage > "$out"\n'
+    )
     with pytest.raises(EncoderError, match=r"wrote an unreadable file where 16 were sent"):
         small_animation().save(target, progress=False)
     assert_untouched(target)
