@@ -1,0 +1,52 @@
+"""What every benchmark section shares: the frame size, the report's number format,
+the log, and where the benchmarks live. Importing it puts the repository on the path
+and matplotlib on its Agg backend (no display)."""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+#: The entry point: children of the memory, load and dask sections run it again.
+RUN = HERE / "run.py"
+sys.path.insert(0, str(HERE.parent))
+
+import matplotlib  # noqa: E402
+
+matplotlib.use("Agg")
+
+WIDTH, HEIGHT, DPI = 640, 480, 100.0
+FIGSIZE = (WIDTH / DPI, HEIGHT / DPI)
+
+
+def log(msg: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+def median(xs: list[float]) -> float:
+    return float(statistics.median(xs))
+
+
+def fmt(x: float | None, digits: int = 1) -> str:
+    if x is None or not np.isfinite(x):
+        return "n/a"
+    return f"{x:,.{digits}f}"
+
+
+def ratio(a: float | None, b: float | None) -> float | None:
+    if a is None or b is None or b == 0:
+        return None
+    return a / b
+
+
+def vm_status(key: str) -> int:
+    """A figure (kB) of this process's ``/proc/self/status``, e.g. ``VmHWM``; -1 if absent."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(key + ":"):
+            return int(line.split()[1])
+    return -1
