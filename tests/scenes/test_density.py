@@ -261,12 +261,12 @@ print(len(grid.cells), peak() - before)
 
 
 def test_density_of_many_dask_chunks_holds_a_few_images_not_one_per_chunk() -> None:
-    # 300 chunks binned into 400 x 400 pixels: each chunk's result is as large as the
-    # image, so holding every chunk's until the end took 0.76 GB; merged up a tree, the
+    # 200 chunks binned into 300 x 300 pixels: each chunk's result is as large as the
+    # image, so holding every chunk's until the end took 0.29 GB; merged up a tree, the
     # rise is bounded by a few images' worth (cells, counts, first points and their
     # rows: 7 values a pixel), whatever the number of chunks
     pytest.importorskip("dask.array")
-    chunks, rows, side = 300, 2_000, 400
+    chunks, rows, side = 200, 2_000, 300
     out = subprocess.run(
         [sys.executable, "-c", _BINS_CHILD, str(chunks), str(rows), str(side)],
         capture_output=True,
@@ -275,6 +275,6 @@ def test_density_of_many_dask_chunks_holds_a_few_images_not_one_per_chunk() -> N
         timeout=120,
     ).stdout.split()
     cells, rise = map(int, out)
-    assert cells > 0.9 * side * side  # 600,000 uniform points fill nearly every pixel
+    assert cells > 0.9 * side * side  # 400,000 uniform points fill nearly every pixel
     image = side * side * 7 * 8
     assert rise < 16 * image < chunks * side * side * 8, (rise, image)
