@@ -7,6 +7,7 @@ per state: in-between and held frames reuse them.
 
 from __future__ import annotations
 
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -34,6 +35,11 @@ Paint = Callable[[int, int, Extent], NDArray[np.uint8]]
 #: Grids kept per view: the first screen size's and the latest (zoomed, resized), so
 #: that going back to the first view is not another pass over the points.
 KEPT_GRIDS = 2
+#: Seconds: data whose first binning took longer (hundreds of millions of points, on
+#: dask) is not binned again for a zoomed or panned view (a window's pan redraws at
+#: every move of the mouse): such a view shows the whole view's pixels, enlarged. The
+#: whole extent at a new size (a save at another dpi) is binned again, exactly.
+SLOW_BINNING = 1.0
 
 
 class PixelImage(Artist):
@@ -188,6 +194,23 @@ class ChunkBins:
         return ChunkBins(cells, counts, first, rows)
 
 
+def _resampled(
+    grid: Grid, extent: Extent, rows: int, cols: int, view: Extent
+) -> NDArray[np.uint8]:
+    """``grid``'s image (over ``extent``) seen over ``view`` at (rows, cols) pixels: each
+    pixel the grid's cell under its centre, transparent outside the extent."""
+    x0, x1, y0, y1 = extent
+    v0, v1, w0, w1 = view
+    g_rows, g_cols = grid.rgba.shape[:2]
+    fx = ((v0 + (np.arange(cols) + 0.5) * (v1 - v0) / cols) - x0) / (x1 - x0) * g_cols
+    fy = ((w0 + (np.arange(rows) + 0.5) * (w1 - w0) / rows) - y0) / (y1 - y0) * g_rows
+    ix, iy = np.floor(fx).astype(np.intp), np.floor(fy).astype(np.intp)
+    out = grid.rgba[np.clip(iy, 0, g_rows - 1)[:, None], np.clip(ix, 0, g_cols - 1)[None, :]]
+    out[(iy < 0) | (iy >= g_rows)] = 0
+    out[:, (ix < 0) | (ix >= g_cols)] = 0
+    return out
+
+
 class Density:
     """The data points as a per-pixel image, for data too large for markers.
 
@@ -204,6 +227,10 @@ class Density:
     shows): each screen size is then binned in one pass over the chunks (counts and
     first point per pixel, as for numpy), and only the representatives' rows are read
     into memory; a state without labels colours them by their nearest centroid.
+
+    A zoomed or panned view is binned again, exactly, unless the first binning took
+    more than :data:`SLOW_BINNING` seconds: then each of its screen pixels shows the
+    whole view's pixel under it.
     """
 
     def __init__(
@@ -228,6 +255,8 @@ class Density:
         self.image.set_zorder(2)
         ax.add_artist(self.image)
         self.grids: OrderedDict[tuple[int, int, Extent], Grid] = OrderedDict()
+        #: Whether the first binning took more than SLOW_BINNING seconds.
+        self.slow = False
         self.state: KMeansState | None = None
 
     @property
@@ -241,6 +270,7 @@ class Density:
         key = (rows, cols, extent)
         if key in self.grids:
             return self.grids[key]
+        started = time.perf_counter()
         if is_dask(self.coords):
             import dask.array as da
 
@@ -271,6 +301,8 @@ class Density:
             rep_coords[:, 0],
             rep_rows,
         )
+        if len(self.grids) == 1:
+            self.slow = time.perf_counter() - started > SLOW_BINNING
         return grid
 
     def rep_labels(self, state: KMeansState, grid: Grid) -> NDArray[np.intp]:
@@ -293,7 +325,18 @@ class Density:
     def paint(self, rows: int, cols: int, extent: Extent | None = None) -> NDArray[np.uint8]:
         """The image of the current state at (rows, cols) pixels over ``extent`` (by
         default the whole image's), bottom row first."""
-        grid = self.grid(1 if self.one_row else rows, cols, extent)
+        extent = self.image.extent if extent is None else extent
+        key = (1 if self.one_row else rows, cols, extent)
+        whole = next((k for k in self.grids if k[2] == self.image.extent), None)
+        if self.slow and key not in self.grids and extent != self.image.extent and whole:
+            return _resampled(self.coloured(self.grids[whole]), whole[2], rows, cols, extent)
+        grid = self.coloured(self.grid(*key))
+        if self.one_row and rows > 1:
+            return np.ascontiguousarray(np.broadcast_to(grid.rgba, (rows, cols, 4)))
+        return grid.rgba
+
+    def coloured(self, grid: Grid) -> Grid:
+        """``grid``, its image coloured by the current state (once per state)."""
         if grid.shows is not self.state:
             lab = (
                 np.full(len(grid.cells), len(self.palette) - 1)
@@ -302,9 +345,7 @@ class Density:
             )
             grid.rgba.view(np.uint32).reshape(-1)[grid.cells] = self.palette[lab] | grid.alpha
             grid.shows = self.state
-        if self.one_row and rows > 1:
-            return np.ascontiguousarray(np.broadcast_to(grid.rgba, (rows, cols, 4)))
-        return grid.rgba
+        return grid
 
     def update(self, frame: Frame) -> list[Artist]:
         self.state = frame.colours

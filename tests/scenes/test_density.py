@@ -278,3 +278,46 @@ def test_density_of_many_dask_chunks_holds_a_few_images_not_one_per_chunk() -> N
     assert cells > 0.9 * side * side  # 400,000 uniform points fill nearly every pixel
     image = side * side * 7 * 8
     assert rise < 16 * image < chunks * side * side * 8, (rise, image)
+
+
+def test_zoomed_views_of_slowly_binned_data_show_the_whole_views_pixels(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Data whose first binning was slow (hundreds of millions of points) is not binned
+    # again at every move of a pan: a zoomed view shows, at each screen pixel, the whole
+    # view's pixel under its centre. The whole view at another size is binned again.
+    from kmeans_anim.scenes import density as density_module
+
+    monkeypatch.setattr(density_module, "SLOW_BINNING", -1.0)  # every binning is slow
+    points = np.random.default_rng(1).uniform(-1, 1, size=(50_000, 2))
+    anim = animate(points, 4, seed=0, render="density", max_iter=3, hold=0, figsize=(4, 3))
+    scene, fig = anim.scene, anim.figure
+    *_, last = anim.frames()
+    scene.update(last)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    density = scene.points
+    assert density.slow and len(density.grids) == 1
+    ((key, whole),) = density.grids.items()
+    x0, x1, y0, y1 = key[2]
+    home = scene.ax.get_xlim(), scene.ax.get_ylim()
+    scene.ax.set_xlim(-0.3, 0.1)
+    scene.ax.set_ylim(0.2, 0.5)
+    canvas.draw()
+    assert list(density.grids) == [key]  # nothing binned again
+    extent, (_, _, rows, cols) = density.image.view()
+    image = density.paint(rows, cols, extent)
+    assert image.shape == (rows, cols, 4)
+    v0, v1, w0, w1 = extent
+    for r in range(rows):  # every pixel, one by one
+        y = w0 + (r + 0.5) * (w1 - w0) / rows
+        row = int((y - y0) / (y1 - y0) * key[0])
+        cells = [
+            int((v0 + (c + 0.5) * (v1 - v0) / cols - x0) / (x1 - x0) * key[1]) for c in range(cols)
+        ]
+        np.testing.assert_array_equal(image[r], whole.rgba[row, cells])
+    scene.ax.set_xlim(*home[0])
+    scene.ax.set_ylim(*home[1])
+    fig.set_dpi(50)  # the whole view at another size: binned again, exactly
+    canvas.draw()
+    assert len(density.grids) == 2 and all(k[2] == key[2] for k in density.grids)
