@@ -80,11 +80,6 @@ class PixelImage(Artist):
         rows, cols = max(1, int(hi[1] - lo[1])), max(1, int(hi[0] - lo[0]))
         return extent, (int(lo[0]), int(lo[1]), rows, cols)
 
-    def screen_box(self) -> tuple[int, int, int, int] | None:
-        """``(left, bottom, rows, columns)`` of the part on screen, in whole pixels."""
-        view = self.view()
-        return None if view is None else view[1]
-
     def draw(self, renderer: RendererBase) -> None:
         view = self.view() if self.get_visible() else None
         if view is not None:

@@ -155,7 +155,7 @@ def test_density_image_is_drawn_one_cell_per_screen_pixel(dpi: int) -> None:
     canvas = FigureCanvasAgg(fig)
     fig.set_dpi(dpi)
     canvas.draw()
-    left, bottom, rows, cols = scene.points.image.screen_box()
+    _, (left, bottom, rows, cols) = scene.points.image.view()
     height = canvas.get_width_height()[1]
     shown = np.asarray(canvas.buffer_rgba())[height - bottom - rows : height - bottom]
     shown = shown[::-1, left : left + cols, :3].astype(int)  # bottom row first, as painted
