@@ -125,19 +125,45 @@ def seeding_steps(
     # D² sampling does not depend on the scale: the centred points are brought into
     # [-1, 1] by a power of two (exact), so that no squared distance overflows or
     # underflows to 0. Centred directly (three passes over the points fewer); only if
-    # that overflowed, after bringing the points themselves into [-1, 1] first.
-    with np.errstate(over="ignore", invalid="ignore"):
-        xc = x - x.mean(axis=0)
-        top = max(float(xc.max()), -float(xc.min()))
-    if not math.isfinite(top):
-        xc = np.ldexp(x, -unit_exponent(x))
-        xc -= xc.mean(axis=0)
-        top = max(float(xc.max()), -float(xc.min()))
-    np.ldexp(xc, -int(np.frexp(top)[1]), out=xc)
+    # that overflowed, after bringing the points themselves into [-1, 1] first. Points
+    # whose distances come from a product and are safe as they are stay uncopied (a
+    # power-of-two scale of them then gives the same picks exactly while they stay
+    # safe, and up to rounding once it takes them out of that range).
+    if x.shape[1] > Tuning().direct_d and _safe_as_they_are(x):
+        xc = x
+    else:
+        with np.errstate(over="ignore", invalid="ignore"):
+            xc = x - x.mean(axis=0)
+            top = max(float(xc.max()), -float(xc.min()))
+        if not math.isfinite(top):
+            xc = np.ldexp(x, -unit_exponent(x))
+            xc -= xc.mean(axis=0)
+            top = max(float(xc.max()), -float(xc.min()))
+        np.ldexp(xc, -int(np.frexp(top)[1]), out=xc)
     n_threads = default_threads() if threads is None else threads
     pots = _Potentials(xc, 2 + int(math.log(k)), block, n_threads)
     del xc  # the direct search keeps the points as columns only
     yield from _kmeanspp(pots, k, rng, probabilities)
+
+
+#: Points with magnitudes within 2^±SAFE_EXPONENT are squared and summed without
+#: overflow or underflow to 0 in any number of dimensions a machine can hold.
+SAFE_EXPONENT = 250
+
+
+def _safe_as_they_are(x: NDArray[np.float64]) -> bool:
+    """Whether k-means++ can work on ``x`` itself rather than on a centred, scaled copy
+    (of the data's size, the largest cost of seeding wide data): its magnitudes are
+    within 2^±:data:`SAFE_EXPONENT`, and its mean lies no farther from 0 than a box as
+    wide as its values' range in every column, so that ``||x||^2 - 2 x.c + ||c||^2``
+    loses at most a few times more to rounding than on centred points. Three passes
+    (whole-array minimum and maximum; a column-wise one is several times slower), no
+    copy."""
+    lo, hi = float(x.min()), float(x.max())
+    if not 2.0**-SAFE_EXPONENT <= max(hi, -lo) <= 2.0**SAFE_EXPONENT:
+        return False  # (NaN too)
+    mean = x.mean(axis=0)
+    return float(mean @ mean) <= x.shape[1] * (hi - lo) ** 2
 
 
 class _Potentials:

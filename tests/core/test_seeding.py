@@ -179,3 +179,31 @@ def test_kmeanspp_picks_do_not_depend_on_a_power_of_two_scale_even_near_overflow
         assert [s.index for s in kmeanspp_picks(np.ldexp(x, e), 5, 3)] == ref
     with np.errstate(over="ignore"):  # the direct centring's sum overflows there
         assert not np.isfinite(np.ldexp(x, 1015).sum(axis=0)).all()
+
+
+def test_kmeanspp_on_centred_wide_data_reads_the_points_without_copying_them():
+    # Distances from a product need no centred copy of points near the origin: a copy
+    # of the data's size was the largest cost of seeding 100,000 x 50 points.
+    import tracemalloc
+
+    x = np.random.default_rng(2).uniform(-1.0, 1.0, size=(20_000, 50))
+    tracemalloc.start()
+    try:
+        kmeanspp_picks(x, 8, 0)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 0.5 * x.nbytes, (peak, x.nbytes)
+
+
+@pytest.mark.parametrize("offset", [2.0**40, -(2.0**40)])
+def test_kmeanspp_far_from_the_origin_in_many_dimensions_is_centred_first(offset):
+    # At 2^40 from 0, ||x||^2 - 2 x.c + ||c||^2 on the points as they are loses about
+    # 10^8 to rounding, more than the blobs' squared distances (10^5): the points are
+    # centred first, and each pick lands in a blob of its own, as without the offset.
+    rng = np.random.default_rng(4)
+    centres = np.repeat(np.eye(4, 8) * 100.0, 50, axis=0)
+    x = centres + rng.normal(size=(200, 8))
+    for seed in range(5):
+        picks = [s.index // 50 for s in kmeanspp_picks(x + offset, 4, seed)]
+        assert sorted(picks) == [0, 1, 2, 3], (seed, picks)
