@@ -8,7 +8,6 @@ per state: in-between and held frames reuse them.
 from __future__ import annotations
 
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -249,7 +248,7 @@ class Density:
         self.image = PixelImage(extent, self.paint)
         self.image.set_zorder(2)
         ax.add_artist(self.image)
-        self.grids: OrderedDict[tuple[int, int, Extent], Grid] = OrderedDict()
+        self.grids: dict[tuple[int, int, Extent], Grid] = {}
         #: Whether the first binning took more than SLOW_BINNING seconds.
         self.slow = False
         self.state: KMeansState | None = None
@@ -287,7 +286,7 @@ class Density:
         alpha = np.zeros((len(cells), 4), np.uint8)
         alpha[:, 3] = np.rint(255 * (0.35 + 0.65 * level))
         if len(self.grids) == KEPT_GRIDS:
-            self.grids.popitem()  # the latest but one; the first stays
+            self.grids.popitem()  # the latest (dicts keep their order); the first stays
         grid = self.grids[key] = Grid(
             cells,
             rep,
@@ -322,9 +321,11 @@ class Density:
         default the whole image's), bottom row first."""
         extent = self.image.extent if extent is None else extent
         key = (1 if self.one_row else rows, cols, extent)
-        whole = next((k for k in self.grids if k[2] == self.image.extent), None)
-        if self.slow and key not in self.grids and extent != self.image.extent and whole:
-            return _resampled(self.coloured(self.grids[whole]), whole[2], rows, cols, extent)
+        if self.slow and key not in self.grids and extent != self.image.extent:
+            whole = next((k for k in self.grids if k[2] == self.image.extent), None)
+            if whole is not None:
+                grid = self.coloured(self.grids[whole])
+                return _resampled(grid, whole[2], rows, cols, extent)
         grid = self.coloured(self.grid(*key))
         if self.one_row and rows > 1:
             return np.ascontiguousarray(np.broadcast_to(grid.rgba, (rows, cols, 4)))
