@@ -196,17 +196,24 @@ def test_density_of_a_dask_run_equals_the_in_memory_one_pixel_for_pixel(dim: int
         plt.close(fig)
 
 
+def _drawn_uniform_density(seed: int):
+    """50,000 uniform 2-D points, their density animation at its last frame, and the
+    Agg canvas it was drawn on once."""
+    points = np.random.default_rng(seed).uniform(-1, 1, size=(50_000, 2))
+    anim = animate(points, 4, seed=0, render="density", max_iter=3, hold=0, figsize=(4, 3))
+    *_, last = anim.frames()
+    anim.scene.update(last)
+    canvas = FigureCanvasAgg(anim.figure)
+    canvas.draw()
+    return points, anim, canvas
+
+
 def test_zoomed_in_only_the_points_on_screen_are_binned_one_cell_per_pixel() -> None:
     # A window's toolbar zooms in: the image stays the size of the axes (not of the
     # whole extent at that zoom, which at 1e6x would be terabytes), holds only the
     # points inside the view, and few grids are kept however often the view changes.
-    points = np.random.default_rng(0).uniform(-1, 1, size=(50_000, 2))
-    anim = animate(points, 4, seed=0, render="density", max_iter=3, hold=0, figsize=(4, 3))
-    scene, fig = anim.scene, anim.figure
-    *_, last = anim.frames()
-    scene.update(last)
-    canvas = FigureCanvasAgg(fig)
-    canvas.draw()
+    points, anim, canvas = _drawn_uniform_density(0)
+    scene = anim.scene
     axes_box = np.rint(scene.ax.bbox.get_points())
     axes_rows, axes_cols = (axes_box[1] - axes_box[0])[::-1]
     for lo, hi in [(0.2, 0.5), (0.3, 0.3 + 1e-6), (-0.5, 0.1), (0.2, 0.5)]:
@@ -289,13 +296,8 @@ def test_zoomed_views_of_slowly_binned_data_show_the_whole_views_pixels(
     from kmeans_anim.scenes import density as density_module
 
     monkeypatch.setattr(density_module, "SLOW_BINNING", -1.0)  # every binning is slow
-    points = np.random.default_rng(1).uniform(-1, 1, size=(50_000, 2))
-    anim = animate(points, 4, seed=0, render="density", max_iter=3, hold=0, figsize=(4, 3))
+    _, anim, canvas = _drawn_uniform_density(1)
     scene, fig = anim.scene, anim.figure
-    *_, last = anim.frames()
-    scene.update(last)
-    canvas = FigureCanvasAgg(fig)
-    canvas.draw()
     density = scene.points
     assert density.slow and len(density.grids) == 1
     ((key, whole),) = density.grids.items()
