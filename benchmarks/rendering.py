@@ -12,7 +12,7 @@ from typing import Any
 import imageio_ffmpeg
 import numpy as np
 from baselines import draw_frames, floor_encode, plain_save, tutorial_save
-from common import DPI, FIGSIZE, HEIGHT, WIDTH, fmt, log, median, ratio
+from common import DPI, FIGSIZE, HEIGHT, WIDTH, fmt, in_turn, log, median, ratio
 
 from kmeans_anim import animate, lloyd
 
@@ -137,7 +137,7 @@ def run_workload(w: Workload, tmp: Path) -> None:
                 ("plain", lambda p: plain_save(anim, p, w.fps)),
                 ("tutorial", lambda p: tutorial_save(anim, p, w.fps, DPI)),
             ]
-        for name, job in jobs:
+        for name, job in in_turn(jobs, rep):
             path = tmp / f"{w.name}-{name}.mp4"
             t0 = time.perf_counter()
             out = job(path)

@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass, field
 
 import numpy as np
-from common import fmt, log, median, ratio
+from common import fmt, in_turn, log, median, ratio
 
 
 @dataclass
@@ -38,9 +38,7 @@ def run_seeding(case: SeedCase, reps: int) -> None:
     }
     for rep in range(reps):
         log(f"seeding {case.name}: round {rep + 1}/{reps}")
-        # the order alternates: whichever runs first after the other's big frees pays
-        # for fresh pages (measured: 15-20 ms of a 60-80 ms 50-D seeding)
-        for name in list(runs)[:: 1 if rep % 2 == 0 else -1]:
+        for name in in_turn(list(runs), rep):
             t0 = time.perf_counter()
             runs[name](rep)
             times[name].append(time.perf_counter() - t0)
