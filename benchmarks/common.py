@@ -12,8 +12,8 @@ from typing import TypeVar
 
 import numpy as np
 
-HERE = Path(__file__).resolve().parent
 T = TypeVar("T")
+HERE = Path(__file__).resolve().parent
 #: The entry point: children of the memory, load and dask sections run it again.
 RUN = HERE / "run.py"
 sys.path.insert(0, str(HERE.parent))
@@ -57,5 +57,10 @@ def vm_status(key: str) -> int:
 def in_turn(methods: list[T], rep: int) -> list[T]:
     """The methods compared in one process, in the order of round ``rep``: reversed
     every other round, so that none always runs first after the others' large frees
-    (the first pays for fresh pages: 15-20 ms of a 60-80 ms 50-D seeding)."""
+    (the first pays for fresh pages: 15-20 ms of a 60-80 ms 50-D seeding).
+
+    Only for figures of one run each. A marginal cost (a long run minus a short one,
+    the core and density rows) keeps a fixed order instead, so that both of its runs
+    follow the same method: reversed rounds made the 1-D core's marginal swing by
+    +-28 ms a round, past the 10 ms it measures."""
     return methods if rep % 2 == 0 else methods[::-1]

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 from baselines import draw_frames, floor_encode
-from common import DPI, FIGSIZE, HEIGHT, WIDTH, fmt, in_turn, log, median, ratio
+from common import DPI, FIGSIZE, HEIGHT, WIDTH, fmt, log, median, ratio
 
 from kmeans_anim import animate
 
@@ -51,7 +51,7 @@ def run_density(case: DensityCase, reps: int, tmp: Path) -> None:
         log(f"density {case.name}: round {rep + 1}/{reps}")
         for m in (case.short, case.long):
             anim, path = anims[m], tmp / f"density-{case.name}-{m}.mp4"
-            for name in in_turn(["save", "floor", "draw"], rep):
+            for name in ("save", "floor", "draw"):
                 t0 = time.perf_counter()
                 if name == "save":
                     anim.save(path, progress=False)
@@ -93,8 +93,7 @@ def density_report(cases: list[DensityCase], reps: int, stolen: str, cores: floa
         "on a loaded machine they add up. Per frame is the marginal cost (a run of "
         "25 iterations minus one of 5, per extra frame) on both sides, so the one-time "
         f"set-up (binning the points, the background, starting ffmpeg) is in neither. "
-        f"Median of {reps} runs each, interleaved, the order alternating from round to "
-        "round.",
+        f"Median of {reps} runs each, interleaved.",
         "",
         "| case | n | frames | states kept | save ms/frame | floor ms/frame | draw ms/frame "
         "| save/floor | draw/floor | whole save s (long) | whole floor s (long) |",

@@ -6,8 +6,8 @@ with fewer repetitions and smaller sizes (its numbers are not the ones to quote)
 
 Every figure is the median of several runs (the count is printed next to it) and every
 ratio compares two medians measured in the same run, with the methods interleaved
-round-robin so that a change in background load affects them alike, and in-process
-their order reversed every other round (``common.in_turn``)."""
+round-robin so that a change in background load affects them alike; where a figure is
+one run, in-process, their order is reversed every other round (``common.in_turn``)."""
 
 from __future__ import annotations
 
