@@ -20,7 +20,7 @@ from hypothesis.extra.numpy import arrays
 
 from kmeans_anim import KMeansWarning, lloyd
 from kmeans_anim.core.assign import boxes, grid
-from kmeans_anim.core.assign.boxes import DyadicCells, intervals
+from kmeans_anim.core.assign.boxes import MIN_CELL_EXPONENT, DyadicCells, intervals
 from kmeans_anim.core.lloyd import plan
 from kmeans_anim.core.tuning import Tuning
 
@@ -297,7 +297,8 @@ def test_dyadic_cells_place_values_as_searchsorted_does_or_decline(values, q, ce
     fit = DyadicCells.fit(np.quantile(values, q), lo, hi, tiny, cells)
     if fit is None:
         # a value scaled to cells would round to zero, or cells be too many to count
-        e = max(np.frexp((hi - lo if hi > lo else max(abs(hi), 1.0)) / cells)[1], -1023)
+        span = hi - lo if hi > lo else max(abs(hi), 1.0)
+        e = max(np.frexp(span / cells)[1], MIN_CELL_EXPONENT)
         assert tiny < 2.0 ** (e - 1074) or max(abs(lo), abs(hi)) >= 2.0 ** (e + 52) / 2
         return
     axis, lines = fit

@@ -135,13 +135,24 @@ def test_ffmpeg_exits_zero_after_reading_everything_but_writes_nothing(
     assert_untouched(target)
 
 
+def encoder_then_real_count(body: str) -> str:
+    """A fake ffmpeg script: ``body`` (with ``$out``, the last argument) as the encoder,
+    and the real binary for the frame count that follows (``-nostdin -i file ... -f null
+    -``: its last argument is "-", which the fake must not write to)."""
+    real = imageio_ffmpeg.get_ffmpeg_exe()
+    return (
+        f'if [ "$1" = -nostdin ]; then exec {real} "$@"; fi\n'
+        f"cat >/dev/null\nfor a; do out=$a; done\n{body}"
+    )
+
+
 def test_ffmpeg_exits_zero_with_too_few_frames(target: Path, fake_ffmpeg, no_leaks: None) -> None:
-    # a real video of 2 frames where 16 were sent; the frame count uses the real binary
+    # a real video of 2 frames where 16 were sent
     real = imageio_ffmpeg.get_ffmpeg_exe()
     fake_ffmpeg(
-        f'if [ "$1" = -nostdin ]; then exec {real} "$@"; fi\n'
-        "cat >/dev/null\nfor a; do out=$a; done\n"
-        f'exec {real} -loglevel error -y -f lavfi -i color=c=red:s=64x64 -frames:v 2 "$out"\n'
+        encoder_then_real_count(
+            f'exec {real} -loglevel error -y -f lavfi -i color=c=red:s=64x64 -frames:v 2 "$out"\n'
+        )
     )
     with pytest.raises(EncoderError, match=r"status 0 but wrote 2 frames where 16 were sent"):
         small_animation().save(target, progress=False)
@@ -149,13 +160,7 @@ def test_ffmpeg_exits_zero_with_too_few_frames(target: Path, fake_ffmpeg, no_lea
 
 
 def test_ffmpeg_exits_zero_with_garbage(target: Path, fake_ffmpeg, no_leaks: None) -> None:
-    # the frame count (-nostdin ... -f null -) runs the real binary on the garbage; the
-    # fake would write "garbage" to a file named "-" in the current folder
-    real = imageio_ffmpeg.get_ffmpeg_exe()
-    fake_ffmpeg(
-        f'if [ "$1" = -nostdin ]; then exec {real} "$@"; fi\n'
-        'cat >/dev/null\nfor a; do out=$a; done\necho garbage > "$out"\n'
-    )
+    fake_ffmpeg(encoder_then_real_count('echo garbage > "$out"\n'))
     with pytest.raises(EncoderError, match=r"wrote an unreadable file where 16 were sent"):
         small_animation().save(target, progress=False)
     assert_untouched(target)
