@@ -129,7 +129,7 @@ def seeding_steps(
     # whose distances come from a product and are safe as they are stay uncopied (a
     # power-of-two scale of them then gives the same picks exactly while they stay
     # safe, and up to rounding once it takes them out of that range).
-    if x.shape[1] > Tuning().direct_d and _safe_as_they_are(x):
+    if _by_product(x.shape[1]) and _safe_as_they_are(x):
         xc = x
     else:
         with np.errstate(over="ignore", invalid="ignore"):
@@ -144,6 +144,12 @@ def seeding_steps(
     pots = _Potentials(xc, 2 + int(math.log(k)), block, n_threads)
     del xc  # the direct search keeps the points as columns only
     yield from _kmeanspp(pots, k, rng, probabilities)
+
+
+def _by_product(d: int) -> bool:
+    """Whether the distances of d-dimensional points come from one BLAS product per
+    block (above ``Tuning.direct_d`` columns) rather than column by column."""
+    return d > Tuning().direct_d
 
 
 #: Points with magnitudes within 2^±SAFE_EXPONENT are squared and summed without
@@ -183,7 +189,7 @@ class _Potentials:
         tuning = Tuning()
         # columns (direct) or rows and their squared norms (BLAS)
         self.n, self.trials = n, trials
-        self.cols = np.ascontiguousarray(xc.T) if d <= tuning.direct_d else None
+        self.cols = None if _by_product(d) else np.ascontiguousarray(xc.T)
         self.xc, self.x_sq = (None, None) if self.cols is not None else (xc, sq_norms(xc))
         # direct: blocks whose columns and work rows stay in cache; BLAS: ``block``
         # values (its products stream the rows once, smaller ones only add calls)
