@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import resource
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,15 +46,18 @@ def run_density(case: DensityCase, reps: int, tmp: Path) -> None:
         )  # fmt: skip
         frames[m] = anim.frame_count(10.0)
         kept[m] = draw_frames(anim, 10.0, DPI, keep=True)["frames"]
+    # wall time of each, and for the save and the floor the CPU time of this process
+    # ("ours") and of ffmpeg (a child, counted once it has exited)
+    keys = ("save", "floor", "draw", "save ours", "save ffmpeg", "floor ours", "floor ffmpeg")
     times: dict[str, dict[int, list[float]]] = {
-        key: {case.short: [], case.long: []} for key in ("save", "floor", "draw")
+        key: {case.short: [], case.long: []} for key in keys
     }
     for rep in range(reps):
         log(f"density {case.name}: round {rep + 1}/{reps}")
         for m in (case.short, case.long):
             anim, path = anims[m], tmp / f"density-{case.name}-{m}.mp4"
             for name in ("save", "floor", "draw"):
-                t0 = time.perf_counter()
+                t0, cpu0 = time.perf_counter(), cpu_seconds()
                 if name == "save":
                     anim.save(path, progress=False)
                 elif name == "floor":
@@ -62,6 +67,10 @@ def run_density(case: DensityCase, reps: int, tmp: Path) -> None:
                 times[name][m].append(
                     d["draw"] + d["update"] if name == "draw" else time.perf_counter() - t0
                 )
+                if name != "draw":
+                    cpu1 = cpu_seconds()
+                    times[f"{name} ours"][m].append(cpu1[0] - cpu0[0])
+                    times[f"{name} ffmpeg"][m].append(cpu1[1] - cpu0[1])
                 path.unlink(missing_ok=True)
     case.results = {
         "times": times,
@@ -71,6 +80,14 @@ def run_density(case: DensityCase, reps: int, tmp: Path) -> None:
     }
     for m in kept:
         kept[m].clear()
+
+
+def cpu_seconds() -> tuple[float, float]:
+    """CPU seconds (user + system) so far of this process and of its exited children."""
+    me, children = (
+        resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+    )
+    return me.ru_utime + me.ru_stime, children.ru_utime + children.ru_stime
 
 
 def density_per_frame(case: DensityCase, key: str) -> float:
@@ -112,6 +129,29 @@ def density_report(cases: list[DensityCase], reps: int, stolen: str, cores: floa
             f"{fmt(ratio(dr, fl), 2)}× | "
             f"{fmt(median(r['times']['save'][c.long]), 2)} | "
             f"{fmt(median(r['times']['floor'][c.long]), 2)} |"
+        )
+    n_cores = len(os.sched_getaffinity(0))
+    out += [
+        "",
+        "Where the time goes: CPU time per changing frame (marginal, as above) of this "
+        "process (drawing, sending) and of ffmpeg, in the same runs. ffmpeg alone "
+        "keeps every core busy, so a save, which must also draw, cannot take less than the "
+        f"CPU time of both divided by the {n_cores} cores: **bound** is that over the "
+        "floor, the best save/floor this drawing allows here.",
+        "",
+        "| case | save: ours CPU ms | save: ffmpeg CPU ms | floor: ffmpeg CPU ms "
+        "| floor: cores ffmpeg used | bound: (ours + ffmpeg) / cores / floor |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for c in cases:
+        if not c.results:
+            continue
+        fl = density_per_frame(c, "floor")
+        ours, ff = density_per_frame(c, "save ours"), density_per_frame(c, "save ffmpeg")
+        ff_alone = density_per_frame(c, "floor ffmpeg")
+        out.append(
+            f"| {c.name} | {fmt(ours, 2)} | {fmt(ff, 2)} | {fmt(ff_alone, 2)} | "
+            f"{fmt(ratio(ff_alone, fl), 2)} | {fmt(ratio((ours + ff) / n_cores, fl), 2)}× |"
         )
     out += [
         "",

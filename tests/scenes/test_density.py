@@ -168,6 +168,59 @@ def test_density_image_is_drawn_one_cell_per_screen_pixel(dpi: int) -> None:
     assert (a[inner] > 0).mean() > 0.1 and (a[inner] == 0).mean() > 0.1
 
 
+def _axes_pixels(anim, canvas: FigureCanvasAgg) -> np.ndarray:
+    """The RGB pixels of the density image's area, bottom row first, as ints."""
+    _, (left, bottom, rows, cols) = anim.scene.points.image.view()
+    height = canvas.get_width_height()[1]
+    shown = np.asarray(canvas.buffer_rgba())[height - bottom - rows : height - bottom]
+    return shown[::-1, left : left + cols, :3].astype(int)
+
+
+@pytest.mark.parametrize("beneath", ["nothing", "regions", "grid", "dark face", "clear face"])
+def test_density_is_blended_beforehand_only_over_a_plain_opaque_face(beneath: str) -> None:
+    # The image is painted opaque, blended with the axes' face, only when nothing else
+    # is under it; either way the screen shows the translucent image over what is there.
+    points, _ = make_blobs(3, 5_000, dim=2, std=0.4, seed=4)
+    anim = animate(
+        points, 3, seed=0, render="density", max_iter=3, hold=0, figsize=(4, 3),
+        regions=beneath == "regions",
+    )  # fmt: skip
+    scene, ax = anim.scene, anim.scene.ax
+    if beneath == "grid":
+        ax.grid(True, color="red", lw=3)
+    face = {"dark face": (0.1, 0.2, 0.3, 1.0), "clear face": (1.0, 1.0, 1.0, 0.5)}
+    ax.set_facecolor(face.get(beneath, (1.0, 1.0, 1.0, 1.0)))
+    *_, last = anim.frames()
+    scene.update(last)
+    image = scene.points.image
+    beneath_it = [*scene.regions.artists] if scene.regions is not None else []
+    for artist in scene.artists:  # centroids and caption would cover the image
+        artist.set_visible(artist is image or artist in beneath_it)
+    canvas = FigureCanvasAgg(anim.figure)
+    image.set_visible(False)
+    canvas.draw()
+    under = _axes_pixels(anim, canvas)
+    image.set_visible(True)
+    canvas.draw()
+    over = image.backdrop()
+    expected_over = {"nothing": (255, 255, 255), "dark face": (26, 51, 76)}.get(beneath)
+    assert over == expected_over
+    _, (_, _, rows, cols) = image.view()
+    rgba = scene.points.paint(rows, cols).astype(int)
+    a = rgba[..., 3:] / 255
+    if over is not None:  # painted opaque where it holds points, empty cells left clear
+        painted = scene.points.paint(rows, cols, None, over).astype(int)
+        assert set(np.unique(painted[..., 3])) == {0, 255}
+        np.testing.assert_array_equal(painted[..., 3] == 0, rgba[..., 3] == 0)
+    expected = np.rint(rgba[..., :3] * a + under * (1 - a))
+    inner = (slice(2, -2), slice(2, -2))  # the spines cover the outermost pixels
+    shown = _axes_pixels(anim, canvas)
+    assert np.abs(shown[inner] - expected[inner]).max() <= 2
+    # what is beneath shows through the points: the regions' tints, the red grid lines
+    if beneath in ("regions", "grid"):
+        assert (np.abs(under - 255).sum(axis=2)[inner][a[inner][..., 0] > 0] > 30).mean() > 0.01
+
+
 @pytest.mark.parametrize("dim", [1, 2])
 def test_density_of_a_dask_run_equals_the_in_memory_one_pixel_for_pixel(dim: int) -> None:
     da = pytest.importorskip("dask.array")
