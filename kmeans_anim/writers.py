@@ -7,6 +7,7 @@ import concurrent.futures
 import contextlib
 import os
 import re
+import select
 import signal
 import subprocess
 import tempfile
@@ -135,6 +136,23 @@ def interruptible() -> Iterator[Callable[[], None]]:
     finally:
         for sig, old in taken.items():
             signal.signal(sig, old)
+
+
+def exit_status(proc: subprocess.Popen[bytes], timeout: float) -> int:
+    """``proc.wait(timeout)``, woken by the exit itself where the system allows (a
+    Linux pidfd): ``Popen.wait`` with a timeout sleeps in steps of up to 50 ms, and a
+    save sat idle for tens of milliseconds after ffmpeg had finished."""
+    if proc.returncode is not None:
+        return proc.returncode
+    try:
+        fd = os.pidfd_open(proc.pid)
+    except (AttributeError, OSError):  # not Linux 5.3+, or no such process
+        return proc.wait(timeout)
+    try:
+        select.select([fd], [], [], timeout)  # readable once the process has exited
+    finally:
+        os.close(fd)
+    return proc.wait(0)  # TimeoutExpired if it has not
 
 
 def ffmpeg_exe() -> str:
@@ -273,7 +291,7 @@ class FrameWriter(FFMpegWriter):
             with contextlib.suppress(BrokenPipeError):
                 self._proc.stdin.close()  # type: ignore[union-attr]
             code = self._patiently(
-                lambda t: self._proc.wait(timeout=t), "did not exit after the last frame"
+                lambda t: exit_status(self._proc, t), "did not exit after the last frame"
             )
         except BaseException:
             # kill first: waiting for a frame a stalled ffmpeg never takes would hang

@@ -29,7 +29,13 @@ from matplotlib.figure import Figure
 
 from kmeans_anim import animate, make_blobs
 from kmeans_anim._signals import Terminated
-from kmeans_anim.writers import EncoderError, FFmpegError, FrameWriter, interruptible
+from kmeans_anim.writers import (
+    EncoderError,
+    FFmpegError,
+    FrameWriter,
+    exit_status,
+    interruptible,
+)
 
 OLD = b"the video that was there before\n"
 
@@ -178,6 +184,22 @@ def test_stalled_ffmpeg_is_stopped_after_stall_timeout(
     with pytest.raises(EncoderError, match=r"ffmpeg stalled: .* within stall_timeout=0.3 s"):
         small_animation().save(target, progress=False, stall_timeout=0.3)
     assert_untouched(target)
+
+
+def test_exit_status_times_out_while_running_and_returns_the_code_once_exited() -> None:
+    # a child that exits when its stdin closes, as ffmpeg does after the last frame
+    code = "import sys; sys.stdin.read(); sys.exit(3)"
+    proc = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE)
+    try:
+        with pytest.raises(subprocess.TimeoutExpired):
+            exit_status(proc, 0.05)
+        assert proc.returncode is None
+        proc.stdin.close()
+        assert exit_status(proc, 60.0) == 3
+        assert exit_status(proc, 0.0) == 3  # reaped: its code, not another process's
+    finally:
+        proc.kill()
+        proc.wait()
 
 
 @pytest.mark.parametrize("bad", [0, -1, 3601, float("nan"), "5"])
