@@ -237,10 +237,14 @@ def frames(
             last = Frame(i, state.centroids, state, _caption(i, steps, None), i)
         prev = state
     if last is not None and prev is not None:
-        why = "converged" if prev.converged else "max_iter reached"
-        last = replace(last, caption=f"i = {prev.iteration} · {why}")
+        last = replace(last, caption=final_caption(prev.iteration, prev.converged))
         for _ in range(hold + 1):
             yield last
+
+
+def final_caption(iteration: int, converged: bool) -> str:
+    """The caption of a run's last frame, held to the end."""
+    return f"i = {iteration} · {'converged' if converged else 'max_iter reached'}"
 
 
 def _caption(i: int, steps: str, phase: str | None) -> str:

@@ -9,7 +9,7 @@ from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from numpy.typing import NDArray
 
-from ..timeline import Frame, Trace
+from ..timeline import Frame, Trace, final_caption
 from ..truth import Truth
 from .density import Density
 from .layers import (
@@ -134,7 +134,16 @@ class Scene:
         self.trails = (
             Trails(ax, colours, history, dim=self.view_dim, place=self.place) if trails else None
         )
-        self.caption = Caption(ax, truth, None if optimum is None else optimum.inertia)
+        # markers only: the density view of the same data, in memory or on dask, is
+        # the same picture (the caption goes where it did in the tutorial)
+        markers = isinstance(self.points, Points) and self.view_dim == 2
+        self.caption = Caption(
+            ax,
+            truth,
+            None if optimum is None else optimum.inertia,
+            points=self.points.coords if markers else None,
+            ending=final_caption(len(trace) - 1, trace.converged),
+        )
         self.objective = Objective(objective_ax, trace) if objective_ax is not None else None
 
     # -- for subclasses ---------------------------------------------------------------

@@ -9,6 +9,7 @@ import re
 import numpy as np
 import pytest
 from helpers import decode, palette_present, to_uint8
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from kmeans_anim import animate, hsv_palette, load_dataset, make_blobs
 from kmeans_anim.scenes.layers import tints
@@ -62,6 +63,9 @@ def test_regions_pixels_have_the_tint_of_their_nearest_centroid(tmp_path):
     cpx = to_px.transform(centroids)
     ppx = to_px.transform(pts)
     box = ax.bbox
+    anim.scene.update(all_frames(anim)[-1])  # the caption's box: under it, tints are paler
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    caption = anim.scene.caption.text.get_window_extent(renderer).padded(8)
     checked = 0
     bad = []
     for row in range(0, h, 6):
@@ -69,8 +73,7 @@ def test_regions_pixels_have_the_tint_of_their_nearest_centroid(tmp_path):
             x, y = col + 0.5, h - row - 0.5  # display coordinates: y up from the bottom
             if not (box.x0 + 5 < x < box.x1 - 5 and box.y0 + 5 < y < box.y1 - 5):
                 continue
-            fx, fy = (x - box.x0) / box.width, (y - box.y0) / box.height
-            if fx < 0.4 and fy < 0.15:  # the caption
+            if caption.contains(x, y):
                 continue
             if np.hypot(*(ppx - (x, y)).T).min() < 14:
                 continue
@@ -96,6 +99,51 @@ def test_regions_pixels_have_the_tint_of_their_nearest_centroid(tmp_path):
     # every cluster's cell was checked somewhere, and all tints show
     for t in tints(hsv_palette(k)):
         assert palette_present(last, t, tol=8)
+
+
+# --------------------------------------------------------------------------- caption
+
+
+def _under_caption(anim) -> int:
+    """How many drawn points lie under the last frame's caption, its box included."""
+    anim.scene.update(all_frames(anim)[-1])
+    fig, ax = anim.figure, anim.scene.ax
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    # the box pads the text by 2 points (3 pixels at 100 dpi)
+    box = anim.scene.caption.text.get_window_extent(renderer).padded(4)
+    x, y = ax.transData.transform(drawn_points(anim)).T
+    return int(np.count_nonzero((box.x0 <= x) & (x <= box.x1) & (box.y0 <= y) & (y <= box.y1)))
+
+
+def test_caption_goes_to_the_one_corner_where_it_hides_no_points():
+    # a square of points with its upper right corner cut out, and one point off the
+    # cut so that the axes keep that corner
+    g = np.linspace(0.0, 1.0, 30)
+    grid_xy = np.array([(x, y) for x in g for y in g if not (x > 0.05 and y > 0.8)])
+    points = np.vstack((grid_xy, [[1.0, 0.5]]))
+    anim = animate(points, 2, seed=0, max_iter=3, hold=0, figsize=(5, 4))
+    text = anim.scene.caption.text
+    assert (text.get_ha(), text.get_va()) == ("right", "top")
+    assert _under_caption(anim) == 0
+    # the same data turned over: the cut is lower left, where the tutorial had it
+    anim = animate(1.0 - points, 2, seed=0, max_iter=3, hold=0, figsize=(5, 4))
+    text = anim.scene.caption.text
+    assert (text.get_ha(), text.get_va()) == ("left", "bottom")
+    assert _under_caption(anim) == 0
+
+
+def test_caption_stays_lower_left_when_every_corner_is_empty_and_in_density():
+    t = np.linspace(0, 2 * np.pi, 200)
+    ring = np.column_stack((np.cos(t), np.sin(t)))
+    anim = animate(ring, 3, seed=0, max_iter=3, hold=0)
+    text = anim.scene.caption.text
+    assert (text.get_ha(), text.get_va(), text.get_position()) == ("left", "bottom", (0.02, 0.03))
+    # the density view keeps the corner: in memory and on dask, the same picture
+    g = np.linspace(0.0, 1.0, 30)
+    crowded = np.array([(x, y) for x in g for y in g if not (x > 0.45 and y > 0.8)])
+    anim = animate(crowded, 2, seed=0, max_iter=3, hold=0, render="density")
+    text = anim.scene.caption.text
+    assert (text.get_ha(), text.get_va()) == ("left", "bottom")
 
 
 # --------------------------------------------------------------------------- steps, tween
