@@ -92,7 +92,8 @@ class PixelImage(Artist):
         ax = self.axes
         assert ax is not None
         face = ax.patch.get_facecolor()
-        if not ax.patch.get_visible() or face[3] < 1:
+        # an axes drawn without its frame draws no face either: the figure's shows
+        if not (ax.axison and ax.get_frame_on() and ax.patch.get_visible()) or face[3] < 1:
             return None
         for artist in ax.get_children():
             if (

@@ -176,7 +176,9 @@ def _axes_pixels(anim, canvas: FigureCanvasAgg) -> np.ndarray:
     return shown[::-1, left : left + cols, :3].astype(int)
 
 
-@pytest.mark.parametrize("beneath", ["nothing", "regions", "grid", "dark face", "clear face"])
+@pytest.mark.parametrize(
+    "beneath", ["nothing", "regions", "grid", "dark face", "clear face", "no frame"]
+)
 def test_density_is_blended_beforehand_only_over_a_plain_opaque_face(beneath: str) -> None:
     # The image is painted opaque, blended with the axes' face, only when nothing else
     # is under it; either way the screen shows the translucent image over what is there.
@@ -188,6 +190,9 @@ def test_density_is_blended_beforehand_only_over_a_plain_opaque_face(beneath: st
     scene, ax = anim.scene, anim.scene.ax
     if beneath == "grid":
         ax.grid(True, color="red", lw=3)
+    if beneath == "no frame":  # nor face: the figure's, a light grey, shows
+        ax.set_frame_on(False)
+        anim.figure.set_facecolor("0.8")
     face = {"dark face": (0.1, 0.2, 0.3, 1.0), "clear face": (1.0, 1.0, 1.0, 0.5)}
     ax.set_facecolor(face.get(beneath, (1.0, 1.0, 1.0, 1.0)))
     *_, last = anim.frames()
