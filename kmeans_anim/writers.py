@@ -149,7 +149,11 @@ def exit_status(proc: subprocess.Popen[bytes], timeout: float) -> int:
     except (AttributeError, OSError):  # not Linux 5.3+, or no such process
         return proc.wait(timeout)
     try:
-        select.select([fd], [], [], timeout)  # readable once the process has exited
+        # poll, not select: select takes no descriptor numbered 1024 or more, which a
+        # process with many files open (a notebook kernel, a server) hands out
+        waiting = select.poll()
+        waiting.register(fd, select.POLLIN)  # readable once the process has exited
+        waiting.poll(1000 * timeout)
     finally:
         os.close(fd)
     return proc.wait(0)  # TimeoutExpired if it has not

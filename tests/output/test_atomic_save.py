@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import resource
 import shutil
 import signal
 import stat
@@ -200,6 +201,25 @@ def test_exit_status_times_out_while_running_and_returns_the_code_once_exited() 
     finally:
         proc.kill()
         proc.wait()
+
+
+def test_exit_status_works_with_descriptors_numbered_past_1024() -> None:
+    # a notebook kernel or a server may hold many files open; select() takes no
+    # descriptor numbered 1024 or more
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and hard < 1100:
+        pytest.skip(f"the hard limit of open files is {hard}, under 1100")
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, 1100), hard))
+    held = []
+    try:
+        while not held or held[-1] < 1030:
+            held.append(os.open(os.devnull, os.O_RDONLY))
+        proc = subprocess.Popen([sys.executable, "-c", "raise SystemExit(4)"])
+        assert exit_status(proc, 60.0) == 4
+    finally:
+        for fd in held:
+            os.close(fd)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
 
 
 @pytest.mark.parametrize("bad", [0, -1, 3601, float("nan"), "5"])
