@@ -30,7 +30,7 @@ from .layers import UNASSIGNED, Colour, rgba8
 NOTHING = object()
 #: ``(left, right, bottom, top)`` in data coordinates.
 Extent = tuple[float, float, float, float]
-#: An opaque colour as RGB bytes.
+#: An opaque colour: red, green and blue from 0 to 255.
 RGB = tuple[int, int, int]
 #: Paints an image of (rows, columns) cells over an extent: RGBA bytes, the bottom row
 #: first (as the renderers' ``draw_image`` takes them); with a colour, opaque, each cell
@@ -49,7 +49,7 @@ SLOW_BINNING = 1.0
 class PixelImage(Artist):
     """An RGBA image over ``extent`` (data coordinates), one cell per screen pixel.
 
-    At each draw it asks ``paint(rows, columns, extent)`` for exactly as many cells as
+    At each draw it asks ``paint(rows, columns, extent, over)`` for exactly as many cells as
     the part of the extent inside the axes covers on screen at that moment (any dpi,
     any zoom) and hands them to the renderer unscaled: matplotlib's ``AxesImage``
     resamples its data on every draw, which was the largest cost of a density frame.
@@ -87,27 +87,41 @@ class PixelImage(Artist):
         return extent, (int(lo[0]), int(lo[1]), rows, cols)
 
     def backdrop(self) -> RGB | None:
-        """The axes' face colour when nothing else is drawn beneath the image (no artist
-        of a lower zorder, no grid lines) and it is opaque; else None."""
+        """The axes' face colour when it is opaque and nothing else is in the axes
+        beneath the image; else None.
+
+        Beneath are the artists drawn before it (the axes sort their children by zorder,
+        keeping their order on a tie), and, when the image is animated (blitting: what
+        is not animated is in the restored background), every artist of the axes' own
+        that is not. Neither counts: the spines, which lie on the edge where the 5%
+        padding leaves the cells empty, nor axes (their ticks, labels and titles are
+        outside) unless their grid lines are shown or their ticks point inwards.
+        """
         ax = self.axes
         assert ax is not None
-        face = ax.patch.get_facecolor()
+        patch, face = ax.patch, ax.patch.get_facecolor()
         # an axes drawn without its frame draws no face either: the figure's shows
-        if not (ax.axison and ax.get_frame_on() and ax.patch.get_visible()) or face[3] < 1:
+        if not (ax.axison and ax.get_frame_on() and patch.get_visible()) or face[3] < 1:
             return None
-        for artist in ax.get_children():
-            if (
-                artist is self
-                or artist is ax.patch
-                or not artist.get_visible()
-                or artist.get_zorder() >= self.get_zorder()
-            ):
+        if patch.get_hatch():
+            return None
+        order = sorted(ax.get_children(), key=lambda artist: artist.get_zorder())
+        drawn = order[: order.index(self)]
+        if self.get_animated():
+            legend = ax.get_legend()
+            own = [*ax.images, *ax.lines, *ax.collections, *ax.patches, *ax.texts]
+            own += [*ax.artists, *ax.tables, *ax.child_axes, *([legend] if legend else [])]
+            drawn += [artist for artist in own if not artist.get_animated()]
+        spines = set(ax.spines.values())
+        for artist in drawn:
+            if artist is patch or artist in spines or not artist.get_visible():
                 continue
-            # an axis under the image draws its ticks outside the axes, its grid inside;
-            # every tick's grid line is shown or not alike (get_gridlines() would place
-            # the ticks again, which took longer than the blending it saves)
+            # every tick of an axis shows its grid line or not alike, and points the same
+            # way (get_gridlines() would place the ticks again, which took longer than
+            # the blending this saves)
             if not isinstance(artist, Axis) or any(
-                ticks[0].gridline.get_visible() for ticks in (artist.majorTicks, artist.minorTicks)
+                ticks[0].gridline.get_visible() or ticks[0].get_tickdir() != "out"
+                for ticks in (artist.majorTicks, artist.minorTicks)
             ):
                 return None
         r, g, b = np.rint(255 * np.asarray(face[:3])).astype(int)
@@ -142,7 +156,7 @@ class Grid:
     alpha : ndarray of shape (m,)
         Each of those cells' opacity (the count of its points, log scale), as a pixel of
         RGBA bytes with zero colour, viewed as one uint32.
-    level : ndarray of shape (m,)
+    opacity : ndarray of shape (m,)
         The same opacity as an integer from 0 to 255.
     rep_values : ndarray of shape (m,)
         The representatives' first coordinates (1-D: their values).
@@ -155,7 +169,7 @@ class Grid:
     rep: NDArray[np.intp]
     rgba: NDArray[np.uint8]
     alpha: NDArray[np.uint32]
-    level: NDArray[np.intp]
+    opacity: NDArray[np.intp]
     rep_values: NDArray[np.float64]
     rep_rows: NDArray[np.float64] | None = None
     #: What ``rgba`` shows now: the state it was coloured by (None: grey), and the colour
@@ -378,8 +392,8 @@ class Density:
     def coloured(self, grid: Grid, over: RGB | None = None) -> Grid:
         """``grid``, its image coloured by the current state (once per state), opaque
         over ``over`` if given."""
-        state, blended = grid.shows
-        if state is not self.state or blended != over:
+        state, shown_over = grid.shows
+        if state is not self.state or shown_over != over:
             lab = (
                 np.full(len(grid.cells), len(self.palette) - 1)
                 if self.state is None
@@ -389,7 +403,7 @@ class Density:
             if over is None:
                 pixels[grid.cells] = self.palette[lab] | grid.alpha
             else:
-                pixels[grid.cells] = self.blend(over)[(lab << 8) | grid.level]
+                pixels[grid.cells] = self.blend(over)[(lab << 8) | grid.opacity]
             grid.shows = (self.state, over)
         return grid
 

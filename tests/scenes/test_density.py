@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from helpers import decode
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 
 from kmeans_anim import animate, hsv_palette, lloyd, make_blobs
 from kmeans_anim.scenes import DENSITY_THRESHOLD
@@ -176,20 +177,34 @@ def _axes_pixels(anim, canvas: FigureCanvasAgg) -> np.ndarray:
     return shown[::-1, left : left + cols, :3].astype(int)
 
 
-@pytest.mark.parametrize(
-    "beneath", ["nothing", "regions", "grid", "dark face", "clear face", "no frame"]
-)
+BENEATH = [
+    "nothing", "line above", "regions", "line before", "grid", "ticks in", "hatch",
+    "dark face", "clear face", "no frame",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("beneath", BENEATH)
 def test_density_is_blended_beforehand_only_over_a_plain_opaque_face(beneath: str) -> None:
     # The image is painted opaque, blended with the axes' face, only when nothing else
     # is under it; either way the screen shows the translucent image over what is there.
     points, _ = make_blobs(3, 5_000, dim=2, std=0.4, seed=4)
+    given = Figure(figsize=(4, 3)).add_subplot()
+    # drawn before the image: a lower zorder, or the same one and added earlier
+    given.axhline(points[:, 1].mean(), color="red", lw=3, zorder=2)
+    where = {"ax": given} if beneath == "line before" else {"figsize": (4, 3)}
     anim = animate(
-        points, 3, seed=0, render="density", max_iter=3, hold=0, figsize=(4, 3),
-        regions=beneath == "regions",
+        points, 3, seed=0, render="density", max_iter=3, hold=0,
+        regions=beneath == "regions", **where,
     )  # fmt: skip
     scene, ax = anim.scene, anim.scene.ax
+    if beneath == "line above":  # the same zorder, added later: drawn after the image
+        ax.axhline(points[:, 1].mean(), color="red", lw=3, zorder=2)
     if beneath == "grid":
         ax.grid(True, color="red", lw=3)
+    if beneath == "ticks in":
+        ax.tick_params(direction="in", length=12, width=3, color="red")
+    if beneath == "hatch":
+        ax.patch.set_hatch("//")
     if beneath == "no frame":  # nor face: the figure's, a light grey, shows
         ax.set_frame_on(False)
         anim.figure.set_facecolor("0.8")
@@ -208,8 +223,9 @@ def test_density_is_blended_beforehand_only_over_a_plain_opaque_face(beneath: st
     image.set_visible(True)
     canvas.draw()
     over = image.backdrop()
-    expected_over = {"nothing": (255, 255, 255), "dark face": (26, 51, 76)}.get(beneath)
-    assert over == expected_over
+    white = (255, 255, 255)
+    expected_over = {"nothing": white, "line above": white, "dark face": (26, 51, 76)}
+    assert over == expected_over.get(beneath)
     _, (_, _, rows, cols) = image.view()
     rgba = scene.points.paint(rows, cols).astype(int)
     a = rgba[..., 3:] / 255
@@ -220,10 +236,33 @@ def test_density_is_blended_beforehand_only_over_a_plain_opaque_face(beneath: st
     expected = np.rint(rgba[..., :3] * a + under * (1 - a))
     inner = (slice(2, -2), slice(2, -2))  # the spines cover the outermost pixels
     shown = _axes_pixels(anim, canvas)
+    if beneath == "line above":  # drawn over the image: compare the rows off it
+        _, (_, bottom, _, _) = image.view()
+        row = round(ax.transData.transform((0.0, points[:, 1].mean()))[1]) - bottom
+        shown[row - 4 : row + 5] = expected[row - 4 : row + 5]
     assert np.abs(shown[inner] - expected[inner]).max() <= 2
-    # what is beneath shows through the points: the regions' tints, the red grid lines
-    if beneath in ("regions", "grid"):
+    # what is beneath shows through the points: the regions' tints, the red lines
+    if beneath in ("regions", "grid", "line before", "hatch"):
         assert (np.abs(under - 255).sum(axis=2)[inner][a[inner][..., 0] > 0] > 30).mean() > 0.01
+
+
+def test_while_blitting_what_is_not_animated_is_beneath_the_density_image() -> None:
+    # blitting restores a background of everything not animated, then draws the image
+    points, _ = make_blobs(3, 5_000, dim=2, std=0.4, seed=4)
+    anim = animate(points, 3, seed=0, render="density", max_iter=3, title="a title")
+    scene, image = anim.scene, anim.scene.points.image
+    for artist in scene.artists:
+        artist.set_animated(True)
+    # the axes' own frame, ticks and title are not under the data
+    assert image.backdrop() == (255, 255, 255)
+    note = scene.ax.text(*points.mean(axis=0), "a note", zorder=3)
+    assert image.backdrop() is None  # in the background, under the image
+    note.set_animated(True)
+    assert image.backdrop() == (255, 255, 255)  # drawn after it, like the full draw
+    for artist in scene.artists:
+        artist.set_animated(False)
+    note.set_animated(False)
+    assert image.backdrop() == (255, 255, 255)
 
 
 @pytest.mark.parametrize("dim", [1, 2])
