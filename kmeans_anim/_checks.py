@@ -37,6 +37,8 @@ __all__ = [
 ]
 
 INITS = ("k-means++", "random", "farthest")
+#: What captions call an initialisation by given centroids (an array).
+GIVEN_INIT = "given"
 EMPTY_POLICIES = ("farthest", "keep")
 ALGORITHMS = ("auto", "sorted", "grid", "dense")
 STEPS = ("iteration", "split")

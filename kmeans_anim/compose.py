@@ -14,6 +14,7 @@ from numpy.typing import ArrayLike
 
 from ._checks import (
     DEFAULTS,
+    GIVEN_INIT,
     check_bool,
     make_rng,
     shown,
@@ -269,7 +270,7 @@ def animate(
             def reseed() -> Iterator[SeedStep]:
                 return checked.seeding(make_rng(seed))
 
-            init_name = run.init if isinstance(run.init, str) else "given"
+            init_name = run.init if isinstance(run.init, str) else GIVEN_INIT
             picks = Seeding.of(reseed, init_name, run.k, len(look.points))
         if axes:  # a re-make: the old run's artists go, the axes stay
             for old in axes[1:]:

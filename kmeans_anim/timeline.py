@@ -212,7 +212,7 @@ def frames(
     if seeding is not None:
         first = next(run)
         for j, step in enumerate(seeding.steps()):
-            caption = f"seed {j + 1} / {seeding.count} · {seeding.name}"
+            caption = seeding_caption(j + 1, seeding.count, seeding.name)
             yield Frame(0, first.centroids[: j + 1], None, caption, 0, step)
         run = itertools.chain([first], run)
     prev: KMeansState | None = None
@@ -240,6 +240,11 @@ def frames(
         last = replace(last, caption=final_caption(prev.iteration, prev.converged))
         for _ in range(hold + 1):
             yield last
+
+
+def seeding_caption(picked: int, count: int, name: str) -> str:
+    """The caption of the seeding frame of the ``picked``-th initial centroid."""
+    return f"seed {picked} / {count} · {name}"
 
 
 def final_caption(iteration: int, converged: bool) -> str:

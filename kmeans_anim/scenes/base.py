@@ -9,7 +9,8 @@ from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from numpy.typing import NDArray
 
-from ..timeline import Frame, Trace, final_caption
+from .._checks import GIVEN_INIT, INITS
+from ..timeline import Frame, Trace, final_caption, seeding_caption
 from ..truth import Truth
 from .density import Density
 from .layers import (
@@ -134,6 +135,12 @@ class Scene:
         self.trails = (
             Trails(ax, colours, history, dim=self.view_dim, place=self.place) if trails else None
         )
+        # the run's longest captions: its last, and its seeding frames' (named at most
+        # as long as the longest initialisation)
+        captions = [final_caption(len(trace) - 1, trace.converged)]
+        if seeding:
+            k = len(colours)
+            captions.append(seeding_caption(k, k, max([*INITS, GIVEN_INIT], key=len)))
         # markers only: the density view of the same data, in memory or on dask, is
         # the same picture (the caption goes where it did in the tutorial)
         markers = isinstance(self.points, Points) and self.view_dim == 2
@@ -142,7 +149,7 @@ class Scene:
             truth,
             None if optimum is None else optimum.inertia,
             points=self.points.coords if markers else None,
-            ending=final_caption(len(trace) - 1, trace.converged),
+            ending=max(captions, key=len),
         )
         self.objective = Objective(objective_ax, trace) if objective_ax is not None else None
 

@@ -255,8 +255,8 @@ class Caption:
 
     The corner is the lower left, as in the tutorial, unless the ``points`` (view
     coordinates, 2-D) put fewer under another corner's caption of the longest text of a
-    run whose last caption is ``ending``: its box is translucent white, and would hide
-    them. In 3-D it is the upper left.
+    run whose longest frame caption is ``ending``: its box is translucent white, and
+    would hide them. In 3-D it is the upper left.
     """
 
     def __init__(
@@ -302,7 +302,8 @@ class Caption:
         return [self.text]
 
     def longest(self, ending: str) -> str:
-        """About the longest caption of a run whose last frame's caption is ``ending``."""
+        """About the longest caption of a run whose longest frame caption is
+        ``ending``."""
         optimum = self.optimum
         return self.worded(
             ending,
