@@ -239,7 +239,9 @@ projection, render, labels, palette, truth, loop, progress
         lanes.append(Lane(_label(spec, s), trace, states, s))
     scenes = []
     for ax, lane in zip(axes, lanes, strict=True):
-        scenes.append(look.scene(ax, lane.trace))
+        scene = look.scene(ax, lane.trace)
+        scene.caption.fit(lane.longest_caption())
+        scenes.append(scene)
         ax.set_title(lane.label, loc="left")  # the best run's badge goes on the right
     if look.title:
         fig.suptitle(look.title)

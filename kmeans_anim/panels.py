@@ -19,7 +19,7 @@ from matplotlib.patches import Rectangle
 
 from .core import KMeansState
 from .scenes import Scene
-from .timeline import Frame, Trace, frame_count, frames
+from .timeline import Frame, Trace, final_caption, frame_count, frames
 
 __all__ = ["Lane", "PanelsScene", "Together", "lockstep", "lockstep_count"]
 
@@ -47,10 +47,21 @@ class Lane:
     seed: int
 
     def frames(self, steps: Literal["iteration", "split"], tween: int) -> Iterator[Frame]:
-        """The run's frames, each captioned with its inertia too (on a second line: a
-        panel is narrow)."""
+        """The run's frames, each captioned with its inertia too."""
         for f in frames(self.states, steps=steps, tween=tween):
-            yield replace(f, caption=f"{f.caption}\ninertia {self.trace.inertia[f.iteration]:.4g}")
+            yield replace(f, caption=self.captioned(f.caption, f.iteration))
+
+    def captioned(self, caption: str, iteration: int) -> str:
+        """A frame's ``caption`` and, on a second line (a panel is narrow), the run's
+        inertia at ``iteration``."""
+        return f"{caption}\ninertia {self.trace.inertia[iteration]:.4g}"
+
+    def longest_caption(self) -> str:
+        """About the longest caption of :meth:`frames`: the final one, with the widest
+        inertia of the run."""
+        final = final_caption(len(self.trace) - 1, self.trace.converged)
+        widest = max(range(len(self.trace)), key=lambda i: len(self.captioned("", i)))
+        return self.captioned(final, widest)
 
     def count(self, steps: Literal["iteration", "split"], tween: int) -> int:
         """How many frames :meth:`frames` yields."""

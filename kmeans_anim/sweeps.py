@@ -28,7 +28,7 @@ from .panels import BEST, Lane
 from .scenes import Scene, needs_3d
 from .scenes.layers import padded
 from .silhouette import knee, silhouette_score
-from .timeline import Frame, frame_count, frames
+from .timeline import Frame, final_caption, frame_count, frames
 
 __all__ = ["MAX_KS", "KResult", "SweepAnimation", "check_ks", "sweep"]
 
@@ -280,7 +280,12 @@ class SweepAnimation(KMeansAnimation):
                 seq = seq[-1 - hold :]
             for j, f in enumerate(seq):
                 done = j >= len(seq) - 1 - hold
-                yield Step(i, replace(f, caption=f"k = {k} · {f.caption}"), done)
+                yield Step(i, replace(f, caption=swept(k, f.caption)), done)
+
+
+def swept(k: int, caption: str) -> str:
+    """A frame's ``caption`` in a sweep, which says which k it shows."""
+    return f"k = {k} · {caption}"
 
 
 def sweep(
@@ -396,6 +401,14 @@ rotate, projection, render, labels, palette, truth, loop, progress
     knee_k = knee(ks, [r.inertia for r in results])
     looks = [replace(look, colours=cluster_colours(palette, k)) for k in ks]
     scenes = [lk.scene(main_ax, lane.trace) for lk, lane in zip(looks, lanes, strict=True)]
+    # one corner for every k's caption: they take turns in the same axes
+    ending = max(
+        (swept(r.k, final_caption(len(lane.trace) - 1, lane.trace.converged))
+         for r, lane in zip(results, lanes, strict=True)),
+        key=len,
+    )  # fmt: skip
+    for scene in scenes:
+        scene.caption.fit(ending)
     elbow = Elbow(side_ax, results, knee_k)
     if look.title:
         fig.suptitle(look.title)

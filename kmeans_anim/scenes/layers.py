@@ -256,7 +256,8 @@ class Caption:
     The corner is the lower left, as in the tutorial, unless the ``points`` (view
     coordinates, 2-D) put fewer under another corner's caption of the longest text of a
     run whose longest frame caption is ``ending``: its box is translucent white, and
-    would hide them. In 3-D it is the upper left.
+    would hide them (:meth:`fit` places it again for longer captions). In 3-D it is the
+    upper left.
     """
 
     def __init__(
@@ -275,13 +276,8 @@ class Caption:
         # bottom left, so the caption goes to the top left, which the box leaves empty
         three_d = hasattr(ax, "text2D")
         text = ax.text2D if three_d else ax.text  # type: ignore[attr-defined]
-        x, y, ha, va = (
-            CORNERS[1]
-            if three_d
-            else emptiest_corner(ax, points, len(self.longest(ending)))
-            if points is not None
-            else CORNERS[0]
-        )
+        self.points = None if three_d else points
+        x, y, ha, va = CORNERS[1] if three_d else CORNERS[0]
         self.text = text(
             x,
             y,
@@ -296,6 +292,17 @@ class Caption:
         # it lives inside the axes: a long caption on a small figure must not make
         # constrained layout shrink the axes around it
         self.text.set_in_layout(False)
+        self.fit(ending)
+
+    def fit(self, ending: str) -> None:
+        """Place the caption for a run whose longest frame caption is ``ending`` (of one
+        line or more): in the corner that hides the fewest points, if any are given."""
+        if self.points is not None:
+            assert self.text.axes is not None
+            x, y, ha, va = emptiest_corner(self.text.axes, self.points, self.longest(ending))
+            self.text.set_position((x, y))
+            self.text.set_horizontalalignment(ha)
+            self.text.set_verticalalignment(va)
 
     @property
     def artists(self) -> list[Artist]:
@@ -336,18 +343,21 @@ class Caption:
 
 
 def emptiest_corner(
-    ax: Axes, points: NDArray[np.float64], chars: int
+    ax: Axes, points: NDArray[np.float64], caption: str
 ) -> tuple[float, float, str, str]:
-    """The corner of :data:`CORNERS` under whose caption of ``chars`` characters the
+    """The corner of :data:`CORNERS` under whose box of ``caption`` (its lines) the
     fewest of ``points`` (view coordinates) lie, the first of them on a tie."""
     fig = ax.get_figure(root=True)
     assert fig is not None
     box = ax.get_position()
     w_px, h_px = fig.get_size_inches() * fig.dpi * (box.width, box.height)
     size = CAPTION_STYLE["fontsize"] * fig.dpi / 72
-    # a monospace glyph is 0.6 em wide; the box pads the text by 2 points a side
+    # a monospace glyph is 0.6 em wide, lines are 1.2 em apart; the box pads the text
+    # by 2 points a side
+    lines = caption.split("\n")
+    chars = max(len(line) for line in lines)
     width = (0.6 * size * chars + 4 * fig.dpi / 72) / max(w_px, 1.0)
-    height = (1.3 * size + 4 * fig.dpi / 72) / max(h_px, 1.0)
+    height = ((1.2 * len(lines) + 0.1) * size + 4 * fig.dpi / 72) / max(h_px, 1.0)
     step = max(1, len(points) // CORNER_SAMPLE)
     xy = np.asarray(points[::step, :2], dtype=np.float64)
     (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()

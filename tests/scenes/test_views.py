@@ -11,7 +11,7 @@ import pytest
 from helpers import decode, palette_present, to_uint8
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-from kmeans_anim import animate, hsv_palette, load_dataset, make_blobs
+from kmeans_anim import animate, compare, hsv_palette, load_dataset, make_blobs, sweep
 from kmeans_anim.scenes.layers import tints
 
 SMALL = (3.2, 2.4)
@@ -104,23 +104,30 @@ def test_regions_pixels_have_the_tint_of_their_nearest_centroid(tmp_path):
 # --------------------------------------------------------------------------- caption
 
 
-def _under_caption(anim) -> int:
-    """How many drawn points lie under the last frame's caption, its box included."""
+def _under_caption(anim, scene=None) -> int:
+    """How many drawn points of ``scene`` (by default the animation's) lie under its
+    caption, box included, in the last frame."""
     anim.scene.update(all_frames(anim)[-1])
-    fig, ax = anim.figure, anim.scene.ax
-    renderer = FigureCanvasAgg(fig).get_renderer()
+    scene = anim.scene if scene is None else scene
+    renderer = FigureCanvasAgg(anim.figure).get_renderer()
     # the box pads the text by 2 points (3 pixels at 100 dpi)
-    box = anim.scene.caption.text.get_window_extent(renderer).padded(4)
-    x, y = ax.transData.transform(drawn_points(anim)).T
+    box = scene.caption.text.get_window_extent(renderer).padded(4)
+    lines = [*scene.points.lines, *scene.points.greys]
+    xy = np.concatenate([ln.get_xydata().reshape(-1, 2) for ln in lines])
+    x, y = scene.ax.transData.transform(xy).T
     return int(np.count_nonzero((box.x0 <= x) & (x <= box.x1) & (box.y0 <= y) & (y <= box.y1)))
 
 
-def test_caption_goes_to_the_one_corner_where_it_hides_no_points():
-    # a square of points with its upper right corner cut out, and one point off the
-    # cut so that the axes keep that corner
+def _cut_square(cut_x: float, cut_y: float) -> np.ndarray:
+    """A square of points with its upper right corner (x > cut_x, y > cut_y) cut out,
+    and one point off the cut so that the axes keep that corner."""
     g = np.linspace(0.0, 1.0, 30)
-    grid_xy = np.array([(x, y) for x in g for y in g if not (x > 0.05 and y > 0.8)])
-    points = np.vstack((grid_xy, [[1.0, 0.5]]))
+    kept = np.array([(x, y) for x in g for y in g if not (x > cut_x and y > cut_y)])
+    return np.vstack((kept, [[1.0, 0.5]]))
+
+
+def test_caption_goes_to_the_one_corner_where_it_hides_no_points():
+    points = _cut_square(0.05, 0.8)
     anim = animate(points, 2, seed=0, max_iter=3, hold=0, figsize=(5, 4))
     text = anim.scene.caption.text
     assert (text.get_ha(), text.get_va()) == ("right", "top")
@@ -132,6 +139,26 @@ def test_caption_goes_to_the_one_corner_where_it_hides_no_points():
     assert _under_caption(anim) == 0
 
 
+def test_panel_and_sweep_captions_take_the_empty_corner_for_their_longer_captions():
+    # a panel's caption has a second line (its inertia), a sweep's says which k: the
+    # strip cut out at the bottom holds one line, only the upper right corner two
+    g = np.linspace(0.0, 1.0, 30)
+    cut = [(x, y) for x in g for y in g if not ((x > 0.05 and y > 0.6) or (x < 0.95 and y < 0.12))]
+    points = np.array(cut)
+    anim = compare(points, 2, [{"seed": 1}, {"seed": 2}], max_iter=3, hold=0)
+    for scene in anim.scene.scenes:
+        text = scene.caption.text
+        assert "\n" in all_frames(anim)[-1].frames[0].caption
+        assert (text.get_ha(), text.get_va()) == ("right", "top")
+        assert _under_caption(anim, scene) == 0
+    # the strip at the bottom holds "i = 3 · max_iter reached", not "k = 3 · " before it
+    cut = [(x, y) for x in g for y in g if not ((x > 0.05 and y > 0.85) or (x < 0.7 and y < 0.12))]
+    swept = sweep(np.array(cut), ks=[2, 3], max_iter=3, hold=0)
+    corners = {(s.caption.text.get_ha(), s.caption.text.get_va()) for s in swept.scene.scenes}
+    assert corners == {("right", "top")}  # one for every k: they share the axes
+    assert _under_caption(swept, swept.scene.scenes[-1]) == 0
+
+
 def test_caption_stays_lower_left_when_every_corner_is_empty_and_in_density():
     t = np.linspace(0, 2 * np.pi, 200)
     ring = np.column_stack((np.cos(t), np.sin(t)))
@@ -139,9 +166,7 @@ def test_caption_stays_lower_left_when_every_corner_is_empty_and_in_density():
     text = anim.scene.caption.text
     assert (text.get_ha(), text.get_va(), text.get_position()) == ("left", "bottom", (0.02, 0.03))
     # the density view keeps the corner: in memory and on dask, the same picture
-    g = np.linspace(0.0, 1.0, 30)
-    crowded = np.array([(x, y) for x in g for y in g if not (x > 0.45 and y > 0.8)])
-    anim = animate(crowded, 2, seed=0, max_iter=3, hold=0, render="density")
+    anim = animate(_cut_square(0.45, 0.8), 2, seed=0, max_iter=3, hold=0, render="density")
     text = anim.scene.caption.text
     assert (text.get_ha(), text.get_va()) == ("left", "bottom")
 
