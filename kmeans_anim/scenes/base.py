@@ -12,9 +12,9 @@ from numpy.typing import NDArray
 from .._checks import GIVEN_INIT, INITS
 from ..timeline import Frame, Trace, final_caption, seeding_caption
 from ..truth import Truth
+from .caption import Caption
 from .density import Density
 from .layers import (
-    Caption,
     Centroids,
     Colour,
     Objective,
