@@ -153,11 +153,8 @@ class Grid:
         point whose cluster colours the cell.
     rgba : ndarray of shape (rows, columns, 4)
         The image, coloured per state.
-    alpha : ndarray of shape (m,)
-        Each of those cells' opacity (the count of its points, log scale), as a pixel of
-        RGBA bytes with zero colour, viewed as one uint32.
     opacity : ndarray of shape (m,)
-        The same opacity as an integer from 0 to 255.
+        Each of those cells' opacity (the count of its points, log scale), from 0 to 255.
     rep_values : ndarray of shape (m,)
         The representatives' first coordinates (1-D: their values).
     rep_rows : ndarray of shape (m, d) or None
@@ -168,7 +165,6 @@ class Grid:
     cells: NDArray[np.intp]
     rep: NDArray[np.intp]
     rgba: NDArray[np.uint8]
-    alpha: NDArray[np.uint32]
     opacity: NDArray[np.intp]
     rep_values: NDArray[np.float64]
     rep_rows: NDArray[np.float64] | None = None
@@ -294,11 +290,8 @@ class Density:
         self.data = data
         self.one_row = one_row
         self.colours = np.vstack((np.asarray(colours, dtype=np.float64), [to_rgb(UNASSIGNED)]))
-        # RGBA bytes with zero alpha viewed as one uint32 per colour: a cell's pixel is
-        # then one OR with its alpha, much cheaper than setting three bytes per cell
-        self.palette = rgba8(self.colours, 0.0).view(np.uint32)[:, 0]
-        #: The latest backdrop, and the palette blended with it at every opacity.
-        self.blended: tuple[RGB, NDArray[np.uint32]] | None = None
+        #: The latest table of pixels (:meth:`pixels`) and the backdrop it is for.
+        self.table: tuple[RGB | None, NDArray[np.uint32]] | None = None
         self.image = PixelImage(extent, self.paint)
         self.image.set_zorder(2)
         ax.add_artist(self.image)
@@ -337,16 +330,13 @@ class Density:
         rep_rows = None if rep_rows is None else rep_rows[by_rep]
         counts = counts[by_rep]
         level = np.log1p(counts) / np.log1p(counts.max(initial=0))
-        alpha = np.zeros((len(cells), 4), np.uint8)
-        alpha[:, 3] = np.rint(255 * (0.35 + 0.65 * level))
         if len(self.grids) == KEPT_GRIDS:
             self.grids.popitem()  # the latest (dicts keep their order); the first stays
         grid = self.grids[key] = Grid(
             cells,
             rep,
             np.zeros((rows, cols, 4), np.uint8),
-            alpha.view(np.uint32)[:, 0],
-            alpha[:, 3].astype(np.intp),
+            np.rint(255 * (0.35 + 0.65 * level)).astype(np.intp),
             rep_coords[:, 0],
             rep_rows,
         )
@@ -395,27 +385,28 @@ class Density:
         state, shown_over = grid.shows
         if state is not self.state or shown_over != over:
             lab = (
-                np.full(len(grid.cells), len(self.palette) - 1)
+                np.full(len(grid.cells), len(self.colours) - 1)
                 if self.state is None
                 else self.rep_labels(self.state, grid)
             )
-            pixels = grid.rgba.view(np.uint32).reshape(-1)
-            if over is None:
-                pixels[grid.cells] = self.palette[lab] | grid.alpha
-            else:
-                pixels[grid.cells] = self.blend(over)[(lab << 8) | grid.opacity]
+            # one gather from a small table per cell, whichever way it is drawn
+            image = grid.rgba.view(np.uint32).reshape(-1)
+            image[grid.cells] = self.pixels(over)[(lab << 8) | grid.opacity]
             grid.shows = (self.state, over)
         return grid
 
-    def blend(self, over: RGB) -> NDArray[np.uint32]:
-        """Each colour of the palette at each opacity from 0 to 255, drawn over ``over``:
-        opaque RGBA pixels viewed as uint32, colour ``i`` at opacity ``a`` at
-        ``[i * 256 + a]``. Kept for the latest ``over``."""
-        if self.blended is None or self.blended[0] != over:
+    def pixels(self, over: RGB | None) -> NDArray[np.uint32]:
+        """Each colour at each opacity from 0 to 255 as an RGBA pixel viewed as uint32,
+        colour ``i`` at opacity ``a`` at ``[i * 256 + a]``: translucent, or drawn over
+        ``over`` (opaque). Kept for the latest ``over``."""
+        if self.table is None or self.table[0] != over:
             a = np.arange(256)[:, None] / 255
-            rgb = self.colours[:, None, :] * a + np.asarray(over) / 255 * (1 - a)
-            self.blended = (over, rgba8(rgb).view(np.uint32).reshape(-1))
-        return self.blended[1]
+            if over is None:
+                rgba = rgba8(np.repeat(self.colours[:, None, :], 256, axis=1), a[:, 0])
+            else:
+                rgba = rgba8(self.colours[:, None, :] * a + np.asarray(over) / 255 * (1 - a))
+            self.table = (over, rgba.view(np.uint32).reshape(-1))
+        return self.table[1]
 
     def update(self, frame: Frame) -> list[Artist]:
         self.state = frame.colours

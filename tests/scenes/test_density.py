@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 from kmeans_anim import animate, hsv_palette, lloyd, make_blobs
 from kmeans_anim.scenes import DENSITY_THRESHOLD
 from kmeans_anim.scenes.density import Density
-from kmeans_anim.scenes.layers import Points
+from kmeans_anim.scenes.layers import Points, rgba8
 
 
 def _pixel_of(anim, xy: np.ndarray) -> tuple[int, int]:
@@ -97,7 +97,8 @@ def test_density_cell_colour_comes_from_its_first_point_and_cells_follow_the_dat
     state = anim.trace.states[-1]
     density.update(next(f for f in anim.frames() if f.colours is state))
     image = density.paint(h, w).reshape(-1, 4).view(np.uint32)[:, 0]
-    want = density.palette[state.labels[[first[c] for c in grid.cells.tolist()]]]
+    palette = rgba8(density.colours, 0.0).view(np.uint32)[:, 0]  # each cluster's RGB
+    want = palette[state.labels[[first[c] for c in grid.cells.tolist()]]]
     np.testing.assert_array_equal(image[grid.cells] & 0x00FFFFFF, want & 0x00FFFFFF)
 
 
